@@ -1,0 +1,236 @@
+package io.mosaic.app;
+
+import io.mosaic.consumers.analysis.AnalysisLimits;
+import io.mosaic.consumers.analysis.ImageAnalyzer;
+import io.mosaic.consumers.reports.ReportWriter;
+import io.mosaic.consumers.worker.AnalyzerWorker;
+import io.mosaic.consumers.worker.TaskProcessor;
+import io.mosaic.platform.config.MosaicConfig;
+import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
+import io.mosaic.platform.kafka.TopicAdmin;
+import io.mosaic.platform.lifecycle.Lifecycles;
+import io.mosaic.platform.progress.Progress;
+import io.mosaic.platform.registry.EmbeddedSchemaRegistry;
+import io.mosaic.platform.samples.SampleImages;
+import io.mosaic.producers.JobSubmitter;
+import io.mosaic.schemas.JobState;
+import io.mosaic.schemas.JobSummary;
+import io.mosaic.schemas.Topics;
+import io.mosaic.schemas.registry.SchemaRegistryClient;
+import io.mosaic.streams.AggregatorSettings;
+import io.mosaic.streams.JobAggregator;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code mosaic demo}: the whole pipeline in one process on an embedded Kafka cluster and schema
+ * registry. Generates a sample set when no images are given, submits one job, shows progress,
+ * waits for the report, prints a summary and stops everything it started.
+ */
+@Command(name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+                "Run one image-analysis job end to end on an embedded Kafka cluster (real KRaft brokers)",
+                "and schema registry, all in this process, then print a summary and exit.",
+                "Without --images, a sample set is generated: distinct scenes, near-duplicates,",
+                "blurry images and a few broken files."})
+final class DemoCommand implements java.util.concurrent.Callable<Integer> {
+
+    @Option(names = "--images", paramLabel = "DIR", description = "Directory of images to analyse (recursive). Default: a generated sample set.")
+    Path images;
+
+    @Option(names = "--brokers", paramLabel = "1|3", defaultValue = "3",
+            description = "Kafka brokers to start: 3 (default; replication factor 3, min ISR 2) or 1 (lighter).")
+    int brokers;
+
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "4", description = "Analyzer threads (consumers in group mosaic-analyzers). Default: ${DEFAULT-VALUE}.")
+    int workers;
+
+    @Option(names = "--report-dir", paramLabel = "DIR", defaultValue = "reports", description = "Where the job report is written. Default: ${DEFAULT-VALUE}.")
+    Path reportDir;
+
+    @Option(names = "--job-id", paramLabel = "ID", description = "Job id. Default: derived from the images directory, so a rerun is the same job.")
+    String jobId;
+
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "30", description = "Distinct scenes in a generated sample set. Default: ${DEFAULT-VALUE}.")
+    int samples;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "600", description = "Give up if the job has not completed after this long. Default: ${DEFAULT-VALUE}.")
+    long timeoutSeconds;
+
+    @Option(names = {"-v", "--verbose"}, description = "Log at INFO level (default: warnings only).")
+    boolean verbose;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        validate();
+        Logging.configure(verbose);
+        PrintWriter out = spec.commandLine().getOut();
+        long started = System.nanoTime();
+
+        Path workDir = Files.createTempDirectory("mosaic-demo-");
+        try (Lifecycles parts = new Lifecycles()) {
+            Path imageDir = images;
+            if (imageDir == null) {
+                SampleImages.SampleSet set = SampleImages.writeSampleSet(workDir.resolve("images"), samples, 42);
+                imageDir = set.directory();
+                out.printf("Generated a sample set in %s: %d images (%d blurry, %d near-duplicate copies), %d broken files, %d other files%n",
+                        imageDir, set.images(), set.blurry(), set.nearDuplicateCopies(), set.broken(), set.nonImages());
+            }
+            out.printf("Starting %d Kafka broker%s (KRaft) and the schema registry...%n", brokers, brokers == 1 ? "" : "s");
+            out.flush();
+            EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.builder().brokers(brokers).build();
+            EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry();
+            startTogether(parts, cluster, registry);
+            out.printf("  bootstrap.servers=%s%n  schema.registry.url=%s%n", cluster.bootstrapServers(), registry.url());
+
+            MosaicConfig config = demoConfig(cluster, registry, imageDir, workDir);
+            Topics topics = Topics.create(config.topicSettings(), new SchemaRegistryClient(config.schemaRegistryUrl()));
+            TopicAdmin.createTopics(config, topics);
+
+            JobAggregator aggregator = parts.start(new JobAggregator(config, topics,
+                    AggregatorSettings.defaults().withNearDuplicateDistance(config.getInt(MosaicConfig.NEAR_DUPLICATE_DISTANCE)), true));
+            ReportWriter reports = new ReportWriter(config, topics);
+            AtomicReference<Path> reportPath = new AtomicReference<>();
+            CountDownLatch reportWritten = new CountDownLatch(1);
+            reports.onReport(path -> {
+                reportPath.set(path);
+                reportWritten.countDown();
+            });
+            parts.start(reports);
+            AnalysisLimits limits = AnalysisLimits.defaults();
+            ImageAnalyzer analyzer = new ImageAnalyzer(new AnalysisLimits(limits.maxBytes(), limits.maxPixels(),
+                    config.getDouble(MosaicConfig.ANALYSIS_BLUR_THRESHOLD, limits.blurThreshold())));
+            parts.start(new AnalyzerWorker(config, topics, new TaskProcessor(analyzer, List.of(imageDir), Clock.systemUTC())));
+
+            long submitStart = System.nanoTime();
+            JobSubmitter.SubmittedJob job;
+            try (JobSubmitter submitter = new JobSubmitter(config, topics); Progress progress = Progress.terminal("Publishing")) {
+                job = submitter.submit(imageDir, jobId, progress);
+            }
+            out.printf("Job %s: %d tasks published to %s (%d other files skipped)%n",
+                    job.jobId(), job.taskCount(), topics.imageTasks().name(), job.skipped());
+            out.flush();
+
+            JobSummary summary = awaitCompletion(aggregator, job, reportWritten);
+            long jobNanos = System.nanoTime() - submitStart;
+            printSummary(out, summary, reportPath.get(), jobNanos, System.nanoTime() - started);
+            return summary.getSucceeded() + summary.getFailed() == summary.getTaskCount() ? 0 : 1;
+        } finally {
+            deleteRecursively(workDir);
+        }
+    }
+
+    private void validate() {
+        if (brokers != 1 && brokers != 3) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--brokers must be 1 or 3, got " + brokers);
+        }
+        if (workers < 1 || workers > 64) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--workers must be between 1 and 64, got " + workers);
+        }
+        if (images != null && !Files.isDirectory(images)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--images: no such directory: " + images);
+        }
+        if (samples < 1 || samples > 10_000) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--samples must be between 1 and 10000, got " + samples);
+        }
+    }
+
+    /** The broker cluster and the registry start independently: start them at the same time. */
+    private static void startTogether(Lifecycles parts, EmbeddedKafkaCluster cluster, EmbeddedSchemaRegistry registry) throws Exception {
+        CompletableFuture<Void> registryStarted = CompletableFuture.runAsync(() -> {
+            try {
+                parts.start(registry);
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        try {
+            parts.start(cluster);
+        } finally {
+            try {
+                registryStarted.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof Exception ex && ex.getCause() instanceof Exception root ? root : e;
+            }
+        }
+    }
+
+    private MosaicConfig demoConfig(EmbeddedKafkaCluster cluster, EmbeddedSchemaRegistry registry, Path imageDir, Path workDir) {
+        return MosaicConfig.builder()
+                .environment(System.getenv())
+                .set(MosaicConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers())
+                .set(MosaicConfig.SCHEMA_REGISTRY_URL, registry.url())
+                .set(MosaicConfig.REPLICATION_FACTOR, brokers >= 3 ? "3" : "1")
+                .set(MosaicConfig.MIN_INSYNC_REPLICAS, brokers >= 3 ? "2" : "1")
+                .set(MosaicConfig.WORKER_THREADS, Integer.toString(workers))
+                .set(MosaicConfig.REPORT_DIR, reportDir.toString())
+                .set(MosaicConfig.STATE_DIR, workDir.resolve("streams").toString())
+                .set(MosaicConfig.FILE_ALLOWED_ROOTS, imageDir.toAbsolutePath().toString())
+                .set(MosaicConfig.INSTANCE_ID, "demo")
+                .build();
+    }
+
+    private JobSummary awaitCompletion(JobAggregator aggregator, JobSubmitter.SubmittedJob job, CountDownLatch reportWritten) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        try (Progress progress = Progress.terminal("Analysing")) {
+            while (System.nanoTime() < deadline) {
+                Optional<JobSummary> summary = aggregator.localSummary(job.jobId());
+                if (summary.isPresent()) {
+                    JobSummary s = summary.get();
+                    progress.stepTo(s.getSucceeded() + s.getFailed(), job.taskCount());
+                    if (s.getState() == JobState.COMPLETED && reportWritten.await(0, TimeUnit.MILLISECONDS)) {
+                        return s;
+                    }
+                }
+                Thread.sleep(200);
+            }
+        }
+        throw new IllegalStateException("job " + job.jobId() + " did not complete within " + timeoutSeconds
+                + " s; last summary: " + aggregator.localSummary(job.jobId()).map(Object::toString).orElse("none"));
+    }
+
+    private static void printSummary(PrintWriter out, JobSummary s, Path report, long jobNanos, long totalNanos) {
+        double seconds = jobNanos / 1e9;
+        out.println();
+        out.printf("Job %s %s%n", s.getJobId(), s.getState());
+        out.printf("  images                 %6d%n", s.getTaskCount());
+        out.printf("  OK                     %6d%n", s.getSucceeded());
+        out.printf("  FAILED                 %6d%n", s.getFailed());
+        out.printf("  skipped (not images)   %6d%n", s.getSkippedCount());
+        out.printf("  duplicates ignored     %6d%n", s.getDuplicatesIgnored());
+        out.printf("  blurry                 %6d%n", s.getBlurry().size());
+        out.printf("  near-duplicate groups  %6d%n", s.getNearDuplicateGroups().size());
+        out.printf("  job time               %8.1f s (%.1f images/s)%n", seconds, s.getTaskCount() / Math.max(seconds, 1e-3));
+        out.printf("  wall time              %8.1f s (including start-up)%n", totalNanos / 1e9);
+        out.printf("  report                 %s%n", report);
+        out.flush();
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // Best effort: it is a temp directory.
+        }
+    }
+}

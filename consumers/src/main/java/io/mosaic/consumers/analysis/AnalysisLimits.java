@@ -1,0 +1,44 @@
+package io.mosaic.consumers.analysis;
+
+/**
+ * What an analyzer is willing to decode, and when it calls an image blurry.
+ *
+ * <p>The byte and pixel limits are checked before any pixel is decoded, so a small file that declares a
+ * huge canvas (a decompression bomb) is refused instead of exhausting the heap.
+ *
+ * @param maxBytes largest file accepted, in bytes
+ * @param maxPixels largest canvas accepted, width times height as declared by the image header
+ * @param blurThreshold an image whose {@link Analysis.Ok#sharpness() sharpness} is below this is blurry
+ */
+public record AnalysisLimits(long maxBytes, long maxPixels, double blurThreshold) {
+
+    /** 64 MiB: larger than any camera JPEG or phone HEIC export, small enough to keep in memory. */
+    public static final long DEFAULT_MAX_BYTES = 64L * 1024 * 1024;
+
+    /** 100 megapixels: above the largest common camera sensors, far below what a bomb declares. */
+    public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
+
+    /**
+     * Measured on generated textured scenes (see {@code AnalysisCalibration} in the tests): sharp scenes
+     * scored at least 1,400, scenes blurred with a Gaussian of sigma 2 px at most 64, so 100 sits in the gap
+     * with room on both sides. It is also the value commonly used for the variance-of-Laplacian test on
+     * photographs.
+     */
+    public static final double DEFAULT_BLUR_THRESHOLD = 100.0;
+
+    public AnalysisLimits {
+        if (maxBytes <= 0) {
+            throw new IllegalArgumentException("maxBytes must be positive, was " + maxBytes);
+        }
+        if (maxPixels <= 0) {
+            throw new IllegalArgumentException("maxPixels must be positive, was " + maxPixels);
+        }
+        if (!(blurThreshold >= 0) || Double.isInfinite(blurThreshold)) {
+            throw new IllegalArgumentException("blurThreshold must be a finite number >= 0, was " + blurThreshold);
+        }
+    }
+
+    public static AnalysisLimits defaults() {
+        return new AnalysisLimits(DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, DEFAULT_BLUR_THRESHOLD);
+    }
+}

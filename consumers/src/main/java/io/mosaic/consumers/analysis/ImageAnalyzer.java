@@ -1,0 +1,264 @@
+package io.mosaic.consumers.analysis;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.FileImageInputStream;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+
+/**
+ * Analyses one image: format, size, mean luma, sharpness with a blurry flag, perceptual hash.
+ *
+ * <p>Decoding goes through {@code javax.imageio}; the TwelveMonkeys plugins on the class path add WebP and
+ * better JPEG, TIFF and BMP readers. Only JPEG, PNG, GIF, BMP, TIFF and WebP are accepted, even if another
+ * plugin could read more.
+ *
+ * <p>Memory: limits are checked on the file size and on the dimensions the header declares, before any pixel
+ * is decoded. Large images are then decoded with source subsampling, so that the decoded copy's longer side
+ * is between {@value #DECODE_LONG_SIDE} and twice that; a 24-megapixel photo is never held at full size.
+ *
+ * <p>Thread-safe: each call uses its own reader, so one analyzer can serve a pool of workers.
+ */
+public final class ImageAnalyzer {
+
+    /**
+     * Sharpness is measured on a copy shrunk to this longer side (never enlarged): the variance of the
+     * Laplacian depends on scale, and a common working size makes copies of one image at different sizes
+     * score alike. 512 px keeps fine detail and costs little.
+     */
+    static final int SHARPNESS_LONG_SIDE = 512;
+
+    /**
+     * Subsampling while decoding keeps the decoded longer side at least this. Subsampling picks pixels
+     * without averaging, which aliases; keeping twice the working size and then area-averaging down
+     * keeps most of that out of the measurements.
+     */
+    static final int DECODE_LONG_SIDE = 2 * SHARPNESS_LONG_SIDE;
+
+    /** Reader format names, as plugins spell them, mapped to the names Mosaic reports. */
+    private static final Map<String, String> FORMATS = Map.of(
+            "jpeg", "jpeg", "jpg", "jpeg",
+            "png", "png",
+            "gif", "gif",
+            "bmp", "bmp",
+            "tiff", "tiff", "tif", "tiff", "bigtiff", "tiff",
+            "webp", "webp");
+
+    /**
+     * Decoder warnings that mean pixels were lost: the JPEG decoder does not fail on a truncated or damaged
+     * scan, it warns and paints the rest grey. Other warnings (stray bytes between segments, an unusable
+     * ICC profile or thumbnail) leave every pixel decoded and are ignored.
+     */
+    private static final List<String> PIXELS_LOST = List.of(
+            "premature end", "missing eoi", "bad huffman", "instead of rst");
+
+    private static final String CORRUPT = "corrupt or truncated image: ";
+
+    private final AnalysisLimits limits;
+
+    public ImageAnalyzer(AnalysisLimits limits) {
+        this.limits = Objects.requireNonNull(limits, "limits");
+    }
+
+    /** Analyses a file. Never throws for a bad file: a missing, unreadable or broken one gives {@link Analysis.Failed}. */
+    public Analysis analyze(Path file) {
+        Objects.requireNonNull(file, "file");
+        long started = System.nanoTime();
+        long bytes;
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            if (!attributes.isRegularFile()) {
+                return failed("not a regular file: " + file, 0, started);
+            }
+            bytes = attributes.size();
+        } catch (NoSuchFileException e) {
+            return failed("file not found: " + file, 0, started);
+        } catch (IOException | SecurityException e) {
+            return failed("cannot read file: " + describe(e), 0, started);
+        }
+        Analysis.Failed refused = refuseSize(bytes, started);
+        if (refused != null) {
+            return refused;
+        }
+        // Opened here rather than by ImageIO, whose file stream providers turn "Permission denied" into null.
+        RandomAccessFile opened;
+        try {
+            opened = new RandomAccessFile(file.toFile(), "r");
+        } catch (IOException | SecurityException e) {
+            return failed("cannot read file: " + describe(e), bytes, started);
+        }
+        try (RandomAccessFile raf = opened) {
+            ImageInputStream input = ImageIO.createImageInputStream(raf);
+            return analyzeAndClose(input != null ? input : new FileImageInputStream(raf), bytes, started);
+        } catch (IOException e) {
+            return failed("cannot read file: " + describe(e), bytes, started);
+        }
+    }
+
+    /** Analyses an image held in memory. Never throws for bad content: it gives {@link Analysis.Failed}. */
+    public Analysis analyze(byte[] content) {
+        Objects.requireNonNull(content, "content");
+        long started = System.nanoTime();
+        Analysis.Failed refused = refuseSize(content.length, started);
+        if (refused != null) {
+            return refused;
+        }
+        ImageInputStream input;
+        try {
+            input = ImageIO.createImageInputStream(content);
+        } catch (IOException e) {
+            input = null;
+        }
+        if (input == null) {
+            // No byte-array stream provider registered: a memory cache is as good, only slower.
+            input = new MemoryCacheImageInputStream(new ByteArrayInputStream(content));
+        }
+        return analyzeAndClose(input, content.length, started);
+    }
+
+    private Analysis.Failed refuseSize(long bytes, long started) {
+        if (bytes == 0) {
+            return failed("empty file", 0, started);
+        }
+        if (bytes > limits.maxBytes()) {
+            return failed("file is " + bytes + " bytes, over the limit of " + limits.maxBytes(), bytes, started);
+        }
+        return null;
+    }
+
+    private Analysis analyzeAndClose(ImageInputStream input, long bytes, long started) {
+        try (input) {
+            return analyzeStream(input, bytes, started);
+        } catch (IOException e) {
+            // Only closing can land here: the analysis catches its own I/O errors.
+            return failed("cannot read file: " + describe(e), bytes, started);
+        }
+    }
+
+    private Analysis analyzeStream(ImageInputStream input, long bytes, long started) {
+        ImageReader reader;
+        try {
+            reader = supportedReader(input);
+        } catch (IOException | RuntimeException e) {
+            reader = null;
+        }
+        if (reader == null) {
+            return failed("not a recognised image format", bytes, started);
+        }
+        try {
+            return decodeAndMeasure(reader, input, bytes, started);
+        } finally {
+            reader.dispose();
+        }
+    }
+
+    private Analysis decodeAndMeasure(ImageReader reader, ImageInputStream input, long bytes, long started) {
+        List<String> warnings = new ArrayList<>();
+        reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+        String format;
+        int width;
+        int height;
+        GreyImage grey;
+        try {
+            format = FORMATS.get(reader.getFormatName().toLowerCase(Locale.ROOT));
+            reader.setInput(input, true, true);
+            width = reader.getWidth(0);
+            height = reader.getHeight(0);
+            if (width <= 0 || height <= 0) {
+                return failed(CORRUPT + "header declares " + width + " x " + height + " pixels",
+                        bytes, started);
+            }
+            if ((long) width * height > limits.maxPixels()) {
+                return failed("image declares " + width + " x " + height + " pixels, over the limit of "
+                        + limits.maxPixels() + " (decompression bomb?)", bytes, started);
+            }
+            ImageReadParam param = reader.getDefaultReadParam();
+            int step = subsampling(width, height);
+            if (step > 1) {
+                param.setSourceSubsampling(step, step, 0, 0);
+            }
+            BufferedImage decoded = reader.read(0, param);
+            String lost = warnings.stream().filter(ImageAnalyzer::meansPixelsLost).findFirst().orElse(null);
+            if (lost != null) {
+                return failed(CORRUPT + lost, bytes, started);
+            }
+            grey = GreyImage.of(decoded);
+        } catch (IOException | RuntimeException e) {
+            // Decoders signal bad data with IIOException, EOFException and, for data they did not
+            // anticipate, with runtime exceptions (index out of bounds, illegal argument...).
+            return failed(CORRUPT + describe(e), bytes, started);
+        }
+
+        double sharpness = Sharpness.laplacianVariance(grey.fitWithin(SHARPNESS_LONG_SIDE));
+        return new Analysis.Ok(format, width, height, bytes, grey.mean() / 255.0, sharpness,
+                sharpness < limits.blurThreshold(), PerceptualHash.of(grey), elapsedMs(started));
+    }
+
+    /** The first installed reader for the input whose format Mosaic supports; the others are disposed. */
+    private static ImageReader supportedReader(ImageInputStream input) throws IOException {
+        Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
+        while (readers.hasNext()) {
+            ImageReader reader = readers.next();
+            if (FORMATS.containsKey(reader.getFormatName().toLowerCase(Locale.ROOT))) {
+                return reader;
+            }
+            reader.dispose();
+        }
+        return null;
+    }
+
+    /**
+     * The largest whole subsampling step that keeps the decoded longer side at least {@link #DECODE_LONG_SIDE}
+     * (1 for images already that small).
+     */
+    static int subsampling(int width, int height) {
+        return Math.max(1, Math.max(width, height) / DECODE_LONG_SIDE);
+    }
+
+    private static boolean meansPixelsLost(String warning) {
+        String lower = warning.toLowerCase(Locale.ROOT);
+        return PIXELS_LOST.stream().anyMatch(lower::contains);
+    }
+
+    /**
+     * A short message for people. Decoders often wrap the telling exception in a generic one ("I/O error
+     * reading image!"), so the causes' messages are appended unless they repeat what is already said.
+     */
+    static String describe(Throwable error) {
+        List<String> parts = new ArrayList<>();
+        for (Throwable t = error; t != null && parts.size() < 4; t = t.getCause()) {
+            String part = t.getMessage() != null ? t.getMessage()
+                    : t instanceof EOFException ? "unexpected end of data"
+                    : t.getClass().getSimpleName();
+            if (parts.stream().noneMatch(said -> said.contains(part))) {
+                parts.add(part);
+            }
+        }
+        return String.join(": ", parts);
+    }
+
+    private static Analysis.Failed failed(String reason, long bytes, long started) {
+        return new Analysis.Failed(reason, bytes, elapsedMs(started));
+    }
+
+    private static long elapsedMs(long started) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    }
+}

@@ -1,0 +1,85 @@
+package io.mosaic.consumers.worker;
+
+import io.mosaic.platform.config.MosaicConfig;
+import io.mosaic.platform.kafka.KafkaClients;
+import io.mosaic.platform.lifecycle.Lifecycle;
+import io.mosaic.schemas.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The analyzer workers of one process: {@code worker.threads} threads, each a member of consumer
+ * group {@code mosaic-analyzers} with its own transactional producer.
+ *
+ * <p>Reads {@code mosaic.image-tasks} (key taskId, read_committed). Writes
+ * {@code mosaic.image-results} (key jobId) and, for records that cannot be read,
+ * {@code mosaic.image-tasks.dlq} (key taskId, original bytes), both in the same transaction as the
+ * consumed offsets: a task's result is published exactly when its offset is committed.
+ */
+public final class AnalyzerWorker implements Lifecycle {
+
+    public static final String GROUP_ID = "mosaic-analyzers";
+
+    private final MosaicConfig config;
+    private final Topics topics;
+    private final TaskProcessor processor;
+    private final int threads;
+    private final List<AnalyzerThread> running = new ArrayList<>();
+    private final AtomicLong processed = new AtomicLong();
+
+    public AnalyzerWorker(MosaicConfig config, Topics topics, TaskProcessor processor) {
+        this.config = config;
+        this.topics = topics;
+        this.processor = processor;
+        this.threads = config.getInt(MosaicConfig.WORKER_THREADS);
+    }
+
+    @Override
+    public String name() {
+        return "analyzer worker (" + threads + " threads)";
+    }
+
+    @Override
+    public void validate() {
+        if (threads < 1) {
+            throw new IllegalArgumentException("worker.threads must be at least 1");
+        }
+    }
+
+    @Override
+    public synchronized void start() throws InterruptedException {
+        String instance = KafkaClients.instanceId(config);
+        CountDownLatch subscribed = new CountDownLatch(threads);
+        for (int i = 0; i < threads; i++) {
+            AnalyzerThread thread = new AnalyzerThread(config, topics, processor, instance + "-" + i, processed, subscribed);
+            running.add(thread);
+            thread.start();
+        }
+        if (!subscribed.await(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("analyzer threads did not start within 60 s");
+        }
+    }
+
+    /** Tasks processed by this process so far (results committed). */
+    public long processed() {
+        return processed.get();
+    }
+
+    @Override
+    public synchronized void stop() {
+        running.forEach(AnalyzerThread::shutdown);
+        for (AnalyzerThread thread : running) {
+            try {
+                thread.join(Duration.ofSeconds(30).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        running.clear();
+    }
+}

@@ -1,0 +1,49 @@
+package io.mosaic.platform.kafka;
+
+import io.mosaic.platform.config.MosaicConfig;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
+
+/**
+ * Common settings of every Kafka client Mosaic creates: where the brokers are, a client id that
+ * says which process and role it is, and the user's {@code kafka.*} overrides, applied last.
+ */
+public final class KafkaClients {
+
+    private KafkaClients() {
+    }
+
+    /** Base properties for a client of {@code role} (e.g. "analyzer-0"); the caller adds its own. */
+    public static Map<String, Object> base(MosaicConfig config, String role) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        props.put(CommonClientConfigs.CLIENT_ID_CONFIG, "mosaic-" + role + "-" + instanceId(config));
+        return props;
+    }
+
+    /** Applies the user's {@code kafka.*} settings on top of {@code props}; they win over Mosaic's. */
+    public static Map<String, Object> withOverrides(Map<String, Object> props, MosaicConfig config) {
+        Map<String, Object> merged = new HashMap<>(props);
+        merged.putAll(config.kafkaOverrides());
+        return merged;
+    }
+
+    /** This process's name: {@code instance.id}, or host-pid. */
+    public static String instanceId(MosaicConfig config) {
+        String configured = config.get(MosaicConfig.INSTANCE_ID);
+        if (configured != null && !configured.isBlank()) {
+            return configured;
+        }
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "localhost";
+        }
+        return host + "-" + ManagementFactory.getRuntimeMXBean().getPid();
+    }
+}

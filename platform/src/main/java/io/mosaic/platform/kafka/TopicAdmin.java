@@ -1,0 +1,82 @@
+package io.mosaic.platform.kafka;
+
+import io.mosaic.platform.config.MosaicConfig;
+import io.mosaic.schemas.Topic;
+import io.mosaic.schemas.Topics;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/** Creates the pipeline's topics with their configured partitions and replication. */
+public final class TopicAdmin {
+
+    private TopicAdmin() {
+    }
+
+    /**
+     * Creates every topic of {@code topics} that does not exist yet and returns the names it
+     * created. Existing topics are left alone, so running it twice is safe.
+     */
+    public static List<String> createTopics(MosaicConfig config, Topics topics) {
+        Map<String, Object> props = KafkaClients.withOverrides(KafkaClients.base(config, "admin"), config);
+        try (Admin admin = Admin.create(props)) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            for (Topic<?, ?> topic : topics.all()) {
+                if (!existing.contains(topic.name())) {
+                    Map<String, String> topicConfig = new HashMap<>(topic.config());
+                    // With factor 3, two in-sync replicas must take every acks=all write: one broker
+                    // may fail without loss, and losing two refuses writes rather than losing them.
+                    topicConfig.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(topics.minInSyncReplicas()));
+                    missing.add(new NewTopic(topic.name(), topic.partitions(), topics.replicationFactor()).configs(topicConfig));
+                }
+            }
+            List<String> created = new ArrayList<>();
+            for (Map.Entry<String, ?> result : admin.createTopics(missing).values().entrySet()) {
+                try {
+                    ((org.apache.kafka.common.KafkaFuture<?>) result.getValue()).get(60, TimeUnit.SECONDS);
+                    created.add(result.getKey());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + result.getKey() + ": " + e.getCause().getMessage(), e.getCause());
+                    }
+                }
+            }
+            waitForLeaders(admin, topics);
+            return created;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot reach Kafka at " + config.bootstrapServers() + " to create topics: " + e, e);
+        }
+    }
+
+    /** New topics take a moment to elect leaders; producing before that only adds retries. */
+    private static void waitForLeaders(Admin admin, Topics topics) throws InterruptedException, ExecutionException, TimeoutException {
+        List<String> names = topics.all().stream().map(Topic::name).toList();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+            boolean ready = described.values().stream()
+                    .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+            if (ready) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("topics have partitions without a leader after 60 s");
+            }
+            Thread.sleep(100);
+        }
+    }
+}

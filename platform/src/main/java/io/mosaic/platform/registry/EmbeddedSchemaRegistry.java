@@ -1,0 +1,365 @@
+package io.mosaic.platform.registry;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mosaic.platform.lifecycle.Lifecycle;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real schema registry, Apicurio Registry {@value RegistryBundle#VERSION}, run as a child JVM
+ * on 127.0.0.1 and spoken to through its Confluent-compatible API at {@link #url()}. Schemas live
+ * in the child's memory and vanish with it.
+ *
+ * <p>{@link #start()} unpacks the bundle into the user's cache on first use (see
+ * {@link RegistryBundle}), starts the child with its output in a private log file, waits until
+ * the API answers, and sets the global compatibility rule to BACKWARD, Confluent's default
+ * (Apicurio's is NONE). {@link #stop()} ends the child and deletes its files. A shutdown hook
+ * ends the child when this JVM exits normally or on Ctrl-C / SIGTERM; nothing can end it if this
+ * JVM is killed with SIGKILL.
+ */
+public final class EmbeddedSchemaRegistry implements Lifecycle {
+
+    public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(90);
+    public static final String API_PATH = "/apis/ccompat/v7";
+    private static final String COMPATIBILITY = "BACKWARD";
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedSchemaRegistry.class);
+    private static final String HOST = "127.0.0.1";
+    private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(250);
+    private static final int PORT_ATTEMPTS = 3;
+    private static final int LOG_TAIL_LINES = 40;
+    private static final String LOG_FILE = "registry.log";
+
+    /** Variables the child keeps; the others could reconfigure it (see where the child is launched). */
+    private static final Set<String> INHERITED_ENVIRONMENT = Set.of("PATH", "HOME", "USER", "LANG", "LC_ALL", "TZ");
+
+    private final int requestedPort;
+    private final Duration startupTimeout;
+    private final ObjectMapper json = new ObjectMapper();
+
+    // Read by the shutdown hook without the lock, so a hook never waits for a start in progress.
+    private volatile Process process;
+    private volatile Path workDir;
+    private volatile int port = -1;
+    private Thread shutdownHook;
+
+    /** A registry on a free port, allowed {@link #DEFAULT_STARTUP_TIMEOUT} to start. */
+    public EmbeddedSchemaRegistry() {
+        this(0, DEFAULT_STARTUP_TIMEOUT);
+    }
+
+    /**
+     * @param port           the port to listen on; 0 picks a free one
+     * @param startupTimeout how long {@link #start()} waits for the registry to answer
+     */
+    public EmbeddedSchemaRegistry(int port, Duration startupTimeout) {
+        this.requestedPort = port;
+        this.startupTimeout = startupTimeout;
+    }
+
+    @Override
+    public String name() {
+        return "schema registry (Apicurio " + RegistryBundle.VERSION + ")";
+    }
+
+    @Override
+    public void validate() {
+        if (requestedPort < 0 || requestedPort > 65535) {
+            throw new IllegalArgumentException("schema registry port must be 0 (any free port) or 1-65535, got " + requestedPort);
+        }
+        if (startupTimeout == null || startupTimeout.isNegative() || startupTimeout.isZero()) {
+            throw new IllegalArgumentException("schema registry startup timeout must be positive, got " + startupTimeout);
+        }
+    }
+
+    @Override
+    public synchronized void start() throws IOException, InterruptedException {
+        if (process != null) {
+            throw new IllegalStateException(name() + " is already running at " + url());
+        }
+        validate();
+        long started = System.nanoTime();
+        Path home = RegistryBundle.fromSystem().home();
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2))
+                .build();
+        try {
+            workDir = Files.createTempDirectory("mosaic-registry-");
+            shutdownHook = new Thread(this::endChild, "mosaic-registry-shutdown");
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+            launchAndAwait(home, http);
+            setCompatibility(http);
+        } catch (InterruptedException e) {
+            stop();
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            String tail = logTail();
+            stop();
+            throw new IllegalStateException(name() + " did not start: " + e.getMessage()
+                    + "\n--- last lines of its log ---\n" + tail, e);
+        }
+        log.info("{} ready at {} in {} ms (pid {})", name(), url(),
+                Duration.ofNanos(System.nanoTime() - started).toMillis(), process.pid());
+    }
+
+    /** {@code http://127.0.0.1:<port>/apis/ccompat/v7}, the base URL for Confluent-API clients. */
+    public String url() {
+        return "http://" + HOST + ":" + port() + API_PATH;
+    }
+
+    /** The port the registry listens on. */
+    public int port() {
+        if (process == null) {
+            throw new IllegalStateException(name() + " is not running");
+        }
+        return port;
+    }
+
+    /** The child JVM, for checking it is alive or gone. */
+    public ProcessHandle processHandle() {
+        Process current = process;
+        if (current == null) {
+            throw new IllegalStateException(name() + " is not running");
+        }
+        return current.toHandle();
+    }
+
+    /** The child's output; deleted by {@link #stop()}. */
+    public Path logFile() {
+        Path dir = workDir;
+        if (dir == null) {
+            throw new IllegalStateException(name() + " is not running");
+        }
+        return dir.resolve(LOG_FILE);
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (process == null && workDir == null) {
+            return;
+        }
+        endChild();
+        process = null;
+        workDir = null;
+        if (shutdownHook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // The hook is running or has run; nothing to remove.
+            }
+            shutdownHook = null;
+        }
+    }
+
+    /**
+     * Picks a port and starts the child until one binds: a free port found here may be taken
+     * by someone else before the child binds it.
+     */
+    private void launchAndAwait(Path home, HttpClient http) throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            port = requestedPort != 0 ? requestedPort : freePort();
+            long launched = System.nanoTime();
+            process = launch(home, port);
+            try {
+                awaitReady(http, launched);
+                return;
+            } catch (StartFailure e) {
+                boolean portTaken = logTail().contains("Port " + port + " seems to be in use");
+                if (!portTaken || requestedPort != 0 || attempt == PORT_ATTEMPTS) {
+                    throw e;
+                }
+                log.info("Port {} was taken before the schema registry could bind it; trying another", port);
+                endProcess(process);
+            }
+        }
+    }
+
+    private Process launch(Path home, int httpPort) throws IOException {
+        Path tmp = Files.createDirectories(workDir.resolve("tmp"));
+        List<String> command = new ArrayList<>(List.of(
+                javaExecutable(),
+                "-Xmx384m",
+                "-XX:+UseSerialGC",
+                // C1 only: the registry is ready in about half the time on a small machine, and a
+                // test registry never runs long enough to profit from C2.
+                "-XX:TieredStopAtLevel=1",
+                // A registry out of memory should die and be reported, not limp on.
+                "-XX:+ExitOnOutOfMemoryError",
+                // Vert.x and Quarkus write their scratch files here; stop() deletes them.
+                "-Djava.io.tmpdir=" + tmp,
+                "-Dquarkus.http.host=" + HOST,
+                "-Dquarkus.http.port=" + httpPort,
+                // No authentication, and the OIDC extension never calls its (absent) Keycloak.
+                "-Dregistry.auth.enabled=false",
+                "-Dquarkus.oidc.tenant-enabled=false",
+                // No error reports to Sentry.
+                "-Dregistry.enable.sentry=false",
+                // Warnings and errors only, so the tail of the log in a start failure shows the
+                // cause, not the banner or the audit trail; but Quarkus's own few lines at INFO,
+                // among them the one saying where it listens. The bundle reads its levels from
+                // LOG_LEVEL and REGISTRY_LOG_LEVEL.
+                "-Dquarkus.banner.enabled=false",
+                "-DLOG_LEVEL=WARN",
+                "-DREGISTRY_LOG_LEVEL=WARN",
+                "-Dquarkus.log.category.\"io.quarkus\".level=INFO",
+                // The bundle's pool keeps 20 idle connections to its in-memory database, sized
+                // for production; a handful serves a test or a demo.
+                "-Dquarkus.datasource.jdbc.initial-size=2",
+                "-Dquarkus.datasource.jdbc.min-size=2",
+                "-Dquarkus.datasource.jdbc.max-size=10",
+                "-jar",
+                home.resolve(RegistryBundle.RUNNER_JAR).toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(workDir.resolve(LOG_FILE).toFile());
+        // Apicurio reads settings from environment variables with generic names
+        // (KAFKA_BOOTSTRAP_SERVERS sends registry events to Kafka, HTTP_PORT, AUTH_ENABLED,
+        // LOG_LEVEL), which a Kafka user's shell often defines for other programs.
+        Map<String, String> environment = builder.environment();
+        environment.keySet().retainAll(INHERITED_ENVIRONMENT);
+        Process child = builder.start();
+        child.getOutputStream().close();
+        return child;
+    }
+
+    private void awaitReady(HttpClient http, long launched) throws StartFailure, InterruptedException {
+        long deadline = launched + startupTimeout.toNanos();
+        HttpRequest probe = HttpRequest.newBuilder(URI.create(url() + "/subjects"))
+                .timeout(Duration.ofSeconds(2))
+                .GET()
+                .build();
+        while (true) {
+            Process child = process;
+            if (!child.isAlive()) {
+                throw new StartFailure("the registry process exited with code " + child.exitValue());
+            }
+            try {
+                HttpResponse<Void> response = http.send(probe, HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (ConnectException notListeningYet) {
+                // Still starting.
+            } catch (IOException e) {
+                log.debug("Schema registry not ready yet: {}", e.toString());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new StartFailure("no answer from " + url() + " within " + readable(startupTimeout));
+            }
+            Thread.sleep(POLL_INTERVAL.toMillis());
+        }
+    }
+
+    private void setCompatibility(HttpClient http) throws IOException, InterruptedException {
+        URI config = URI.create(url() + "/config");
+        String body = json.createObjectNode().put("compatibility", COMPATIBILITY).toString();
+        HttpResponse<String> put = http.send(HttpRequest.newBuilder(config)
+                        .timeout(Duration.ofSeconds(10))
+                        .header("Content-Type", CONTENT_TYPE)
+                        .PUT(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (put.statusCode() != 200) {
+            throw new IOException("PUT " + config + " answered HTTP " + put.statusCode() + ": " + put.body());
+        }
+        HttpResponse<String> get = http.send(HttpRequest.newBuilder(config)
+                        .timeout(Duration.ofSeconds(10))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        String level = get.statusCode() == 200 ? json.readTree(get.body()).path("compatibilityLevel").asText() : "";
+        if (!COMPATIBILITY.equals(level)) {
+            throw new IOException("compatibility was set to " + COMPATIBILITY + " but GET " + config
+                    + " answered HTTP " + get.statusCode() + ": " + get.body());
+        }
+    }
+
+    /** Ends the child and deletes its files. Runs from stop() and from the shutdown hook. */
+    private void endChild() {
+        endProcess(process);
+        try {
+            RegistryBundle.deleteRecursively(workDir);
+        } catch (RuntimeException e) {
+            log.warn("Cannot delete the schema registry's files in {}: {}", workDir, e.toString());
+        }
+    }
+
+    /** SIGTERM first, so the registry shuts down cleanly; SIGKILL if it does not within the grace period. */
+    private void endProcess(Process child) {
+        if (child == null || !child.isAlive()) {
+            return;
+        }
+        child.destroy();
+        try {
+            if (!child.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("{} did not stop within {} s; killing it", name(), STOP_GRACE.toSeconds());
+                child.destroyForcibly().waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            child.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private String logTail() {
+        Path dir = workDir;
+        if (dir == null) {
+            return "(no log)";
+        }
+        try {
+            // Decoded leniently: a log is worth reading even with a stray byte in it.
+            String text = new String(Files.readAllBytes(dir.resolve(LOG_FILE)), StandardCharsets.UTF_8);
+            List<String> lines = text.lines().toList();
+            if (lines.isEmpty()) {
+                return "(empty)";
+            }
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+        } catch (IOException | RuntimeException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
+    private static String readable(Duration duration) {
+        long millis = duration.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
+    }
+
+    private static String javaExecutable() {
+        boolean windows = System.getProperty("os.name", "").toLowerCase().startsWith("windows");
+        return Path.of(System.getProperty("java.home"), "bin", windows ? "java.exe" : "java").toString();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** The child died or never answered; the caller adds the log. */
+    private static final class StartFailure extends IOException {
+        StartFailure(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.mosaic.producers;
+
+import io.mosaic.platform.config.MosaicConfig;
+import io.mosaic.platform.kafka.KafkaClients;
+import io.mosaic.platform.progress.Progress;
+import io.mosaic.schemas.Identity;
+import io.mosaic.schemas.ImageJob;
+import io.mosaic.schemas.ImageTask;
+import io.mosaic.schemas.Topics;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Publishes a job: its {@link ImageJob} record first (so consumers learn the task count early),
+ * then one {@link ImageTask} per image. Ids are deterministic, so submitting the same directory
+ * again publishes the same job and tasks, and the aggregator counts them once.
+ *
+ * <p>Writes {@code mosaic.jobs} (key jobId) and {@code mosaic.image-tasks} (key taskId).
+ */
+public final class JobSubmitter implements AutoCloseable {
+
+    /** What was published. */
+    public record SubmittedJob(String jobId, String source, int taskCount, int skipped) {
+    }
+
+    private final Topics topics;
+    private final Producer<byte[], byte[]> producer;
+
+    public JobSubmitter(MosaicConfig config, Topics topics) {
+        this.topics = topics;
+        Map<String, Object> props = KafkaClients.base(config, "submitter");
+        // acks=all with idempotence: a task survives the loss of one replica, and a retried
+        // send after a lost acknowledgement is not written twice.
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // Tasks are tiny; a few milliseconds of batching sends thousands of them in few requests.
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 10);
+        this.producer = new KafkaProducer<>(KafkaClients.withOverrides(props, config),
+                new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** Submits every image under {@code directory}; {@code jobId} null derives it from the directory. */
+    public SubmittedJob submit(Path directory, String jobId, Progress progress) {
+        SourceScanner.Scan scan = SourceScanner.scan(directory);
+        String source = scan.root().toUri().toString();
+        String id = jobId != null && !jobId.isBlank() ? jobId : Identity.jobIdForSource(source);
+        Instant now = Instant.now();
+        ImageJob job = ImageJob.newBuilder()
+                .setJobId(id)
+                .setSource(source)
+                .setTaskCount(scan.images().size())
+                .setSkippedCount(scan.skipped())
+                .setSubmittedAt(now)
+                .build();
+        try {
+            producer.send(topics.jobs().record(id, job)).get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing job " + id, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot publish job " + id + ": " + (e.getCause() != null ? e.getCause() : e), e);
+        }
+
+        int total = scan.images().size();
+        AtomicInteger acknowledged = new AtomicInteger();
+        AtomicReference<Exception> firstFailure = new AtomicReference<>();
+        for (Path image : scan.images()) {
+            String uri = image.toUri().toString();
+            ImageTask task = ImageTask.newBuilder()
+                    .setTaskId(Identity.taskId(id, uri))
+                    .setJobId(id)
+                    .setUri(uri)
+                    .setSubmittedAt(now)
+                    .build();
+            producer.send(topics.imageTasks().record(task.getTaskId(), task), (metadata, error) -> {
+                if (error != null) {
+                    firstFailure.compareAndSet(null, error);
+                } else {
+                    progress.stepTo(acknowledged.incrementAndGet(), total);
+                }
+            });
+        }
+        producer.flush();
+        if (firstFailure.get() != null) {
+            throw new IllegalStateException("publishing the tasks of job " + id + " failed after "
+                    + acknowledged.get() + " of " + total + ": " + firstFailure.get().getMessage(), firstFailure.get());
+        }
+        progress.stepTo(total, total);
+        return new SubmittedJob(id, source, total, scan.skipped());
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

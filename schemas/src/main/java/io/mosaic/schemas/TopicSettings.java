@@ -1,0 +1,39 @@
+package io.mosaic.schemas;
+
+/**
+ * Names, partition counts and replication of the pipeline's topics: configuration, not literals
+ * in code. Defaults are those of DESIGN.md.
+ */
+public record TopicSettings(
+        String jobs, int jobsPartitions,
+        String imageTasks, int imageTasksPartitions,
+        String imageResults, int imageResultsPartitions,
+        String jobSummaries, int jobSummariesPartitions,
+        String imageTasksDlq, int imageTasksDlqPartitions,
+        short replicationFactor, int minInSyncReplicas) {
+
+    public static TopicSettings defaults() {
+        return new TopicSettings(
+                "mosaic.jobs", 6,
+                "mosaic.image-tasks", 12,
+                "mosaic.image-results", 12,
+                "mosaic.job-summaries", 12,
+                "mosaic.image-tasks.dlq", 3,
+                (short) 1, 1);
+    }
+
+    /**
+     * Replication that fits a cluster of {@code brokers}: with three or more, factor 3 and
+     * min ISR 2, so a write survives the loss of one broker and losing two stops writes instead
+     * of losing them; with fewer, 1 and 1.
+     */
+    public TopicSettings withReplicationFor(int brokers) {
+        return brokers >= 3 ? withReplication((short) 3, 2) : withReplication((short) 1, 1);
+    }
+
+    public TopicSettings withReplication(short factor, int minIsr) {
+        return new TopicSettings(jobs, jobsPartitions, imageTasks, imageTasksPartitions, imageResults,
+                imageResultsPartitions, jobSummaries, jobSummariesPartitions, imageTasksDlq,
+                imageTasksDlqPartitions, factor, minIsr);
+    }
+}

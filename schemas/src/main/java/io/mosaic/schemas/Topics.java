@@ -1,0 +1,45 @@
+package io.mosaic.schemas;
+
+import io.mosaic.schemas.registry.SchemaRegistry;
+import io.mosaic.schemas.serde.AvroSerde;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * The pipeline's topics with their serdes, built once from {@link TopicSettings} and a schema
+ * registry. Immutable: pass it to whatever reads or writes a topic.
+ */
+public record Topics(
+        Topic<String, ImageJob> jobs,
+        Topic<String, ImageTask> imageTasks,
+        Topic<String, ImageResult> imageResults,
+        Topic<String, JobSummary> jobSummaries,
+        Topic<String, byte[]> imageTasksDlq,
+        short replicationFactor,
+        int minInSyncReplicas) {
+
+    private static final Map<String, String> COMPACTED =
+            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+
+    public static Topics create(TopicSettings settings, SchemaRegistry registry) {
+        Serde<String> keys = Serdes.String();
+        return new Topics(
+                // One record per job, the latest wins: compaction keeps it forever at little cost.
+                new Topic<>(settings.jobs(), settings.jobsPartitions(), COMPACTED, keys, new AvroSerde<>(registry, ImageJob.class)),
+                new Topic<>(settings.imageTasks(), settings.imageTasksPartitions(), Map.of(), keys, new AvroSerde<>(registry, ImageTask.class)),
+                new Topic<>(settings.imageResults(), settings.imageResultsPartitions(), Map.of(), keys, new AvroSerde<>(registry, ImageResult.class)),
+                // The latest summary per job is all anyone needs.
+                new Topic<>(settings.jobSummaries(), settings.jobSummariesPartitions(), COMPACTED, keys, new AvroSerde<>(registry, JobSummary.class)),
+                new Topic<>(settings.imageTasksDlq(), settings.imageTasksDlqPartitions(), Map.of(), keys, Serdes.ByteArray()),
+                settings.replicationFactor(),
+                settings.minInSyncReplicas());
+    }
+
+    /** Every topic, for creating them. */
+    public List<Topic<?, ?>> all() {
+        return List.of(jobs, imageTasks, imageResults, jobSummaries, imageTasksDlq);
+    }
+}

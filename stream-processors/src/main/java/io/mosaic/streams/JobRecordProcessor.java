@@ -1,0 +1,79 @@
+package io.mosaic.streams;
+
+import io.mosaic.schemas.ImageJob;
+import io.mosaic.schemas.JobSummary;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Folds job records (key jobId) into the job's summary: a new job becomes RUNNING, a job known
+ * only from its results goes from PENDING to RUNNING, and a job whose results are all in
+ * completes at once. Each of those is a state transition and is emitted immediately.
+ *
+ * <p>The first job record wins: a resubmitted job (same job id) changes nothing, since its tasks
+ * and results carry the same task ids and are de-duplicated.
+ */
+final class JobRecordProcessor implements Processor<String, ImageJob, String, JobSummary> {
+
+    private static final Logger log = LoggerFactory.getLogger(JobRecordProcessor.class);
+
+    private final AggregatorSettings settings;
+    private ProcessorContext<String, JobSummary> context;
+    private AggregatorStores stores;
+
+    JobRecordProcessor(AggregatorSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, JobSummary> context) {
+        this.context = context;
+        this.stores = AggregatorStores.from(context);
+    }
+
+    @Override
+    public void process(Record<String, ImageJob> record) {
+        String jobId = record.key();
+        ImageJob job = record.value();
+        if (jobId == null || job == null) {
+            // A tombstone on the compacted jobs topic, or a record without a key: nothing to fold.
+            log.debug("ignoring job record with key {} and value {}", jobId, job);
+            return;
+        }
+        if (!jobId.equals(job.getJobId())) {
+            log.warn("job record keyed {} names job {}; the key decides the job", jobId, job.getJobId());
+        }
+        if (job.getTaskCount() < 0) {
+            log.warn("ignoring job record {} with negative task count {}", jobId, job.getTaskCount());
+            return;
+        }
+
+        JobSummary summary = stores.summary(jobId);
+        if (summary == null) {
+            summary = JobSummaryFold.pending(jobId, record.timestamp());
+        } else if (JobSummaryFold.hasJobRecord(summary)) {
+            if (summary.getTaskCount() != job.getTaskCount()) {
+                log.warn("job {} submitted again with {} tasks; keeping the first record's {} tasks",
+                        jobId, job.getTaskCount(), summary.getTaskCount());
+            } else {
+                log.debug("job {} submitted again; its results will be de-duplicated", jobId);
+            }
+            return;
+        }
+
+        JobSummaryFold.applyJob(summary, job, record.timestamp());
+        if (JobSummaryFold.isComplete(summary)) {
+            if (JobSummaryFold.counted(summary) > summary.getTaskCount()) {
+                log.warn("job {} has {} tasks but {} results were already counted", jobId,
+                        summary.getTaskCount(), JobSummaryFold.counted(summary));
+            }
+            JobSummaryFold.complete(summary, stores.images(jobId), settings.nearDuplicateDistance());
+        }
+        stores.save(summary);
+        stores.clearDirty(jobId);
+        context.forward(new Record<>(jobId, summary, summary.getUpdatedAt().toEpochMilli()));
+    }
+}

@@ -1,0 +1,419 @@
+package io.mosaic.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.mosaic.schemas.ImageJob;
+import io.mosaic.schemas.ImageResult;
+import io.mosaic.schemas.JobState;
+import io.mosaic.schemas.JobSummary;
+import io.mosaic.schemas.ResultStatus;
+import io.mosaic.schemas.TopicSettings;
+import io.mosaic.schemas.Topics;
+import io.mosaic.schemas.registry.InMemorySchemaRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JobAggregatorTopologyTest {
+
+    private static final Instant T0 = Instant.parse("2025-01-01T10:00:00Z");
+    private static final Duration PROGRESS = AggregatorSettings.defaults().progressInterval();
+
+    @TempDir
+    Path stateDir;
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, ImageJob> jobs;
+    private TestInputTopic<String, ImageResult> results;
+    private TestOutputTopic<String, JobSummary> summaries;
+
+    @AfterEach
+    void closeDriver() {
+        if (driver != null) {
+            driver.close();
+        }
+    }
+
+    private void start(AggregatorSettings settings) {
+        Topics topics = Topics.create(TopicSettings.defaults(), new InMemorySchemaRegistry());
+        Topology topology = JobAggregatorTopology.build(new StreamsBuilder(), topics, settings);
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "mosaic-aggregator-test");
+        // Never contacted: the test driver runs the topology without a broker.
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driver = new TopologyTestDriver(topology, props, T0);
+        jobs = driver.createInputTopic(topics.jobs().name(),
+                topics.jobs().keySerde().serializer(), topics.jobs().valueSerde().serializer());
+        results = driver.createInputTopic(topics.imageResults().name(),
+                topics.imageResults().keySerde().serializer(), topics.imageResults().valueSerde().serializer());
+        summaries = driver.createOutputTopic(topics.jobSummaries().name(),
+                topics.jobSummaries().keySerde().deserializer(), topics.jobSummaries().valueSerde().deserializer());
+    }
+
+    // ---------------------------------------------------------------- inputs
+
+    private static ImageJob job(String jobId, int taskCount, int skipped) {
+        return ImageJob.newBuilder()
+                .setJobId(jobId)
+                .setSource("file:/photos/" + jobId + "/")
+                .setTaskCount(taskCount)
+                .setSkippedCount(skipped)
+                .setSubmittedAt(T0)
+                .build();
+    }
+
+    private static String uri(String jobId, int task) {
+        return String.format("file:/photos/%s/img-%02d.jpg", jobId, task);
+    }
+
+    private static ImageResult.Builder result(String jobId, int task) {
+        return ImageResult.newBuilder()
+                .setJobId(jobId)
+                .setTaskId(jobId + "-task-" + task)
+                .setUri(uri(jobId, task))
+                .setAnalyzedAt(T0);
+    }
+
+    private static ImageResult ok(String jobId, int task, double meanLuma, boolean blurry, long hash) {
+        return result(jobId, task).setStatus(ResultStatus.OK).setMeanLuma(meanLuma).setBlurry(blurry)
+                .setPerceptualHash(hash).build();
+    }
+
+    private static ImageResult failed(String jobId, int task) {
+        return result(jobId, task).setStatus(ResultStatus.FAILED).setError("cannot decode").build();
+    }
+
+    /** Hashes far apart from each other (distance 32 or more), so no accidental near-duplicates. */
+    private static long distinctHash(int task) {
+        return (task + 1) * 0x0101_0101_0101_0101L ^ 0x5555_5555_0000_0000L * task;
+    }
+
+    private static Instant at(long millis) {
+        return T0.plusMillis(millis);
+    }
+
+    /**
+     * Ten tasks: 0 to 6 OK with mean luma task / 10 (sum 2.1), 1 and 3 blurry; 7 to 9 FAILED.
+     */
+    private static List<ImageResult> tenResults(String jobId) {
+        List<ImageResult> list = new ArrayList<>();
+        for (int task = 0; task < 7; task++) {
+            list.add(ok(jobId, task, task / 10.0, task == 1 || task == 3, (long) task << 40));
+        }
+        for (int task = 7; task < 10; task++) {
+            list.add(failed(jobId, task));
+        }
+        return list;
+    }
+
+    private List<JobSummary> output() {
+        List<JobSummary> values = new ArrayList<>();
+        summaries.readKeyValuesToList().forEach(kv -> {
+            assertThat(kv.key).isEqualTo(kv.value.getJobId());
+            values.add(kv.value);
+        });
+        return values;
+    }
+
+    private static List<JobState> states(List<JobSummary> list) {
+        return list.stream().map(JobSummary::getState).toList();
+    }
+
+    private static JobSummary last(List<JobSummary> list) {
+        assertThat(list).isNotEmpty();
+        return list.get(list.size() - 1);
+    }
+
+    // ---------------------------------------------------------------- tests
+
+    @Test
+    void jobWithAllResultsCompletesOnceWithExactCounts() {
+        start(AggregatorSettings.defaults());
+        jobs.pipeInput("job-1", job("job-1", 10, 2), at(0));
+        List<ImageResult> input = tenResults("job-1");
+        for (int i = 0; i < input.size(); i++) {
+            results.pipeInput("job-1", input.get(i), at(100 + i));
+        }
+
+        List<JobSummary> out = output();
+        assertThat(states(out)).containsExactly(JobState.RUNNING, JobState.COMPLETED);
+        JobSummary done = last(out);
+        assertThat(done.getTaskCount()).isEqualTo(10);
+        assertThat(done.getSkippedCount()).isEqualTo(2);
+        assertThat(done.getSource()).isEqualTo("file:/photos/job-1/");
+        assertThat(done.getSucceeded()).isEqualTo(7);
+        assertThat(done.getFailed()).isEqualTo(3);
+        assertThat(done.getBlurryCount()).isEqualTo(2);
+        assertThat(done.getDuplicatesIgnored()).isZero();
+        assertThat(done.getSumMeanLuma()).isCloseTo(2.1, within(1e-9));
+        assertThat(done.getStartedAt()).isEqualTo(T0);
+        assertThat(done.getCompletedAt()).isEqualTo(at(109));
+        assertThat(done.getUpdatedAt()).isEqualTo(at(109));
+        assertThat(done.getBlurry()).containsExactly(uri("job-1", 1), uri("job-1", 3));
+
+        // Nothing left to emit: progress ticks after completion add nothing.
+        driver.advanceWallClockTime(PROGRESS.multipliedBy(3));
+        assertThat(summaries.isEmpty()).isTrue();
+
+        // The store the interactive query reads holds the same summary.
+        KeyValueStore<String, JobSummary> store = driver.getKeyValueStore(JobAggregatorTopology.JOB_SUMMARIES_STORE);
+        assertThat(store.get("job-1")).isEqualTo(done);
+    }
+
+    @Test
+    void jobsAreFoldedIndependently() {
+        start(AggregatorSettings.defaults());
+        jobs.pipeInput("a", job("a", 2, 0), at(0));
+        jobs.pipeInput("b", job("b", 1, 0), at(0));
+        results.pipeInput("a", ok("a", 0, 0.5, false, 1L), at(10));
+        results.pipeInput("b", failed("b", 0), at(11));
+        results.pipeInput("a", failed("a", 1), at(12));
+
+        Map<String, JobSummary> latest = summaries.readKeyValuesToMap();
+        assertThat(latest).containsOnlyKeys("a", "b");
+        assertThat(latest.get("a").getState()).isEqualTo(JobState.COMPLETED);
+        assertThat(latest.get("a").getSucceeded()).isEqualTo(1);
+        assertThat(latest.get("a").getFailed()).isEqualTo(1);
+        assertThat(latest.get("b").getState()).isEqualTo(JobState.COMPLETED);
+        assertThat(latest.get("b").getSucceeded()).isZero();
+        assertThat(latest.get("b").getFailed()).isEqualTo(1);
+    }
+
+    /** A duplicated result, then the whole job submitted again: 6 tasks, 13 results. */
+    private void pipeJobWithDuplicates() {
+        jobs.pipeInput("job-d", job("job-d", 6, 0), at(0));
+        for (int task = 0; task < 6; task++) {
+            results.pipeInput("job-d", ok("job-d", task, 0.5, task == 0, distinctHash(task)), at(100 + task));
+            if (task == 2) {
+                results.pipeInput("job-d", ok("job-d", task, 0.5, false, distinctHash(task)), at(200));
+            }
+        }
+        jobs.pipeInput("job-d", job("job-d", 6, 0), at(1000));
+        for (int task = 0; task < 6; task++) {
+            results.pipeInput("job-d", ok("job-d", task, 0.5, task == 0, distinctHash(task)), at(1100 + task));
+        }
+        driver.advanceWallClockTime(PROGRESS);
+    }
+
+    @Test
+    void duplicateResultsAndResubmittedJobsAreCountedOnce() {
+        start(AggregatorSettings.defaults());
+        pipeJobWithDuplicates();
+
+        List<JobSummary> out = output();
+        assertThat(out).allSatisfy(summary -> {
+            assertThat(summary.getSucceeded() + summary.getFailed()).isLessThanOrEqualTo(6);
+            assertThat(summary.getBlurryCount()).isLessThanOrEqualTo(1);
+        });
+        JobSummary latest = last(out);
+        assertThat(latest.getState()).isEqualTo(JobState.COMPLETED);
+        assertThat(latest.getSucceeded()).isEqualTo(6);
+        assertThat(latest.getFailed()).isZero();
+        assertThat(latest.getBlurryCount()).isEqualTo(1);
+        assertThat(latest.getSumMeanLuma()).isCloseTo(3.0, within(1e-9));
+        assertThat(latest.getDuplicatesIgnored()).isEqualTo(7);
+        assertThat(latest.getTaskCount()).isEqualTo(6);
+        // Completion time stays that of the sixth distinct task, not of a later duplicate.
+        assertThat(latest.getCompletedAt()).isEqualTo(at(105));
+        assertThat(latest.getBlurry()).containsExactly(uri("job-d", 0));
+    }
+
+    @Test
+    void withoutDeduplicationTheSameInputOverCounts() {
+        start(AggregatorSettings.defaults().withDeduplicate(false));
+        pipeJobWithDuplicates();
+
+        JobSummary latest = last(output());
+        assertThat(latest.getState()).isEqualTo(JobState.COMPLETED);
+        assertThat(latest.getSucceeded()).isEqualTo(13);
+        assertThat(latest.getSucceeded() + latest.getFailed()).isGreaterThan(latest.getTaskCount());
+        assertThat(latest.getDuplicatesIgnored()).isZero();
+    }
+
+    @Test
+    void resultsBeforeTheJobRecordArePendingThenComplete() {
+        start(AggregatorSettings.defaults());
+        List<ImageResult> input = tenResults("early");
+        for (int i = 0; i < input.size(); i++) {
+            results.pipeInput("early", input.get(i), at(100 + i));
+        }
+        List<JobSummary> beforeJob = output();
+        assertThat(states(beforeJob)).containsExactly(JobState.PENDING);
+        assertThat(beforeJob.get(0).getTaskCount()).isEqualTo(-1);
+        assertThat(beforeJob.get(0).getSource()).isNull();
+        assertThat(beforeJob.get(0).getSucceeded()).isEqualTo(1);
+
+        // The job record names the count; every task has a result, so it completes at once.
+        jobs.pipeInput("early", job("early", 10, 1), at(50));
+        List<JobSummary> afterJob = output();
+        assertThat(states(afterJob)).containsExactly(JobState.COMPLETED);
+        JobSummary done = afterJob.get(0);
+        assertThat(done.getTaskCount()).isEqualTo(10);
+        assertThat(done.getSkippedCount()).isEqualTo(1);
+        assertThat(done.getSource()).isEqualTo("file:/photos/early/");
+        assertThat(done.getStartedAt()).isEqualTo(T0);
+        assertThat(done.getSucceeded()).isEqualTo(7);
+        assertThat(done.getFailed()).isEqualTo(3);
+        assertThat(done.getBlurryCount()).isEqualTo(2);
+        assertThat(done.getSumMeanLuma()).isCloseTo(2.1, within(1e-9));
+        assertThat(done.getBlurry()).containsExactly(uri("early", 1), uri("early", 3));
+        // The job record is older than the results: the latest time seen is the last result's.
+        assertThat(done.getUpdatedAt()).isEqualTo(at(109));
+        assertThat(done.getCompletedAt()).isEqualTo(at(109));
+    }
+
+    @Test
+    void someResultsBeforeTheJobRecordGoPendingRunningCompleted() {
+        start(AggregatorSettings.defaults());
+        results.pipeInput("mixed", ok("mixed", 0, 0.2, false, distinctHash(0)), at(10));
+        results.pipeInput("mixed", failed("mixed", 1), at(11));
+        driver.advanceWallClockTime(PROGRESS);
+        jobs.pipeInput("mixed", job("mixed", 3, 0), at(12));
+        results.pipeInput("mixed", ok("mixed", 2, 0.4, true, distinctHash(2)), at(13));
+
+        List<JobSummary> out = output();
+        assertThat(states(out)).containsExactly(JobState.PENDING, JobState.PENDING, JobState.RUNNING, JobState.COMPLETED);
+        assertThat(out.get(1).getSucceeded() + out.get(1).getFailed()).isEqualTo(2);
+        assertThat(out.get(2).getTaskCount()).isEqualTo(3);
+        assertThat(out.get(2).getSucceeded() + out.get(2).getFailed()).isEqualTo(2);
+        JobSummary done = out.get(3);
+        assertThat(done.getSucceeded()).isEqualTo(2);
+        assertThat(done.getFailed()).isEqualTo(1);
+        assertThat(done.getSumMeanLuma()).isCloseTo(0.6, within(1e-9));
+        assertThat(done.getBlurry()).containsExactly(uri("mixed", 2));
+    }
+
+    @Test
+    void jobWithoutTasksCompletesWithItsRecord() {
+        start(AggregatorSettings.defaults());
+        jobs.pipeInput("empty", job("empty", 0, 4), at(5));
+
+        List<JobSummary> out = output();
+        assertThat(states(out)).containsExactly(JobState.COMPLETED);
+        assertThat(out.get(0).getSkippedCount()).isEqualTo(4);
+        assertThat(out.get(0).getCompletedAt()).isEqualTo(at(5));
+        assertThat(out.get(0).getBlurry()).isEmpty();
+        assertThat(out.get(0).getNearDuplicateGroups()).isEmpty();
+    }
+
+    /**
+     * Seven images: a0/a1 three bits apart, b0/b1 five bits apart, c and d at least 32 bits
+     * from everything; c and a1 blurry; one FAILED; one OK without a hash but blurry.
+     */
+    private void pipeImagesWithNearDuplicates(String jobId) {
+        long a = 0L;
+        long b = 0xFFFF_0000_FFFF_0000L;
+        List<ImageResult> input = List.of(
+                result(jobId, 0).setUri("file:/a0.jpg").setStatus(ResultStatus.OK).setPerceptualHash(a).build(),
+                result(jobId, 1).setUri("file:/b1.png").setStatus(ResultStatus.OK).setPerceptualHash(b ^ 0b1_1111L).build(),
+                result(jobId, 2).setUri("file:/c.jpg").setStatus(ResultStatus.OK).setBlurry(true)
+                        .setPerceptualHash(0x5555_5555_5555_5555L).build(),
+                result(jobId, 3).setUri("file:/a1.jpg").setStatus(ResultStatus.OK).setBlurry(true)
+                        .setPerceptualHash(a ^ 0b1011L).build(),
+                result(jobId, 4).setUri("file:/bad.jpg").setStatus(ResultStatus.FAILED).setError("truncated").build(),
+                result(jobId, 5).setUri("file:/b0.png").setStatus(ResultStatus.OK).setPerceptualHash(b).build(),
+                result(jobId, 6).setUri("file:/d.jpg").setStatus(ResultStatus.OK).setPerceptualHash(0x3333_3333_3333_3333L).build(),
+                result(jobId, 7).setUri("file:/unhashed.jpg").setStatus(ResultStatus.OK).setBlurry(true).build());
+        jobs.pipeInput(jobId, job(jobId, input.size(), 0), at(0));
+        for (ImageResult r : input) {
+            results.pipeInput(jobId, r, at(10));
+        }
+    }
+
+    @Test
+    void completedSummaryListsNearDuplicateGroupsAndBlurryImages() {
+        start(AggregatorSettings.defaults());
+        pipeImagesWithNearDuplicates("dups");
+
+        JobSummary done = last(output());
+        assertThat(done.getState()).isEqualTo(JobState.COMPLETED);
+        assertThat(done.getSucceeded()).isEqualTo(7);
+        assertThat(done.getFailed()).isEqualTo(1);
+        assertThat(done.getBlurryCount()).isEqualTo(3);
+        assertThat(done.getBlurry()).containsExactly("file:/a1.jpg", "file:/c.jpg", "file:/unhashed.jpg");
+        assertThat(done.getNearDuplicateGroups()).containsExactly(
+                List.of("file:/a0.jpg", "file:/a1.jpg"),
+                List.of("file:/b0.png", "file:/b1.png"));
+    }
+
+    @Test
+    void nearDuplicateDistanceComesFromTheSettings() {
+        start(AggregatorSettings.defaults().withNearDuplicateDistance(4));
+        pipeImagesWithNearDuplicates("tight");
+
+        assertThat(last(output()).getNearDuplicateGroups()).containsExactly(List.of("file:/a0.jpg", "file:/a1.jpg"));
+    }
+
+    @Test
+    void progressIsEmittedOnTheWallClockNotPerResult() {
+        start(AggregatorSettings.defaults());
+        jobs.pipeInput("slow", job("slow", 5, 0), at(0));
+        assertThat(states(output())).containsExactly(JobState.RUNNING);
+
+        results.pipeInput("slow", ok("slow", 0, 0.3, false, distinctHash(0)), at(10));
+        results.pipeInput("slow", failed("slow", 1), at(20));
+        assertThat(summaries.isEmpty()).as("no summary per result").isTrue();
+
+        driver.advanceWallClockTime(PROGRESS);
+        List<JobSummary> progress = output();
+        assertThat(progress).hasSize(1);
+        assertThat(progress.get(0).getState()).isEqualTo(JobState.RUNNING);
+        assertThat(progress.get(0).getSucceeded()).isEqualTo(1);
+        assertThat(progress.get(0).getFailed()).isEqualTo(1);
+        assertThat(progress.get(0).getUpdatedAt()).isEqualTo(at(20));
+        assertThat(progress.get(0).getCompletedAt()).isNull();
+
+        driver.advanceWallClockTime(PROGRESS);
+        assertThat(summaries.isEmpty()).as("nothing changed, nothing emitted").isTrue();
+
+        results.pipeInput("slow", ok("slow", 2, 0.3, false, distinctHash(2)), at(30));
+        driver.advanceWallClockTime(PROGRESS);
+        JobSummary next = last(output());
+        assertThat(next.getState()).isEqualTo(JobState.RUNNING);
+        assertThat(next.getSucceeded() + next.getFailed()).isEqualTo(3);
+    }
+
+    @Test
+    void resultForAnUncountedTaskAfterCompletionIsCountedNotFatal() {
+        start(AggregatorSettings.defaults());
+        jobs.pipeInput("short", job("short", 2, 0), at(0));
+        results.pipeInput("short", ok("short", 0, 0.1, false, 0L), at(10));
+        results.pipeInput("short", ok("short", 1, 0.1, false, 0xFFL), at(11));
+        results.pipeInput("short", ok("short", 2, 0.1, true, 0x1L), at(12));
+
+        List<JobSummary> out = output();
+        assertThat(states(out)).containsExactly(JobState.RUNNING, JobState.COMPLETED, JobState.COMPLETED);
+        JobSummary latest = last(out);
+        assertThat(latest.getSucceeded()).isEqualTo(3);
+        assertThat(latest.getCompletedAt()).isEqualTo(at(11));
+        assertThat(latest.getBlurry()).containsExactly(uri("short", 2));
+        assertThat(latest.getNearDuplicateGroups()).containsExactly(List.of(uri("short", 0), uri("short", 1), uri("short", 2)));
+    }
+
+    @Test
+    void jobStreamIsRepartitionedToTheResultsPartitionCount() {
+        Topics topics = Topics.create(TopicSettings.defaults(), new InMemorySchemaRegistry());
+        String description = JobAggregatorTopology.build(new StreamsBuilder(), topics, AggregatorSettings.defaults())
+                .describe().toString();
+
+        assertThat(description).contains(JobAggregatorTopology.JOBS_REPARTITION + "-repartition");
+        assertThat(description).contains(JobAggregatorTopology.JOB_SUMMARIES_STORE, JobAggregatorTopology.SEEN_TASKS_STORE,
+                JobAggregatorTopology.JOB_HASHES_STORE, JobAggregatorTopology.DIRTY_JOBS_STORE);
+    }
+}
