@@ -134,6 +134,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             JobSummary summary = awaitCompletion(aggregator, job, reportWritten);
             long jobNanos = System.nanoTime() - submitStart;
             printSummary(out, summary, reportPath.get(), jobNanos, System.nanoTime() - started);
+            Logging.quietForShutdown();
             return summary.getSucceeded() + summary.getFailed() == summary.getTaskCount() ? 0 : 1;
         } finally {
             deleteRecursively(workDir);

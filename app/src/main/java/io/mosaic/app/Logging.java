@@ -29,6 +29,18 @@ final class Logging {
         }
     }
 
+    /**
+     * Brokers stopping one after another in one JVM log errors about partitions whose leader
+     * just left; once the work is done they tell the user nothing.
+     */
+    static void quietForShutdown() {
+        if (!verbose) {
+            for (String noisy : new String[] {"org.apache.kafka", "kafka", "state.change.logger"}) {
+                ((Logger) LoggerFactory.getLogger(noisy)).setLevel(Level.OFF);
+            }
+        }
+    }
+
     static boolean isVerbose() {
         return verbose;
     }
