@@ -1,0 +1,163 @@
+package io.mosaic.consumers.reports;
+
+import io.mosaic.platform.config.MosaicConfig;
+import io.mosaic.platform.kafka.KafkaClients;
+import io.mosaic.platform.lifecycle.Lifecycle;
+import io.mosaic.schemas.ImageResult;
+import io.mosaic.schemas.JobState;
+import io.mosaic.schemas.JobSummary;
+import io.mosaic.schemas.Topics;
+import io.mosaic.schemas.serde.AvroSerde;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes {@code <report-dir>/<jobId>.json} when a job completes.
+ *
+ * <p>Reads {@code mosaic.image-results} (key jobId) and {@code mosaic.job-summaries} (key jobId),
+ * read_committed, in consumer group {@code mosaic-reports}. Results are appended to a per-job
+ * spool before offsets are committed; a COMPLETED summary is turned into a report once the spool
+ * holds a result for every counted task (the summary may be read before the last results).
+ */
+public final class ReportWriter implements Lifecycle {
+
+    public static final String GROUP_ID = "mosaic-reports";
+    private static final Logger log = LoggerFactory.getLogger(ReportWriter.class);
+
+    private final MosaicConfig config;
+    private final Topics topics;
+    private final Path reportDir;
+    private final List<Consumer<Path>> listeners = new CopyOnWriteArrayList<>();
+    private final Map<String, JobSummary> waiting = new LinkedHashMap<>();
+    private final Map<String, JobSummary> written = new java.util.HashMap<>();
+    private volatile boolean running;
+    private Thread thread;
+    private KafkaConsumer<byte[], byte[]> consumer;
+    private ResultSpool spool;
+
+    public ReportWriter(MosaicConfig config, Topics topics) {
+        this.config = config;
+        this.topics = topics;
+        this.reportDir = Path.of(config.get(MosaicConfig.REPORT_DIR));
+    }
+
+    @Override
+    public String name() {
+        return "report writer (" + reportDir + ")";
+    }
+
+    /** Called with the report's path each time a report is written. */
+    public void onReport(Consumer<Path> listener) {
+        listeners.add(listener);
+    }
+
+    public Path reportDir() {
+        return reportDir;
+    }
+
+    @Override
+    public synchronized void start() throws IOException {
+        @SuppressWarnings("unchecked")
+        AvroSerde<ImageResult> resultSerde = (AvroSerde<ImageResult>) topics.imageResults().valueSerde();
+        spool = new ResultSpool(reportDir.resolve(".spool"), resultSerde, topics.imageResults().name());
+        Map<String, Object> props = KafkaClients.base(config, "reports");
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP_ID);
+        // Offsets are committed by hand, after the results they cover are on disk.
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // Only results and summaries of committed transactions are real.
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.name().toLowerCase(Locale.ROOT));
+        // A new report writer must see every result of the jobs still in the topics.
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        consumer = new KafkaConsumer<>(KafkaClients.withOverrides(props, config), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumer.subscribe(List.of(topics.imageResults().name(), topics.jobSummaries().name()));
+        running = true;
+        thread = new Thread(this::run, "mosaic-report-writer");
+        thread.start();
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    handle(record);
+                }
+                writeReadyReports();
+                if (!records.isEmpty()) {
+                    consumer.commitSync();
+                }
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                log.error("report writer woken up unexpectedly", e);
+            }
+        } catch (IOException | RuntimeException e) {
+            log.error("report writer stopped: {}", e.toString(), e);
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void handle(ConsumerRecord<byte[], byte[]> record) throws IOException {
+        try {
+            if (record.topic().equals(topics.imageResults().name())) {
+                ImageResult result = topics.imageResults().value(record);
+                spool.append(result.getJobId(), result, record.value());
+            } else {
+                JobSummary summary = topics.jobSummaries().value(record);
+                if (summary != null && summary.getState() == JobState.COMPLETED && !summary.equals(written.get(summary.getJobId()))) {
+                    waiting.put(summary.getJobId(), summary);
+                }
+            }
+        } catch (SerializationException e) {
+            log.warn("skipping unreadable record at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+        }
+    }
+
+    private void writeReadyReports() throws IOException {
+        for (Iterator<JobSummary> it = waiting.values().iterator(); it.hasNext(); ) {
+            JobSummary summary = it.next();
+            int counted = summary.getSucceeded() + summary.getFailed();
+            if (spool.distinctCount(summary.getJobId()) < counted) {
+                continue;
+            }
+            Path report = JobReport.write(reportDir, JobReport.build(summary, spool.results(summary.getJobId())));
+            written.put(summary.getJobId(), summary);
+            it.remove();
+            log.info("wrote report {}", report);
+            listeners.forEach(l -> l.accept(report));
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(Duration.ofSeconds(15).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
