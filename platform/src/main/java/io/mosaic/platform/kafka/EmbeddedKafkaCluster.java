@@ -107,13 +107,17 @@ public final class EmbeddedKafkaCluster implements Lifecycle {
     private boolean ownsBaseDirectory;
     private String clusterId;
     private volatile String bootstrapServers;
-    private KafkaRaftServer controller;
-    private final List<KafkaRaftServer> brokers = new ArrayList<>();
+    private final boolean childProcesses;
+    private final String childHeap;
+    private KafkaNode controller;
+    private final List<KafkaNode> brokers = new ArrayList<>();
 
     private EmbeddedKafkaCluster(Builder builder) {
         this.brokerCount = builder.brokerCount;
         this.configuredBaseDirectory = builder.baseDirectory;
         this.extraProperties = Map.copyOf(builder.extraProperties);
+        this.childProcesses = builder.childProcesses;
+        this.childHeap = builder.childHeap;
     }
 
     public static Builder builder() {
@@ -122,7 +126,7 @@ public final class EmbeddedKafkaCluster implements Lifecycle {
 
     @Override
     public String name() {
-        return "embedded-kafka(" + brokerCount + (brokerCount == 1 ? " broker)" : " brokers)");
+        return (childProcesses ? "kafka-processes(" : "embedded-kafka(") + brokerCount + (brokerCount == 1 ? " broker)" : " brokers)");
     }
 
     @Override
@@ -163,17 +167,16 @@ public final class EmbeddedKafkaCluster implements Lifecycle {
             Path controllerDir = baseDirectory.resolve("controller");
             clusterId = existingClusterId(controllerDir).orElseGet(() -> Uuid.randomUuid().toString());
 
-            KafkaConfig controllerConfig = kafkaConfig(controllerProperties(controllerDir, controllerPort, voters));
             format(CONTROLLER_NODE_ID, controllerDir);
-            controller = new KafkaRaftServer(controllerConfig, Time.SYSTEM);
-            controller.startup();
+            controller = node(CONTROLLER_NODE_ID, controllerProperties(controllerDir, controllerPort, voters), controllerDir);
+            controller.start();
 
             for (int i = 0; i < brokerCount; i++) {
                 int nodeId = FIRST_BROKER_ID + i;
                 Path brokerDir = baseDirectory.resolve("broker-" + nodeId);
-                KafkaConfig brokerConfig = kafkaConfig(brokerProperties(nodeId, brokerDir, brokerPorts.get(i), voters));
+                Map<String, Object> brokerProps = brokerProperties(nodeId, brokerDir, brokerPorts.get(i), voters);
                 format(nodeId, brokerDir);
-                brokers.add(new KafkaRaftServer(brokerConfig, Time.SYSTEM));
+                brokers.add(node(nodeId, brokerProps, brokerDir));
             }
             startBrokers();
 
@@ -230,6 +233,65 @@ public final class EmbeddedKafkaCluster implements Lifecycle {
 
     public int brokerCount() {
         return brokerCount;
+    }
+
+    /** Node ids of the brokers, 1 to {@link #brokerCount()}. */
+    public List<Integer> brokerIds() {
+        return brokers.stream().map(KafkaNode::nodeId).toList();
+    }
+
+    /** Whether each node runs in a JVM of its own (see {@link Builder#childProcesses(boolean)}). */
+    public boolean runsInChildProcesses() {
+        return childProcesses;
+    }
+
+    /**
+     * Kills broker {@code nodeId} as a crash would: SIGKILL when brokers run in child processes
+     * (no controlled shutdown, no flush), a plain shutdown in this JVM.
+     */
+    public synchronized void killBroker(int nodeId) {
+        broker(nodeId).kill();
+    }
+
+    /** Stops broker {@code nodeId} with a controlled shutdown: its partitions move to the others first. */
+    public synchronized void stopBroker(int nodeId) {
+        broker(nodeId).stop();
+    }
+
+    /** Starts a stopped or killed broker again, on its old port and data directory. */
+    public synchronized void restartBroker(int nodeId) throws Exception {
+        KafkaNode node = broker(nodeId);
+        if (node.isAlive()) {
+            throw new IllegalStateException("broker " + nodeId + " is running");
+        }
+        node.start();
+    }
+
+    public synchronized boolean isBrokerAlive(int nodeId) {
+        return broker(nodeId).isAlive();
+    }
+
+    /** The broker's own process, when brokers run in child processes. */
+    public synchronized Optional<ProcessHandle> brokerProcess(int nodeId) {
+        return broker(nodeId).process();
+    }
+
+    private KafkaNode broker(int nodeId) {
+        if (state != State.STARTED) {
+            throw new IllegalStateException(name() + " is not running");
+        }
+        return brokers.stream().filter(b -> b.nodeId() == nodeId).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no broker " + nodeId + "; brokers are " + brokerIds()));
+    }
+
+    private KafkaNode node(int nodeId, Map<String, Object> props, Path dir) {
+        Map<String, String> text = new HashMap<>();
+        props.forEach((key, value) -> text.put(key, String.valueOf(value)));
+        // Fails here, in this JVM, on a setting Kafka refuses, instead of in a child's log.
+        new KafkaConfig(text, false);
+        return childProcesses
+                ? new ChildProcessKafkaNode(nodeId, text, dir, childHeap)
+                : new InProcessKafkaNode(nodeId, text);
     }
 
     /**
@@ -334,13 +396,6 @@ public final class EmbeddedKafkaCluster implements Lifecycle {
         return props;
     }
 
-    /** Values as text, as in a server.properties file: each setting parses its own type from it. */
-    private static KafkaConfig kafkaConfig(Map<String, Object> props) {
-        Map<String, String> text = new HashMap<>();
-        props.forEach((key, value) -> text.put(key, String.valueOf(value)));
-        return new KafkaConfig(text, false);
-    }
-
     /** What {@code kafka-storage.sh format} does, for one node; a formatted directory is kept. */
     private void format(int nodeId, Path dir) throws Exception {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
@@ -360,22 +415,21 @@ public final class EmbeddedKafkaCluster implements Lifecycle {
     }
 
     /**
-     * Starts the brokers side by side: each startup blocks until the controller unfences that
-     * broker, which takes a few heartbeats.
+     * Starts the brokers side by side: in this JVM each startup blocks until the controller
+     * unfences that broker, which takes a few heartbeats; a child process returns at once.
      */
     private void startBrokers() throws Exception {
         List<CompletableFuture<Void>> startups = new ArrayList<>();
-        for (int i = 0; i < brokers.size(); i++) {
-            KafkaRaftServer broker = brokers.get(i);
+        for (KafkaNode broker : brokers) {
             CompletableFuture<Void> startup = new CompletableFuture<>();
             Thread thread = new Thread(() -> {
                 try {
-                    broker.startup();
+                    broker.start();
                     startup.complete(null);
                 } catch (Throwable t) {
                     startup.completeExceptionally(t);
                 }
-            }, "mosaic-kafka-broker-start-" + (FIRST_BROKER_ID + i));
+            }, "mosaic-kafka-broker-start-" + broker.nodeId());
             thread.setDaemon(true);
             thread.start();
             startups.add(startup);
@@ -391,34 +445,43 @@ public final class EmbeddedKafkaCluster implements Lifecycle {
     }
 
     private void awaitAllBrokersVisible() throws Exception {
-        long deadline = System.nanoTime() + CLUSTER_VISIBLE_TIMEOUT.toNanos();
+        Duration timeout = childProcesses ? STARTUP_TIMEOUT : CLUSTER_VISIBLE_TIMEOUT;
+        long deadline = System.nanoTime() + timeout.toNanos();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             Collection<Node> nodes = List.of();
             while (System.nanoTime() < deadline) {
-                nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(5_000)).nodes().get();
+                try {
+                    nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(5_000)).nodes().get();
+                } catch (ExecutionException notYet) {
+                    // Child processes are still starting: nothing listens yet.
+                }
                 if (nodes.size() == brokerCount) {
                     return;
+                }
+                for (KafkaNode broker : brokers) {
+                    if (childProcesses && !broker.isAlive()) {
+                        throw new IllegalStateException("Kafka broker " + broker.nodeId() + " exited during start-up; see "
+                                + baseDirectory.resolve("broker-" + broker.nodeId()).resolve("node.log"));
+                    }
                 }
                 Thread.sleep(100);
             }
             throw new IllegalStateException("the cluster shows " + nodes.size() + " of " + brokerCount
-                    + " brokers after " + CLUSTER_VISIBLE_TIMEOUT);
+                    + " brokers after " + timeout);
         }
     }
 
-    /** Shuts the servers down side by side and waits for all of them; logs instead of throwing. */
-    private static void shutDownAll(List<KafkaRaftServer> servers, String role) {
+    /** Shuts the nodes down side by side and waits for all of them; logs instead of throwing. */
+    private static void shutDownAll(List<KafkaNode> nodes, String role) {
         List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < servers.size(); i++) {
-            KafkaRaftServer server = servers.get(i);
+        for (KafkaNode node : nodes) {
             Thread thread = new Thread(() -> {
                 try {
-                    server.shutdown();
-                    server.awaitShutdown();
+                    node.stop();
                 } catch (Throwable t) {
-                    log.warn("Shutting down an embedded Kafka {} failed: {}", role, t.toString());
+                    log.warn("Stopping Kafka {} {} failed: {}", role, node.nodeId(), t.toString());
                 }
-            }, "mosaic-kafka-" + role + "-stop-" + i);
+            }, "mosaic-kafka-" + role + "-stop-" + node.nodeId());
             thread.setDaemon(true);
             thread.start();
             threads.add(thread);
@@ -460,8 +523,25 @@ public final class EmbeddedKafkaCluster implements Lifecycle {
         private int brokerCount = 1;
         private Path baseDirectory;
         private final Map<String, String> extraProperties = new LinkedHashMap<>();
+        private boolean childProcesses;
+        private String childHeap = "512m";
 
         private Builder() {
+        }
+
+        /**
+         * Runs every node in a JVM of its own instead of in this one, so that a broker can be
+         * killed with SIGKILL, paused, or restarted while the others keep running. Slower to start.
+         */
+        public Builder childProcesses(boolean enabled) {
+            this.childProcesses = enabled;
+            return this;
+        }
+
+        /** Maximum heap of each node's JVM with {@link #childProcesses(boolean)}, e.g. "512m". */
+        public Builder childHeap(String heap) {
+            this.childHeap = Objects.requireNonNull(heap, "heap");
+            return this;
         }
 
         /** 1 or 3. */

@@ -1,0 +1,116 @@
+package io.mosaic.platform.kafka;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node in a JVM of its own ({@link KafkaNodeMain}), so that it can be killed with SIGKILL or
+ * paused on its own while the rest of the cluster keeps running. Its output goes to
+ * {@code node.log} in its data directory. The child stops itself when this JVM dies.
+ */
+final class ChildProcessKafkaNode implements KafkaNode {
+
+    private static final Logger log = LoggerFactory.getLogger(ChildProcessKafkaNode.class);
+    private static final long STOP_TIMEOUT_SECONDS = 30;
+
+    private final int nodeId;
+    private final Map<String, String> properties;
+    private final Path directory;
+    private final String heap;
+    private volatile Process process;
+
+    ChildProcessKafkaNode(int nodeId, Map<String, String> properties, Path directory, String heap) {
+        this.nodeId = nodeId;
+        this.properties = Map.copyOf(properties);
+        this.directory = directory;
+        this.heap = heap;
+    }
+
+    @Override
+    public int nodeId() {
+        return nodeId;
+    }
+
+    @Override
+    public void start() throws IOException {
+        Files.createDirectories(directory);
+        Path config = directory.resolve("server.properties");
+        Properties props = new Properties();
+        props.putAll(new TreeMap<>(properties));
+        try (Writer writer = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
+            props.store(writer, "Kafka node " + nodeId + ", written by Mosaic");
+        }
+        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"),
+                KafkaNodeMain.class.getName(),
+                "--parent-pid", Long.toString(ProcessHandle.current().pid()),
+                config.toString()));
+        Path logFile = directory.resolve("node.log");
+        process = new ProcessBuilder(command)
+                .directory(directory.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .start();
+        log.info("Kafka node {} started as process {}, log {}", nodeId, process.pid(), logFile);
+    }
+
+    /** SIGTERM: the node runs its controlled shutdown; SIGKILL if that takes too long. */
+    @Override
+    public void stop() {
+        Process p = process;
+        if (p == null) {
+            return;
+        }
+        p.destroy();
+        try {
+            if (!p.waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                log.warn("Kafka node {} did not stop within {} s; killing it", nodeId, STOP_TIMEOUT_SECONDS);
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    @Override
+    public void kill() {
+        Process p = process;
+        if (p == null) {
+            return;
+        }
+        p.destroyForcibly();
+        try {
+            p.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    @Override
+    public boolean isAlive() {
+        Process p = process;
+        return p != null && p.isAlive();
+    }
+
+    @Override
+    public Optional<ProcessHandle> process() {
+        Process p = process;
+        return p == null ? Optional.empty() : Optional.of(p.toHandle());
+    }
+}
