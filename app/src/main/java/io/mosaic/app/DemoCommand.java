@@ -1,10 +1,8 @@
 package io.mosaic.app;
 
-import io.mosaic.consumers.analysis.AnalysisLimits;
-import io.mosaic.consumers.analysis.ImageAnalyzer;
 import io.mosaic.consumers.reports.ReportWriter;
 import io.mosaic.consumers.worker.AnalyzerWorker;
-import io.mosaic.consumers.worker.TaskProcessor;
+import io.mosaic.dashboard.Dashboard;
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
 import io.mosaic.platform.kafka.TopicAdmin;
@@ -23,10 +21,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -77,6 +73,12 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Log at INFO level (default: warnings only).")
     boolean verbose;
 
+    @Option(names = "--serve", description = "Keep the dashboard (and the cluster it watches) up after the job, until Ctrl-C.")
+    boolean serve;
+
+    /** Counted down once the demo has stopped everything and deleted its temp directory. */
+    private final CountDownLatch cleanedUp = new CountDownLatch(1);
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -106,6 +108,8 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             MosaicConfig config = demoConfig(cluster, registry, imageDir, workDir);
             Topics topics = Topics.create(config.topicSettings(), new SchemaRegistryClient(config.schemaRegistryUrl()));
             TopicAdmin.createTopics(config, topics);
+            Dashboard dashboard = parts.start(Dashboard.forDemo(config, topics));
+            out.printf("Dashboard: %s%n", dashboard.url());
 
             JobAggregator aggregator = parts.start(new JobAggregator(config, topics,
                     AggregatorSettings.defaults().withNearDuplicateDistance(config.getInt(MosaicConfig.NEAR_DUPLICATE_DISTANCE)), true));
@@ -117,10 +121,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                 reportWritten.countDown();
             });
             parts.start(reports);
-            AnalysisLimits limits = AnalysisLimits.defaults();
-            ImageAnalyzer analyzer = new ImageAnalyzer(new AnalysisLimits(limits.maxBytes(), limits.maxPixels(),
-                    config.getDouble(MosaicConfig.ANALYSIS_BLUR_THRESHOLD, limits.blurThreshold())));
-            parts.start(new AnalyzerWorker(config, topics, new TaskProcessor(analyzer, List.of(imageDir), Clock.systemUTC())));
+            parts.start(new AnalyzerWorker(config, topics, Wiring.taskProcessor(config)));
 
             long submitStart = System.nanoTime();
             JobSubmitter.SubmittedJob job;
@@ -134,10 +135,43 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             JobSummary summary = awaitCompletion(aggregator, job, reportWritten);
             long jobNanos = System.nanoTime() - submitStart;
             printSummary(out, summary, reportPath.get(), jobNanos, System.nanoTime() - started);
+            if (serve) {
+                serveUntilStopped(out, dashboard);
+            }
             Logging.quietForShutdown();
             return summary.getSucceeded() + summary.getFailed() == summary.getTaskCount() ? 0 : 1;
         } finally {
             deleteRecursively(workDir);
+            cleanedUp.countDown();
+        }
+    }
+
+    /** Keeps the dashboard up until Ctrl-C, SIGTERM or an interrupt; the caller then stops everything. */
+    private void serveUntilStopped(PrintWriter out, Dashboard dashboard) {
+        CountDownLatch stop = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                // Let the demo stop its parts and delete its temp directory before the JVM halts.
+                cleanedUp.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "mosaic-demo-serve-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        out.printf("%nDashboard: %s (serving until Ctrl-C)%n", dashboard.url());
+        out.flush();
+        try {
+            stop.await();
+        } catch (InterruptedException e) {
+            // An interrupt asks the demo to stop, like Ctrl-C; the flag is not kept, so that
+            // stopping the parts can still wait for their threads.
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // The JVM is stopping; the hook is running.
+            }
         }
     }
 
@@ -219,8 +253,8 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         out.printf("  FAILED                 %6d%n", s.getFailed());
         out.printf("  skipped (not images)   %6d%n", s.getSkippedCount());
         out.printf("  duplicates ignored     %6d%n", s.getDuplicatesIgnored());
-        out.printf("  blurry                 %6d%n", s.getBlurry().size());
-        out.printf("  near-duplicate groups  %6d%n", s.getNearDuplicateGroups().size());
+        out.printf("  blurry                 %6d%n", s.getBlurryCount());
+        out.printf("  near-duplicate groups  %6d%n", s.getNearDuplicateGroupCount());
         out.printf("  job time               %8.1f s (%.1f images/s)%n", seconds, s.getTaskCount() / Math.max(seconds, 1e-3));
         out.printf("  wall time              %8.1f s (including start-up)%n", totalNanos / 1e9);
         out.printf("  report                 %s%n", report);

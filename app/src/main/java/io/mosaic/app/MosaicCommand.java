@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = MosaicCommand.Version.class,
         description = "Kafka-based, event-driven pipeline for parallel image analysis.",
-        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DemoCommand.class, SubmitCommand.class, WorkerCommand.class, AggregatorCommand.class,
+                ReportsCommand.class, TopicsCommand.class, ClusterCommand.class, DlqCommand.class, DashboardCommand.class, JobsApiCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Start with: mosaic demo   (a whole pipeline on an embedded Kafka cluster)"})
 public final class MosaicCommand implements Runnable {
 

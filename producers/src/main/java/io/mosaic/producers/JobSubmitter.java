@@ -62,14 +62,7 @@ public final class JobSubmitter implements AutoCloseable {
                 .setSkippedCount(scan.skipped())
                 .setSubmittedAt(now)
                 .build();
-        try {
-            producer.send(topics.jobs().record(id, job)).get(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while publishing job " + id, e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot publish job " + id + ": " + (e.getCause() != null ? e.getCause() : e), e);
-        }
+        publishJob(job);
 
         int total = scan.images().size();
         AtomicInteger acknowledged = new AtomicInteger();
@@ -97,6 +90,36 @@ public final class JobSubmitter implements AutoCloseable {
         }
         progress.stepTo(total, total);
         return new SubmittedJob(id, source, total, scan.skipped());
+    }
+
+    /**
+     * Publishes {@code job} again with {@code cancelled} set: workers then answer its remaining
+     * tasks without analysing them, and the aggregator marks the job CANCELLED. Returns once the
+     * record is acknowledged.
+     */
+    public ImageJob cancel(ImageJob job) {
+        ImageJob cancelled = ImageJob.newBuilder()
+                .setJobId(job.getJobId())
+                .setSource(job.getSource())
+                .setTaskCount(job.getTaskCount())
+                .setSkippedCount(job.getSkippedCount())
+                .setSubmittedAt(job.getSubmittedAt())
+                .setCancelled(true)
+                .build();
+        publishJob(cancelled);
+        return cancelled;
+    }
+
+    private void publishJob(ImageJob job) {
+        String id = job.getJobId();
+        try {
+            producer.send(topics.jobs().record(id, job)).get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing job " + id, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot publish job " + id + ": " + (e.getCause() != null ? e.getCause() : e), e);
+        }
     }
 
     @Override

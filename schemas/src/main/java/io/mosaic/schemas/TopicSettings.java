@@ -10,6 +10,7 @@ public record TopicSettings(
         String imageResults, int imageResultsPartitions,
         String jobSummaries, int jobSummariesPartitions,
         String imageTasksDlq, int imageTasksDlqPartitions,
+        String nearDuplicateGroups, int nearDuplicateGroupsPartitions,
         short replicationFactor, int minInSyncReplicas) {
 
     public static TopicSettings defaults() {
@@ -19,6 +20,9 @@ public record TopicSettings(
                 "mosaic.image-results", 12,
                 "mosaic.job-summaries", 12,
                 "mosaic.image-tasks.dlq", 3,
+                // As many partitions as the results: the aggregator task that folds a job's
+                // results is the one that writes its groups.
+                "mosaic.near-duplicate-groups", 12,
                 (short) 1, 1);
     }
 
@@ -34,6 +38,6 @@ public record TopicSettings(
     public TopicSettings withReplication(short factor, int minIsr) {
         return new TopicSettings(jobs, jobsPartitions, imageTasks, imageTasksPartitions, imageResults,
                 imageResultsPartitions, jobSummaries, jobSummariesPartitions, imageTasksDlq,
-                imageTasksDlqPartitions, factor, minIsr);
+                imageTasksDlqPartitions, nearDuplicateGroups, nearDuplicateGroupsPartitions, factor, minIsr);
     }
 }

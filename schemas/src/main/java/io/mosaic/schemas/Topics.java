@@ -18,6 +18,7 @@ public record Topics(
         Topic<String, ImageResult> imageResults,
         Topic<String, JobSummary> jobSummaries,
         Topic<String, byte[]> imageTasksDlq,
+        Topic<String, NearDuplicateGroups> nearDuplicateGroups,
         short replicationFactor,
         int minInSyncReplicas) {
 
@@ -34,12 +35,15 @@ public record Topics(
                 // The latest summary per job is all anyone needs.
                 new Topic<>(settings.jobSummaries(), settings.jobSummariesPartitions(), COMPACTED, keys, new AvroSerde<>(registry, JobSummary.class)),
                 new Topic<>(settings.imageTasksDlq(), settings.imageTasksDlqPartitions(), Map.of(), keys, Serdes.ByteArray()),
+                // Not compacted: a job's groups are several records under one key, all needed.
+                new Topic<>(settings.nearDuplicateGroups(), settings.nearDuplicateGroupsPartitions(), Map.of(), keys,
+                        new AvroSerde<>(registry, NearDuplicateGroups.class)),
                 settings.replicationFactor(),
                 settings.minInSyncReplicas());
     }
 
     /** Every topic, for creating them. */
     public List<Topic<?, ?>> all() {
-        return List.of(jobs, imageTasks, imageResults, jobSummaries, imageTasksDlq);
+        return List.of(jobs, imageTasks, imageResults, jobSummaries, imageTasksDlq, nearDuplicateGroups);
     }
 }

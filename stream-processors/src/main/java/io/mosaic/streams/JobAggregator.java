@@ -5,6 +5,8 @@ import io.mosaic.platform.kafka.KafkaClients;
 import io.mosaic.platform.lifecycle.Lifecycle;
 import io.mosaic.schemas.JobSummary;
 import io.mosaic.schemas.Topics;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,13 +15,16 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
@@ -30,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * {@code mosaic-aggregator}, exactly once.
  *
  * <p>Reads {@code mosaic.jobs} (key jobId) and {@code mosaic.image-results} (key jobId); writes
- * {@code mosaic.job-summaries} (key jobId). State stores (RocksDB, with changelog topics
+ * {@code mosaic.job-summaries} (key jobId) and, when a job completes, {@code
+ * mosaic.near-duplicate-groups} (key jobId). State stores (RocksDB, with changelog topics
  * replicated like every other topic): the summaries, the task ids already counted, and the
  * perceptual hashes of each job.
  */
@@ -43,14 +49,44 @@ public final class JobAggregator implements Lifecycle {
     private final Topics topics;
     private final AggregatorSettings settings;
     private final boolean exactlyOnce;
-    private KafkaStreams streams;
+    private final Supplier<String> advertisedUrl;
+    private volatile KafkaStreams streams;
+    private volatile HostInfo applicationServer;
 
-    /** {@code exactlyOnce} false runs at-least-once: only for showing what exactly-once prevents. */
+    /**
+     * {@code exactlyOnce} false runs at-least-once: only for showing what exactly-once prevents.
+     * Interactive queries reach this instance at {@code aggregator.advertised.url}, if set.
+     */
     public JobAggregator(MosaicConfig config, Topics topics, AggregatorSettings settings, boolean exactlyOnce) {
+        this(config, topics, settings, exactlyOnce, () -> config.get(MosaicConfig.AGGREGATOR_ADVERTISED_URL));
+    }
+
+    /**
+     * As above, with the URL other instances reach this one's query endpoints at asked for only
+     * at {@link #start()}: a server started on port 0 knows its port only once it runs. A null URL
+     * leaves {@code application.server} unset (no queries across instances).
+     */
+    public JobAggregator(MosaicConfig config, Topics topics, AggregatorSettings settings, boolean exactlyOnce,
+                         Supplier<String> advertisedUrl) {
         this.config = config;
         this.topics = topics;
         this.settings = settings;
         this.exactlyOnce = exactlyOnce;
+        this.advertisedUrl = advertisedUrl;
+    }
+
+    /** {@code http://host:port} as Kafka Streams' {@code application.server}, which holds no scheme. */
+    public static HostInfo hostInfo(String url) {
+        URI uri;
+        try {
+            uri = new URI(url.trim());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("not a URL: '" + url + "'");
+        }
+        if (!"http".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 0) {
+            throw new IllegalArgumentException("an aggregator URL is http://host:port, got '" + url + "'");
+        }
+        return new HostInfo(uri.getHost(), uri.getPort());
     }
 
     @Override
@@ -59,10 +95,22 @@ public final class JobAggregator implements Lifecycle {
     }
 
     @Override
+    public void validate() {
+        String url = config.get(MosaicConfig.AGGREGATOR_ADVERTISED_URL);
+        if (url != null && !url.isBlank()) {
+            hostInfo(url);
+        }
+        if (config.getInt(MosaicConfig.AGGREGATOR_STANDBY_REPLICAS) < 0) {
+            throw new IllegalArgumentException(MosaicConfig.AGGREGATOR_STANDBY_REPLICAS.key() + " must be 0 or more, got "
+                    + config.get(MosaicConfig.AGGREGATOR_STANDBY_REPLICAS));
+        }
+    }
+
+    @Override
     public void start() throws Exception {
-        StreamsBuilder builder = new StreamsBuilder();
-        JobAggregatorTopology.build(builder, topics, settings);
-        streams = new KafkaStreams(builder.build(), streamsConfig());
+        String url = advertisedUrl.get();
+        applicationServer = url == null || url.isBlank() ? null : hostInfo(url);
+        streams = new KafkaStreams(JobAggregatorTopology.build(new StreamsBuilder(), topics, settings), streamsConfig());
         CountDownLatch running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {
@@ -93,19 +141,33 @@ public final class JobAggregator implements Lifecycle {
         // Changelog and repartition topics are as durable as the pipeline's own topics.
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) topics.replicationFactor());
         props.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), String.valueOf(topics.minInSyncReplicas()));
+        // Each instance on a host needs its own state directory: two cannot lock the same one.
         String stateDir = config.get(MosaicConfig.STATE_DIR);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir != null ? stateDir
-                : Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "mosaic-streams")).toString());
+                : Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "mosaic-streams", KafkaClients.instanceId(config))).toString());
         // A new aggregator must fold every result still in the topics, not only new ones.
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        if (applicationServer != null) {
+            // Every instance learns where the others serve queries, so any of them can route a
+            // job's query to the instance that holds the job's partition.
+            props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer.host() + ":" + applicationServer.port());
+        }
+        // Standby replicas keep a warm copy of each store on another instance: when the owner
+        // goes, the survivor answers queries from its copy at once and takes over without
+        // restoring the whole changelog.
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.getInt(MosaicConfig.AGGREGATOR_STANDBY_REPLICAS));
         props.putAll(config.kafkaOverrides());
         return props;
     }
 
     /** The summary of {@code jobId} from this instance's local store, if this instance holds it. */
     public Optional<JobSummary> localSummary(String jobId) {
+        KafkaStreams s = streams;
+        if (s == null) {
+            return Optional.empty();
+        }
         try {
-            ReadOnlyKeyValueStore<String, JobSummary> store = streams.store(StoreQueryParameters.fromNameAndType(
+            ReadOnlyKeyValueStore<String, JobSummary> store = s.store(StoreQueryParameters.fromNameAndType(
                     JobAggregatorTopology.JOB_SUMMARIES_STORE, QueryableStoreTypes.keyValueStore()));
             return Optional.ofNullable(store.get(jobId));
         } catch (InvalidStateStoreException e) {
@@ -114,14 +176,29 @@ public final class JobAggregator implements Lifecycle {
     }
 
     public KafkaStreams.State state() {
-        return streams == null ? KafkaStreams.State.NOT_RUNNING : streams.state();
+        KafkaStreams s = streams;
+        return s == null ? KafkaStreams.State.NOT_RUNNING : s.state();
+    }
+
+    /** The running Kafka Streams instance, for interactive queries; null unless started. */
+    public KafkaStreams kafkaStreams() {
+        return streams;
+    }
+
+    /** Where this instance serves queries ({@code application.server}); null when not advertised. */
+    public HostInfo applicationServer() {
+        return applicationServer;
     }
 
     @Override
     public synchronized void stop() {
-        if (streams != null) {
-            streams.close(Duration.ofSeconds(30));
+        KafkaStreams s = streams;
+        if (s != null) {
             streams = null;
+            // Leave the group rather than wait for the session timeout: the other instances
+            // take over this one's partitions within seconds of a deliberate stop.
+            s.close(CloseOptions.timeout(Duration.ofSeconds(30))
+                    .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         }
     }
 }

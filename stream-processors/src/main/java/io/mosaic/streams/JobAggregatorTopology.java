@@ -3,15 +3,14 @@ package io.mosaic.streams;
 import io.mosaic.schemas.ImageJob;
 import io.mosaic.schemas.ImageResult;
 import io.mosaic.schemas.JobSummary;
+import io.mosaic.schemas.NearDuplicateGroups;
 import io.mosaic.schemas.Topic;
 import io.mosaic.schemas.Topics;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
@@ -24,6 +23,10 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>Input {@code mosaic.image-results}: key jobId, value {@link ImageResult}.
  *   <li>Output {@code mosaic.job-summaries}: key jobId, value {@link JobSummary}; PENDING,
  *       RUNNING and COMPLETED at once, progress every {@link AggregatorSettings#progressInterval()}.
+ *       Counts only, so a summary stays small however many images its job has.
+ *   <li>Output {@code mosaic.near-duplicate-groups}: key jobId, value {@link NearDuplicateGroups};
+ *       on completion, the job's near-duplicate groups in chunks of at most
+ *       {@link AggregatorSettings#groupChunkBytes()}, in the transaction of the COMPLETED summary.
  *   <li>Stores (RocksDB, changelogged): {@value #JOB_SUMMARIES_STORE} (jobId to summary, also
  *       served by interactive query), {@value #SEEN_TASKS_STORE} (jobId NUL taskId to the time the
  *       task was counted), {@value #JOB_HASHES_STORE} (jobId NUL taskId to the URI, perceptual
@@ -33,6 +36,10 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <p>Names of stores, processors and the repartition topic are fixed here: they name changelog
  * and internal topics, which must stay the same from one version of the code to the next.
+ *
+ * <p>The two processors emit two kinds of record to two topics. The sinks are added with the
+ * Processor API after the DSL part is built, as children of both processors, and the processors
+ * forward each record to its sink by name ({@link AggregatorOutput}).
  */
 public final class JobAggregatorTopology {
 
@@ -43,6 +50,13 @@ public final class JobAggregatorTopology {
 
     /** Name of the repartition step; the internal topic is {@code <application.id>-jobs-by-job-repartition}. */
     public static final String JOBS_REPARTITION = "jobs-by-job";
+
+    static final String FOLD_JOB_RECORDS = "fold-job-records";
+    static final String FOLD_RESULTS = "fold-results";
+    /** Sink of {@code mosaic.job-summaries}. */
+    public static final String SUMMARIES_SINK = "job-summaries-sink";
+    /** Sink of {@code mosaic.near-duplicate-groups}. */
+    public static final String GROUPS_SINK = "near-duplicate-groups-sink";
 
     private static final String[] STORES = {JOB_SUMMARIES_STORE, SEEN_TASKS_STORE, JOB_HASHES_STORE, DIRTY_JOBS_STORE};
 
@@ -55,6 +69,7 @@ public final class JobAggregatorTopology {
         Topic<String, ImageJob> jobs = topics.jobs();
         Topic<String, ImageResult> results = topics.imageResults();
         Topic<String, JobSummary> summaries = topics.jobSummaries();
+        Topic<String, NearDuplicateGroups> groups = topics.nearDuplicateGroups();
 
         // Both processors share the stores, so a job's record and its results must reach the same
         // stream task. mosaic.jobs has fewer partitions than mosaic.image-results, so the same
@@ -62,20 +77,21 @@ public final class JobAggregatorTopology {
         // the same key, with the same default partitioner over the serialized key, to the
         // results topic's partition count makes the two co-partitioned; the results, which are
         // the bulk of the traffic, are read where they are.
-        KStream<String, JobSummary> fromJobs = builder
-                .stream(jobs.name(), Consumed.with(jobs.keySerde(), jobs.valueSerde()).withName("jobs-source"))
+        builder.stream(jobs.name(), Consumed.with(jobs.keySerde(), jobs.valueSerde()).withName("jobs-source"))
                 .repartition(Repartitioned.with(jobs.keySerde(), jobs.valueSerde())
                         .withName(JOBS_REPARTITION)
                         .withNumberOfPartitions(results.partitions()))
-                .process(() -> new JobRecordProcessor(settings), Named.as("fold-job-records"), STORES);
+                .process(() -> new JobRecordProcessor(settings), Named.as(FOLD_JOB_RECORDS), STORES);
 
-        KStream<String, JobSummary> fromResults = builder
-                .stream(results.name(), Consumed.with(results.keySerde(), results.valueSerde()).withName("results-source"))
-                .process(() -> new ResultFoldProcessor(settings), Named.as("fold-results"), STORES);
+        builder.stream(results.name(), Consumed.with(results.keySerde(), results.valueSerde()).withName("results-source"))
+                .process(() -> new ResultFoldProcessor(settings), Named.as(FOLD_RESULTS), STORES);
 
-        fromJobs.merge(fromResults, Named.as("job-summaries-merge"))
-                .to(summaries.name(), Produced.with(summaries.keySerde(), summaries.valueSerde()).withName("job-summaries-sink"));
-        return builder.build();
+        Topology topology = builder.build();
+        topology.addSink(SUMMARIES_SINK, summaries.name(), summaries.keySerde().serializer(), summaries.valueSerde().serializer(),
+                FOLD_JOB_RECORDS, FOLD_RESULTS);
+        topology.addSink(GROUPS_SINK, groups.name(), groups.keySerde().serializer(), groups.valueSerde().serializer(),
+                FOLD_JOB_RECORDS, FOLD_RESULTS);
+        return topology;
     }
 
     private static void addStores(StreamsBuilder builder, Topics topics) {

@@ -1,7 +1,9 @@
 package io.mosaic.streams;
 
 import io.mosaic.schemas.ImageJob;
+import io.mosaic.schemas.JobState;
 import io.mosaic.schemas.JobSummary;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -14,24 +16,25 @@ import org.slf4j.LoggerFactory;
  * completes at once. Each of those is a state transition and is emitted immediately.
  *
  * <p>The first job record wins: a resubmitted job (same job id) changes nothing, since its tasks
- * and results carry the same task ids and are de-duplicated.
+ * and results carry the same task ids and are de-duplicated. The one exception is a record with
+ * {@code cancelled} set, which turns a RUNNING job CANCELLED.
  */
-final class JobRecordProcessor implements Processor<String, ImageJob, String, JobSummary> {
+final class JobRecordProcessor implements Processor<String, ImageJob, String, SpecificRecord> {
 
     private static final Logger log = LoggerFactory.getLogger(JobRecordProcessor.class);
 
     private final AggregatorSettings settings;
-    private ProcessorContext<String, JobSummary> context;
     private AggregatorStores stores;
+    private AggregatorOutput output;
 
     JobRecordProcessor(AggregatorSettings settings) {
         this.settings = settings;
     }
 
     @Override
-    public void init(ProcessorContext<String, JobSummary> context) {
-        this.context = context;
+    public void init(ProcessorContext<String, SpecificRecord> context) {
         this.stores = AggregatorStores.from(context);
+        this.output = new AggregatorOutput(context, stores, settings);
     }
 
     @Override
@@ -55,6 +58,10 @@ final class JobRecordProcessor implements Processor<String, ImageJob, String, Jo
         if (summary == null) {
             summary = JobSummaryFold.pending(jobId, record.timestamp());
         } else if (JobSummaryFold.hasJobRecord(summary)) {
+            if (job.getCancelled()) {
+                cancel(summary, record.timestamp());
+                return;
+            }
             if (summary.getTaskCount() != job.getTaskCount()) {
                 log.warn("job {} submitted again with {} tasks; keeping the first record's {} tasks",
                         jobId, job.getTaskCount(), summary.getTaskCount());
@@ -70,10 +77,23 @@ final class JobRecordProcessor implements Processor<String, ImageJob, String, Jo
                 log.warn("job {} has {} tasks but {} results were already counted", jobId,
                         summary.getTaskCount(), JobSummaryFold.counted(summary));
             }
-            JobSummaryFold.complete(summary, stores.images(jobId), settings.nearDuplicateDistance());
+            output.completed(summary);
+        } else {
+            if (job.getCancelled()) {
+                // Compaction may have left only the cancelling record of a job.
+                JobSummaryFold.cancel(summary, record.timestamp());
+            }
+            output.summary(summary);
         }
-        stores.save(summary);
-        stores.clearDirty(jobId);
-        context.forward(new Record<>(jobId, summary, summary.getUpdatedAt().toEpochMilli()));
+    }
+
+    /** A cancellation takes effect on a running job; a completed or cancelled one stays as it is. */
+    private void cancel(JobSummary summary, long timestamp) {
+        if (summary.getState() != JobState.RUNNING) {
+            log.info("job {} is {}; its cancellation changes nothing", summary.getJobId(), summary.getState());
+            return;
+        }
+        JobSummaryFold.cancel(summary, timestamp);
+        output.summary(summary);
     }
 }

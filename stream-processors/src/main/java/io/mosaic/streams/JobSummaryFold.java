@@ -6,8 +6,6 @@ import io.mosaic.schemas.JobState;
 import io.mosaic.schemas.JobSummary;
 import io.mosaic.schemas.ResultStatus;
 import java.time.Instant;
-import java.util.Collection;
-import java.util.List;
 
 /**
  * How one job record or one counted result changes a {@link JobSummary}. No state stores and no
@@ -28,8 +26,6 @@ final class JobSummaryFold {
                 .setState(JobState.PENDING)
                 .setTaskCount(UNKNOWN_TASK_COUNT)
                 .setUpdatedAt(Instant.ofEpochMilli(timestamp))
-                .setBlurry(List.of())
-                .setNearDuplicateGroups(List.of())
                 .build();
     }
 
@@ -49,6 +45,7 @@ final class JobSummaryFold {
 
     /** Counts one result; the caller has decided that it counts. */
     static void count(JobSummary summary, ImageResult result, long timestamp) {
+        summary.setSumBytes(summary.getSumBytes() + result.getBytes());
         if (result.getStatus() == ResultStatus.OK) {
             summary.setSucceeded(summary.getSucceeded() + 1);
             summary.setSumMeanLuma(summary.getSumMeanLuma() + result.getMeanLuma());
@@ -72,26 +69,35 @@ final class JobSummaryFold {
     /**
      * Every task has a result. {@code >=} rather than {@code ==} so that a job whose counts
      * overshoot (counting without de-duplication, or a wrong task count) still completes and
-     * shows the overshoot, instead of staying RUNNING forever.
+     * shows the overshoot, instead of staying RUNNING forever. A cancelled job never completes:
+     * its remaining tasks end as results too (FAILED, "job cancelled"), but it was not analysed.
      */
     static boolean isComplete(JobSummary summary) {
-        return hasJobRecord(summary) && counted(summary) >= summary.getTaskCount();
+        return hasJobRecord(summary) && summary.getState() != JobState.CANCELLED
+                && counted(summary) >= summary.getTaskCount();
+    }
+
+    /** Marks the job CANCELLED; results that still arrive are counted, as for any job. */
+    static void cancel(JobSummary summary, long timestamp) {
+        summary.setState(JobState.CANCELLED);
+        touch(summary, timestamp);
     }
 
     /**
-     * Marks the job COMPLETED and fills in the lists that need every image of the job. Calling it
-     * again on a completed job recomputes the lists and keeps the first completion time.
+     * Marks the job COMPLETED with the number of near-duplicate groups found among its images.
+     * Calling it again on a completed job (a result counted late) updates the count and keeps the
+     * first completion time. The groups themselves are not in the summary: see
+     * {@link AggregatorOutput#completed}.
      */
-    static void complete(JobSummary summary, Collection<HashedImage> images, int nearDuplicateDistance) {
+    static void complete(JobSummary summary, int nearDuplicateGroupCount) {
         summary.setState(JobState.COMPLETED);
         if (summary.getCompletedAt() == null) {
             summary.setCompletedAt(summary.getUpdatedAt());
         }
-        summary.setBlurry(images.stream().filter(HashedImage::blurry).map(HashedImage::uri).sorted().distinct().toList());
-        summary.setNearDuplicateGroups(NearDuplicateGrouper.groups(images, nearDuplicateDistance));
+        summary.setNearDuplicateGroupCount(nearDuplicateGroupCount);
     }
 
-    /** The image a result leaves behind for the completion lists, or null for a FAILED result. */
+    /** The image a result leaves behind for near-duplicate grouping, or null for a FAILED result. */
     static HashedImage imageOf(ImageResult result) {
         if (result.getStatus() != ResultStatus.OK) {
             return null;

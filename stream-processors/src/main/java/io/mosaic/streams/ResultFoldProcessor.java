@@ -3,6 +3,7 @@ package io.mosaic.streams;
 import io.mosaic.schemas.ImageResult;
 import io.mosaic.schemas.JobState;
 import io.mosaic.schemas.JobSummary;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -18,22 +19,22 @@ import org.slf4j.LoggerFactory;
  * interval. State transitions are emitted at once: the first result of an unknown job (PENDING)
  * and the result that completes a job (COMPLETED).
  */
-final class ResultFoldProcessor implements Processor<String, ImageResult, String, JobSummary> {
+final class ResultFoldProcessor implements Processor<String, ImageResult, String, SpecificRecord> {
 
     private static final Logger log = LoggerFactory.getLogger(ResultFoldProcessor.class);
 
     private final AggregatorSettings settings;
-    private ProcessorContext<String, JobSummary> context;
     private AggregatorStores stores;
+    private AggregatorOutput output;
 
     ResultFoldProcessor(AggregatorSettings settings) {
         this.settings = settings;
     }
 
     @Override
-    public void init(ProcessorContext<String, JobSummary> context) {
-        this.context = context;
+    public void init(ProcessorContext<String, SpecificRecord> context) {
         this.stores = AggregatorStores.from(context);
+        this.output = new AggregatorOutput(context, stores, settings);
         // Wall-clock, not stream time: progress should show while results trickle in, even when
         // no new record advances stream time.
         context.schedule(settings.progressInterval(), PunctuationType.WALL_CLOCK_TIME, now -> emitDirtySummaries());
@@ -76,23 +77,15 @@ final class ResultFoldProcessor implements Processor<String, ImageResult, String
         if (wasCompleted) {
             log.warn("job {} was COMPLETED with {} tasks, yet a result for task {} arrived; counted, now {} results",
                     jobId, summary.getTaskCount(), taskId, JobSummaryFold.counted(summary));
-            JobSummaryFold.complete(summary, stores.images(jobId), settings.nearDuplicateDistance());
-            emit(summary);
+            output.completed(summary);
         } else if (JobSummaryFold.isComplete(summary)) {
-            JobSummaryFold.complete(summary, stores.images(jobId), settings.nearDuplicateDistance());
-            emit(summary);
+            output.completed(summary);
         } else if (firstOfJob) {
-            emit(summary);
+            output.summary(summary);
         } else {
             stores.save(summary);
             stores.markDirty(jobId, timestamp);
         }
-    }
-
-    private void emit(JobSummary summary) {
-        stores.save(summary);
-        stores.clearDirty(summary.getJobId());
-        context.forward(new Record<>(summary.getJobId(), summary, summary.getUpdatedAt().toEpochMilli()));
     }
 
     private void emitDirtySummaries() {
@@ -100,7 +93,7 @@ final class ResultFoldProcessor implements Processor<String, ImageResult, String
             JobSummary summary = stores.summary(jobId);
             stores.clearDirty(jobId);
             if (summary != null) {
-                context.forward(new Record<>(jobId, summary, summary.getUpdatedAt().toEpochMilli()));
+                output.progress(summary);
             }
         }
     }

@@ -16,12 +16,13 @@ class AggregatorSettingsTest {
         assertThat(settings.nearDuplicateDistance()).isEqualTo(10);
         assertThat(settings.progressInterval()).isEqualTo(Duration.ofMillis(500));
         assertThat(settings.deduplicate()).isTrue();
+        assertThat(settings.groupChunkBytes()).isEqualTo(256 * 1024);
     }
 
     @ParameterizedTest
-    @CsvSource({"-1, 500", "65, 500", "10, 0", "10, -5"})
-    void refusesNonsense(int distance, long intervalMs) {
-        assertThatThrownBy(() -> new AggregatorSettings(distance, Duration.ofMillis(intervalMs), true))
+    @CsvSource({"-1, 500, 4096", "65, 500, 4096", "10, 0, 4096", "10, -5, 4096", "10, 500, 63", "10, 500, 0"})
+    void refusesNonsense(int distance, long intervalMs, int chunkBytes) {
+        assertThatThrownBy(() -> new AggregatorSettings(distance, Duration.ofMillis(intervalMs), true, chunkBytes))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

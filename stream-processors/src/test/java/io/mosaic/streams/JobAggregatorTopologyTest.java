@@ -7,6 +7,8 @@ import io.mosaic.schemas.ImageJob;
 import io.mosaic.schemas.ImageResult;
 import io.mosaic.schemas.JobState;
 import io.mosaic.schemas.JobSummary;
+import io.mosaic.schemas.NearDuplicateChunks;
+import io.mosaic.schemas.NearDuplicateGroups;
 import io.mosaic.schemas.ResultStatus;
 import io.mosaic.schemas.TopicSettings;
 import io.mosaic.schemas.Topics;
@@ -15,9 +17,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Random;
+import java.util.TreeSet;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -41,6 +47,9 @@ class JobAggregatorTopologyTest {
     private TestInputTopic<String, ImageJob> jobs;
     private TestInputTopic<String, ImageResult> results;
     private TestOutputTopic<String, JobSummary> summaries;
+    private TestOutputTopic<String, NearDuplicateGroups> groupChunks;
+    private Topics topics;
+    private int runs;
 
     @AfterEach
     void closeDriver() {
@@ -50,13 +59,13 @@ class JobAggregatorTopologyTest {
     }
 
     private void start(AggregatorSettings settings) {
-        Topics topics = Topics.create(TopicSettings.defaults(), new InMemorySchemaRegistry());
+        topics = Topics.create(TopicSettings.defaults(), new InMemorySchemaRegistry());
         Topology topology = JobAggregatorTopology.build(new StreamsBuilder(), topics, settings);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "mosaic-aggregator-test");
         // Never contacted: the test driver runs the topology without a broker.
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("run-" + runs++).toString());
         driver = new TopologyTestDriver(topology, props, T0);
         jobs = driver.createInputTopic(topics.jobs().name(),
                 topics.jobs().keySerde().serializer(), topics.jobs().valueSerde().serializer());
@@ -64,6 +73,13 @@ class JobAggregatorTopologyTest {
                 topics.imageResults().keySerde().serializer(), topics.imageResults().valueSerde().serializer());
         summaries = driver.createOutputTopic(topics.jobSummaries().name(),
                 topics.jobSummaries().keySerde().deserializer(), topics.jobSummaries().valueSerde().deserializer());
+        groupChunks = driver.createOutputTopic(topics.nearDuplicateGroups().name(),
+                topics.nearDuplicateGroups().keySerde().deserializer(), topics.nearDuplicateGroups().valueSerde().deserializer());
+    }
+
+    private void restart(AggregatorSettings settings) {
+        driver.close();
+        start(settings);
     }
 
     // ---------------------------------------------------------------- inputs
@@ -140,6 +156,15 @@ class JobAggregatorTopologyTest {
         return list.get(list.size() - 1);
     }
 
+    /** The groups of {@code jobId}'s latest set of chunks emitted so far, joined. */
+    private List<List<String>> joinedGroups(String jobId) {
+        List<NearDuplicateGroups> chunks = groupChunks.readValuesToList().stream()
+                .filter(chunk -> chunk.getJobId().equals(jobId)).toList();
+        assertThat(chunks).isNotEmpty();
+        int latest = chunks.stream().mapToInt(NearDuplicateGroups::getCountedResults).max().orElseThrow();
+        return NearDuplicateChunks.join(chunks.stream().filter(chunk -> chunk.getCountedResults() == latest).toList());
+    }
+
     // ---------------------------------------------------------------- tests
 
     @Test
@@ -165,7 +190,10 @@ class JobAggregatorTopologyTest {
         assertThat(done.getStartedAt()).isEqualTo(T0);
         assertThat(done.getCompletedAt()).isEqualTo(at(109));
         assertThat(done.getUpdatedAt()).isEqualTo(at(109));
-        assertThat(done.getBlurry()).containsExactly(uri("job-1", 1), uri("job-1", 3));
+        // Hashes task << 40 for tasks 0 to 6 differ in at most three bits: one group of seven.
+        assertThat(done.getNearDuplicateGroupCount()).isEqualTo(1);
+        assertThat(joinedGroups("job-1")).containsExactly(List.of(uri("job-1", 0), uri("job-1", 1), uri("job-1", 2),
+                uri("job-1", 3), uri("job-1", 4), uri("job-1", 5), uri("job-1", 6)));
 
         // Nothing left to emit: progress ticks after completion add nothing.
         driver.advanceWallClockTime(PROGRESS.multipliedBy(3));
@@ -231,7 +259,12 @@ class JobAggregatorTopologyTest {
         assertThat(latest.getTaskCount()).isEqualTo(6);
         // Completion time stays that of the sixth distinct task, not of a later duplicate.
         assertThat(latest.getCompletedAt()).isEqualTo(at(105));
-        assertThat(latest.getBlurry()).containsExactly(uri("job-d", 0));
+        assertThat(latest.getNearDuplicateGroupCount()).isZero();
+        // Completed once, so one set of groups, however many duplicates came after.
+        List<NearDuplicateGroups> chunks = groupChunks.readValuesToList();
+        assertThat(chunks).hasSize(1);
+        assertThat(chunks.get(0).getCountedResults()).isEqualTo(6);
+        assertThat(chunks.get(0).getGroups()).isEmpty();
     }
 
     @Test
@@ -272,7 +305,8 @@ class JobAggregatorTopologyTest {
         assertThat(done.getFailed()).isEqualTo(3);
         assertThat(done.getBlurryCount()).isEqualTo(2);
         assertThat(done.getSumMeanLuma()).isCloseTo(2.1, within(1e-9));
-        assertThat(done.getBlurry()).containsExactly(uri("early", 1), uri("early", 3));
+        assertThat(done.getNearDuplicateGroupCount()).isEqualTo(1);
+        assertThat(joinedGroups("early")).hasSize(1);
         // The job record is older than the results: the latest time seen is the last result's.
         assertThat(done.getUpdatedAt()).isEqualTo(at(109));
         assertThat(done.getCompletedAt()).isEqualTo(at(109));
@@ -296,7 +330,7 @@ class JobAggregatorTopologyTest {
         assertThat(done.getSucceeded()).isEqualTo(2);
         assertThat(done.getFailed()).isEqualTo(1);
         assertThat(done.getSumMeanLuma()).isCloseTo(0.6, within(1e-9));
-        assertThat(done.getBlurry()).containsExactly(uri("mixed", 2));
+        assertThat(done.getBlurryCount()).isEqualTo(1);
     }
 
     @Test
@@ -308,8 +342,13 @@ class JobAggregatorTopologyTest {
         assertThat(states(out)).containsExactly(JobState.COMPLETED);
         assertThat(out.get(0).getSkippedCount()).isEqualTo(4);
         assertThat(out.get(0).getCompletedAt()).isEqualTo(at(5));
-        assertThat(out.get(0).getBlurry()).isEmpty();
-        assertThat(out.get(0).getNearDuplicateGroups()).isEmpty();
+        assertThat(out.get(0).getNearDuplicateGroupCount()).isZero();
+        // Even without groups, one (empty) chunk: a reader knows it has them all.
+        List<NearDuplicateGroups> chunks = groupChunks.readValuesToList();
+        assertThat(chunks).hasSize(1);
+        assertThat(chunks.get(0).getChunkCount()).isEqualTo(1);
+        assertThat(chunks.get(0).getCountedResults()).isZero();
+        assertThat(chunks.get(0).getGroups()).isEmpty();
     }
 
     /**
@@ -337,7 +376,7 @@ class JobAggregatorTopologyTest {
     }
 
     @Test
-    void completedSummaryListsNearDuplicateGroupsAndBlurryImages() {
+    void completionEmitsTheGroupCountAndTheGroupsThemselves() {
         start(AggregatorSettings.defaults());
         pipeImagesWithNearDuplicates("dups");
 
@@ -346,10 +385,26 @@ class JobAggregatorTopologyTest {
         assertThat(done.getSucceeded()).isEqualTo(7);
         assertThat(done.getFailed()).isEqualTo(1);
         assertThat(done.getBlurryCount()).isEqualTo(3);
-        assertThat(done.getBlurry()).containsExactly("file:/a1.jpg", "file:/c.jpg", "file:/unhashed.jpg");
-        assertThat(done.getNearDuplicateGroups()).containsExactly(
+        assertThat(done.getNearDuplicateGroupCount()).isEqualTo(2);
+        List<NearDuplicateGroups> chunks = groupChunks.readValuesToList();
+        assertThat(chunks).hasSize(1);
+        assertThat(chunks.get(0).getJobId()).isEqualTo("dups");
+        assertThat(chunks.get(0).getCountedResults()).isEqualTo(8);
+        assertThat(chunks.get(0).getGroups()).containsExactly(
                 List.of("file:/a0.jpg", "file:/a1.jpg"),
                 List.of("file:/b0.png", "file:/b1.png"));
+    }
+
+    @Test
+    void nothingIsEmittedToTheGroupsTopicBeforeCompletion() {
+        start(AggregatorSettings.defaults());
+        jobs.pipeInput("slow", job("slow", 3, 0), at(0));
+        results.pipeInput("slow", ok("slow", 0, 0.3, false, 0L), at(10));
+        results.pipeInput("slow", ok("slow", 1, 0.3, false, 1L), at(20));
+        driver.advanceWallClockTime(PROGRESS);
+
+        assertThat(states(output())).containsExactly(JobState.RUNNING, JobState.RUNNING);
+        assertThat(groupChunks.isEmpty()).isTrue();
     }
 
     @Test
@@ -357,7 +412,8 @@ class JobAggregatorTopologyTest {
         start(AggregatorSettings.defaults().withNearDuplicateDistance(4));
         pipeImagesWithNearDuplicates("tight");
 
-        assertThat(last(output()).getNearDuplicateGroups()).containsExactly(List.of("file:/a0.jpg", "file:/a1.jpg"));
+        assertThat(last(output()).getNearDuplicateGroupCount()).isEqualTo(1);
+        assertThat(joinedGroups("tight")).containsExactly(List.of("file:/a0.jpg", "file:/a1.jpg"));
     }
 
     @Test
@@ -402,8 +458,168 @@ class JobAggregatorTopologyTest {
         JobSummary latest = last(out);
         assertThat(latest.getSucceeded()).isEqualTo(3);
         assertThat(latest.getCompletedAt()).isEqualTo(at(11));
-        assertThat(latest.getBlurry()).containsExactly(uri("short", 2));
-        assertThat(latest.getNearDuplicateGroups()).containsExactly(List.of(uri("short", 0), uri("short", 1), uri("short", 2)));
+        assertThat(latest.getBlurryCount()).isEqualTo(1);
+        assertThat(latest.getNearDuplicateGroupCount()).isEqualTo(1);
+        // Two sets of groups, told apart by the results they were computed from; the later one
+        // holds the late image.
+        List<NearDuplicateGroups> chunks = groupChunks.readValuesToList();
+        assertThat(chunks).extracting(NearDuplicateGroups::getCountedResults).containsExactly(2, 3);
+        assertThat(chunks.get(0).getGroups()).containsExactly(List.of(uri("short", 0), uri("short", 1)));
+        assertThat(chunks.get(1).getGroups()).containsExactly(List.of(uri("short", 0), uri("short", 1), uri("short", 2)));
+    }
+
+    // ---------------------------------------------------------------- groups at scale
+
+    /** A job's images by construction: its expected groups, and hashes within 2 bits inside a group. */
+    private record PlantedJob(String jobId, List<ImageResult> results, List<List<String>> expectedGroups) {
+    }
+
+    /**
+     * {@code singletons} images with random hashes, and groups of the given sizes: a random base
+     * hash and copies of it with one or two bits flipped, so members of a group are at most four
+     * bits apart. With distance 4, groups can only merge by chance, which the fixed seeds rule out
+     * (random 64-bit hashes are within 4 bits with probability 4e-14 a pair).
+     */
+    private static PlantedJob plantedJob(String jobId, int singletons, List<Integer> groupSizes, long seed) {
+        Random random = new Random(seed);
+        List<ImageResult> results = new ArrayList<>();
+        List<List<String>> expected = new ArrayList<>();
+        int task = 0;
+        for (int i = 0; i < singletons; i++, task++) {
+            results.add(planted(jobId, task, random.nextLong(), task % 7 == 0));
+        }
+        for (int size : groupSizes) {
+            long base = random.nextLong();
+            TreeSet<String> group = new TreeSet<>();
+            for (int member = 0; member < size; member++, task++) {
+                long hash = base;
+                for (int flip = random.nextInt(3); flip > 0; flip--) {
+                    hash ^= 1L << random.nextInt(Long.SIZE);
+                }
+                ImageResult result = planted(jobId, task, hash, task % 7 == 0);
+                results.add(result);
+                group.add(result.getUri());
+            }
+            expected.add(List.copyOf(group));
+        }
+        expected.sort((x, y) -> x.get(0).compareTo(y.get(0)));
+        return new PlantedJob(jobId, results, expected);
+    }
+
+    private static ImageResult planted(String jobId, int task, long hash, boolean blurry) {
+        return ImageResult.newBuilder()
+                .setJobId(jobId)
+                .setTaskId(String.format("%s-task-%06d", jobId, task))
+                .setUri(String.format("file:/photos/%s/img-%06d.png", jobId, task))
+                .setStatus(ResultStatus.OK)
+                .setBlurry(blurry)
+                .setPerceptualHash(hash)
+                .setAnalyzedAt(T0)
+                .build();
+    }
+
+    private void pipe(PlantedJob job, List<ImageResult> inOrder) {
+        jobs.pipeInput(job.jobId(), job(job.jobId(), inOrder.size(), 0), at(0));
+        for (ImageResult result : inOrder) {
+            results.pipeInput(job.jobId(), result, at(10));
+        }
+    }
+
+    /** The Avro-encoded size of a chunk's groups: the chunk minus the same chunk without groups. */
+    private static int encodedGroupsSize(NearDuplicateGroups chunk) {
+        byte[] whole = topicsForSizes.nearDuplicateGroups().valueSerde().serializer().serialize("sizes", chunk);
+        byte[] bare = topicsForSizes.nearDuplicateGroups().valueSerde().serializer()
+                .serialize("sizes", NearDuplicateGroups.newBuilder(chunk).setGroups(List.of()).build());
+        return whole.length - bare.length + 1;
+    }
+
+    private static final Topics topicsForSizes = Topics.create(TopicSettings.defaults(), new InMemorySchemaRegistry());
+
+    @Test
+    void groupsTooLargeForOneRecordAreSplitIntoBoundedChunksThatJoinExactly() {
+        int budget = 2_000;
+        start(AggregatorSettings.defaults().withNearDuplicateDistance(4).withGroupChunkBytes(budget));
+        // URIs of 35 bytes (40 with their length prefix): a group of 200 is four chunks' worth.
+        PlantedJob job = plantedJob("split", 300, List.of(2, 3, 200, 5, 2, 60, 2), 17);
+        pipe(job, job.results());
+
+        JobSummary done = last(output());
+        List<NearDuplicateGroups> chunks = groupChunks.readValuesToList();
+        assertThat(done.getState()).isEqualTo(JobState.COMPLETED);
+        assertThat(done.getNearDuplicateGroupCount()).isEqualTo(7);
+        assertThat(chunks.size()).isGreaterThanOrEqualTo(6);
+        assertThat(chunks).allSatisfy(chunk -> {
+            assertThat(chunk.getChunkCount()).isEqualTo(chunks.size());
+            assertThat(chunk.getCountedResults()).isEqualTo(job.results().size());
+            assertThat(encodedGroupsSize(chunk)).isLessThanOrEqualTo(budget);
+        });
+        assertThat(chunks).extracting(NearDuplicateGroups::getChunkIndex)
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, chunks.size()).boxed().toList());
+        assertThat(chunks).filteredOn(NearDuplicateGroups::getFirstGroupContinues).isNotEmpty();
+        assertThat(NearDuplicateChunks.join(chunks)).isEqualTo(job.expectedGroups());
+    }
+
+    @Test
+    void theSameResultsInAnyOrderGiveTheSameChunks() {
+        AggregatorSettings settings = AggregatorSettings.defaults().withNearDuplicateDistance(4).withGroupChunkBytes(1_000);
+        PlantedJob job = plantedJob("order", 150, List.of(2, 40, 3, 2, 9), 23);
+        start(settings);
+        pipe(job, job.results());
+        List<NearDuplicateGroups> reference = groupChunks.readValuesToList();
+        assertThat(reference.size()).isGreaterThan(1);
+
+        Random random = new Random(5);
+        for (int round = 0; round < 3; round++) {
+            List<ImageResult> shuffled = new ArrayList<>(job.results());
+            Collections.shuffle(shuffled, random);
+            restart(settings);
+            pipe(job, shuffled);
+            assertThat(groupChunks.readValuesToList()).as("round %d", round).isEqualTo(reference);
+        }
+    }
+
+    /**
+     * 100,000 images in one job, one group of 30,000 of them: at some 35 bytes a URI that group
+     * alone is over 1 MB. No record the aggregator writes (output or changelog) may reach Kafka's
+     * default 1 MB limit, and the chunks must still join to exactly the planted groups.
+     */
+    @Test
+    void aJobOf100000ImagesWritesNoRecordOf1MbAndGroupsExactly() {
+        start(AggregatorSettings.defaults().withNearDuplicateDistance(4));
+        List<Integer> groupSizes = new ArrayList<>(Collections.nCopies(2_000, 5));
+        groupSizes.add(30_000);
+        PlantedJob job = plantedJob("big", 60_000, groupSizes, 99);
+        assertThat(job.results()).hasSize(100_000);
+
+        pipe(job, job.results());
+
+        // Read as bytes, outputs and changelogs alike: the size is what the broker would see.
+        List<NearDuplicateGroups> chunks = new ArrayList<>();
+        JobSummary done = null;
+        assertThat(driver.producedTopicNames()).contains(topics.jobSummaries().name(), topics.nearDuplicateGroups().name());
+        for (String topic : driver.producedTopicNames()) {
+            TestOutputTopic<byte[], byte[]> raw = driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            int largest = 0;
+            while (!raw.isEmpty()) {
+                var record = raw.readRecord();
+                largest = Math.max(largest, (record.key() == null ? 0 : record.key().length)
+                        + (record.value() == null ? 0 : record.value().length));
+                if (topic.equals(topics.nearDuplicateGroups().name())) {
+                    chunks.add(topics.nearDuplicateGroups().valueSerde().deserializer().deserialize(topic, record.value()));
+                } else if (topic.equals(topics.jobSummaries().name())) {
+                    done = topics.jobSummaries().valueSerde().deserializer().deserialize(topic, record.value());
+                }
+            }
+            assertThat(largest).as("largest record in %s", topic).isLessThan(1_000_000);
+        }
+        assertThat(done).isNotNull();
+        assertThat(done.getState()).isEqualTo(JobState.COMPLETED);
+        assertThat(done.getSucceeded()).isEqualTo(100_000);
+        assertThat(done.getBlurryCount()).isEqualTo((100_000 + 6) / 7);
+        assertThat(done.getNearDuplicateGroupCount()).isEqualTo(2_001);
+        // 30,000 URIs of 40 bytes with their length prefix, 256 KiB a chunk: at least five chunks.
+        assertThat(chunks.size()).isGreaterThanOrEqualTo(5);
+        assertThat(NearDuplicateChunks.join(chunks)).isEqualTo(job.expectedGroups());
     }
 
     @Test

@@ -79,6 +79,42 @@ class NearDuplicateGrouperTest {
         assertThat(actual).isEqualTo(expected);
     }
 
+    /**
+     * Large enough that the grouper looks up neighbouring band values (4 bands of 16 bits, radius
+     * up to 3) rather than exact ones: still exactly the all-pairs answer.
+     */
+    @ParameterizedTest(name = "seed {0}, distance {1}")
+    @CsvSource({"21, 6", "22, 10", "23, 12"})
+    void agreesWithAllPairsComparisonAtScale(long seed, int distance) {
+        Random random = new Random(seed);
+        List<HashedImage> images = new ArrayList<>();
+        for (int base = 0; base < 8_000; base++) {
+            long hash = random.nextLong();
+            images.add(image(String.format("file:/img/%05d.jpg", base), hash));
+            if (base % 10 == 0) {
+                images.add(image(String.format("file:/img/%05d-copy.jpg", base), flipBits(hash, random.nextInt(distance + 3), random)));
+            }
+        }
+        assertThat(NearDuplicateGrouper.bandsFor(images.size(), distance)).isLessThan(distance + 1);
+
+        List<List<String>> expected = allPairsGroups(images, distance);
+
+        assertThat(expected).hasSizeGreaterThan(200);
+        assertThat(NearDuplicateGrouper.groups(images, distance)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0} bits, radius {1}: {2} values")
+    @CsvSource({"16, 2, 137", "16, 0, 1", "6, 1, 7", "13, 3, 378", "3, 5, 8"})
+    void looksUpEveryBandValueWithinTheRadius(int width, int radius, int expectedCount) {
+        int[] masks = NearDuplicateGrouper.masksWithin(width, radius);
+
+        assertThat(masks).hasSize(expectedCount).doesNotHaveDuplicates();
+        assertThat(java.util.Arrays.stream(masks).boxed().toList()).allSatisfy(mask -> {
+            assertThat(Integer.bitCount(mask)).isLessThanOrEqualTo(radius);
+            assertThat(mask >>> width).isZero();
+        });
+    }
+
     @ParameterizedTest(name = "seed {0}")
     @CsvSource({"11", "12", "13"})
     void resultDoesNotDependOnArrivalOrder(long seed) {

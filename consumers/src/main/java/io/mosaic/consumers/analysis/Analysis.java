@@ -19,7 +19,7 @@ public sealed interface Analysis permits Analysis.Ok, Analysis.Failed {
      * @param meanLuma mean Rec. 601 luma of the RGB channels, 0 (black) to 1 (white); alpha is ignored
      * @param sharpness variance of the 3x3 Laplacian of the luma (0..255 scale), measured on a copy whose
      *     longer side is at most {@value ImageAnalyzer#SHARPNESS_LONG_SIDE} px, so resized copies of one
-     *     image score alike
+     *     image score alike (smaller images are measured as they are, and score higher)
      * @param blurry {@code sharpness} is below the configured threshold
      * @param perceptualHash 64-bit DCT perceptual hash; compare two with {@link PerceptualHash#distance}
      * @param durationMs time spent on this image

@@ -20,7 +20,8 @@ final class GreyImage {
 
     GreyImage(int width, int height, float[] luma) {
         if (width <= 0 || height <= 0 || luma.length != (long) width * height) {
-            throw new IllegalArgumentException("bad plane " + width + " x " + height + " for " + luma.length + " samples");
+            throw new IllegalArgumentException(
+                    "bad plane " + width + " x " + height + " for " + luma.length + " samples");
         }
         this.width = width;
         this.height = height;

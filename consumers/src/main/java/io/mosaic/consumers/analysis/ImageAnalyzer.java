@@ -1,10 +1,10 @@
 package io.mosaic.consumers.analysis;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -21,7 +21,6 @@ import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Analyses one image: format, size, mean luma, sharpness with a blurry flag, perceptual hash.
@@ -32,23 +31,29 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  *
  * <p>Memory: limits are checked on the file size and on the dimensions the header declares, before any pixel
  * is decoded. Large images are then decoded with source subsampling, so that the decoded copy's longer side
- * is between {@value #DECODE_LONG_SIDE} and twice that; a 24-megapixel photo is never held at full size.
+ * is between {@value #DECODE_LONG_SIDE} and twice that. The JPEG, PNG, GIF, BMP and TIFF readers subsample
+ * as they decode, so a 24-megapixel JPEG is analysed in a 64 MB heap. The WebP reader does not: it decodes
+ * the whole canvas (4 bytes per pixel) first, so a WebP at the default pixel limit needs about 400 MB.
  *
  * <p>Thread-safe: each call uses its own reader, so one analyzer can serve a pool of workers.
  */
 public final class ImageAnalyzer {
 
     /**
-     * Sharpness is measured on a copy shrunk to this longer side (never enlarged): the variance of the
-     * Laplacian depends on scale, and a common working size makes copies of one image at different sizes
-     * score alike. 512 px keeps fine detail and costs little.
+     * Sharpness is measured on a copy shrunk to this longer side: the variance of the Laplacian depends on
+     * scale, and a common working size makes copies of one image score alike (on 100 generated scenes,
+     * copies resized to between 30% and 150% but still at least this large scored 0.70 to 1.00 times the
+     * original). 512 px keeps fine detail and costs little. Smaller images are measured as they are, never
+     * enlarged, because enlarging smooths them into looking blurry; the price is that a small thumbnail
+     * scores higher than a large copy of the same picture (1.5 to 5 times, on the same scenes).
      */
     static final int SHARPNESS_LONG_SIDE = 512;
 
     /**
      * Subsampling while decoding keeps the decoded longer side at least this. Subsampling picks pixels
-     * without averaging, which aliases; keeping twice the working size and then area-averaging down
-     * keeps most of that out of the measurements.
+     * without averaging, which aliases; keeping twice the working size and then area-averaging down keeps
+     * most of that out of the measurements: on scenes of 2,100 to 5,000 px, sharpness came within 4% of a
+     * full-resolution decode, with the same hash.
      */
     static final int DECODE_LONG_SIDE = 2 * SHARPNESS_LONG_SIDE;
 
@@ -63,11 +68,11 @@ public final class ImageAnalyzer {
 
     /**
      * Decoder warnings that mean pixels were lost: the JPEG decoder does not fail on a truncated or damaged
-     * scan, it warns and paints the rest grey. Other warnings (stray bytes between segments, an unusable
-     * ICC profile or thumbnail) leave every pixel decoded and are ignored.
+     * scan, it warns and paints the rest grey. Other warnings leave every pixel decoded and are ignored:
+     * stray bytes between segments, an unusable ICC profile or thumbnail, a missing end marker after
+     * complete image data ("Missing EOI marker" alone).
      */
-    private static final List<String> PIXELS_LOST = List.of(
-            "premature end", "missing eoi", "bad huffman", "instead of rst");
+    private static final List<String> PIXELS_LOST = List.of("premature end", "bad huffman", "instead of rst");
 
     private static final String CORRUPT = "corrupt or truncated image: ";
 
@@ -77,7 +82,10 @@ public final class ImageAnalyzer {
         this.limits = Objects.requireNonNull(limits, "limits");
     }
 
-    /** Analyses a file. Never throws for a bad file: a missing, unreadable or broken one gives {@link Analysis.Failed}. */
+    /**
+     * Analyses a file. Never throws for a bad file: a missing, unreadable or broken one gives
+     * {@link Analysis.Failed}.
+     */
     public Analysis analyze(Path file) {
         Objects.requireNonNull(file, "file");
         long started = System.nanoTime();
@@ -120,16 +128,7 @@ public final class ImageAnalyzer {
         if (refused != null) {
             return refused;
         }
-        ImageInputStream input;
-        try {
-            input = ImageIO.createImageInputStream(content);
-        } catch (IOException e) {
-            input = null;
-        }
-        if (input == null) {
-            // No byte-array stream provider registered: a memory cache is as good, only slower.
-            input = new MemoryCacheImageInputStream(new ByteArrayInputStream(content));
-        }
+        ImageInputStream input = new ByteArrayImageInput(content);
         return analyzeAndClose(input, content.length, started);
     }
 
@@ -178,6 +177,12 @@ public final class ImageAnalyzer {
         GreyImage grey;
         try {
             format = FORMATS.get(reader.getFormatName().toLowerCase(Locale.ROOT));
+            if (format.equals("webp")) {
+                String cut = truncatedRiff(input, bytes);
+                if (cut != null) {
+                    return failed(CORRUPT + cut, bytes, started);
+                }
+            }
             reader.setInput(input, true, true);
             width = reader.getWidth(0);
             height = reader.getHeight(0);
@@ -222,6 +227,24 @@ public final class ImageAnalyzer {
             reader.dispose();
         }
         return null;
+    }
+
+    /**
+     * The WebP decoder reads missing data as zeros instead of failing, so a cut file is caught by comparing
+     * its length with the size its RIFF header declares.
+     */
+    private static String truncatedRiff(ImageInputStream input, long bytes) throws IOException {
+        ByteOrder order = input.getByteOrder();
+        input.mark();
+        try {
+            input.seek(4);
+            input.setByteOrder(ByteOrder.LITTLE_ENDIAN);
+            long declared = 8 + input.readUnsignedInt();
+            return declared > bytes ? "file is " + bytes + " bytes but declares " + declared + " (truncated)" : null;
+        } finally {
+            input.setByteOrder(order);
+            input.reset();
+        }
     }
 
     /**

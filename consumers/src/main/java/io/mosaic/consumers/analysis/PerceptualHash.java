@@ -20,9 +20,12 @@ import java.util.Arrays;
 public final class PerceptualHash {
 
     /**
-     * Recommended largest {@link #distance} at which two images count as near-duplicates. Measured on
-     * generated scenes (see {@code AnalysisCalibration} in the tests): resized, recompressed, brightened
-     * and lightly blurred copies stayed within DUPMAX bits of their original, while DISTINCT.
+     * Recommended largest {@link #distance} at which two images count as near-duplicates. Measured on 100
+     * generated scenes (see {@code AnalysisCalibration} in the tests): copies resized to 30-150%,
+     * recompressed as JPEG down to quality 0.2, brightened, contrast-stretched or blurred stayed within 4 bits
+     * of their original (99% within 2), while the 4,950 pairs of distinct scenes were 16 to 48 bits apart
+     * (median 32, 1st percentile 22). 10 leaves a margin of 6 bits on both sides. Distances are almost
+     * always even: every hash has the same number of bits set, so a change flips them in pairs.
      */
     public static final int NEAR_DUPLICATE_DISTANCE = 10;
 

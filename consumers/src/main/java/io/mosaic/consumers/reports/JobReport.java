@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mosaic.schemas.ImageResult;
 import io.mosaic.schemas.JobSummary;
+import io.mosaic.schemas.ResultStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,12 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 
-/** The job report of DESIGN.md ("Report contract"), built from a completed summary and the job's results. */
+/**
+ * The job report of DESIGN.md ("Report contract"), built from a completed summary, the job's
+ * results and its near-duplicate groups. The summary carries counts only (it must stay a small
+ * Kafka record at any job size), so the lists come from the results (blurry images) and from the
+ * aggregator's group chunks (near-duplicate groups).
+ */
 public final class JobReport {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -24,7 +30,7 @@ public final class JobReport {
     }
 
     /** The report as JSON; images sorted by URI so the same job always gives the same file. */
-    public static ObjectNode build(JobSummary summary, Collection<ImageResult> results) {
+    public static ObjectNode build(JobSummary summary, Collection<ImageResult> results, List<List<String>> nearDuplicateGroups) {
         ObjectNode report = JSON.createObjectNode();
         report.put("jobId", summary.getJobId());
         report.put("state", summary.getState().name());
@@ -52,11 +58,13 @@ public final class JobReport {
             image.put("blurry", r.getBlurry());
             image.put("perceptualHash", r.getPerceptualHash() == null ? null : String.format("%016x", r.getPerceptualHash()));
             image.put("error", r.getError());
+            image.put("attempts", r.getAttempts());
         }
         ArrayNode blurry = report.putArray("blurry");
-        summary.getBlurry().forEach(blurry::add);
+        sorted.stream().filter(r -> r.getStatus() == ResultStatus.OK && r.getBlurry())
+                .map(ImageResult::getUri).distinct().forEach(blurry::add);
         ArrayNode groups = report.putArray("nearDuplicateGroups");
-        for (List<String> group : summary.getNearDuplicateGroups()) {
+        for (List<String> group : nearDuplicateGroups) {
             ArrayNode g = groups.addArray();
             group.forEach(g::add);
         }

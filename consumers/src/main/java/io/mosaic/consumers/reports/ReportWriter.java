@@ -6,6 +6,7 @@ import io.mosaic.platform.lifecycle.Lifecycle;
 import io.mosaic.schemas.ImageResult;
 import io.mosaic.schemas.JobState;
 import io.mosaic.schemas.JobSummary;
+import io.mosaic.schemas.NearDuplicateGroups;
 import io.mosaic.schemas.Topics;
 import io.mosaic.schemas.serde.AvroSerde;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -32,10 +34,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes {@code <report-dir>/<jobId>.json} when a job completes.
  *
- * <p>Reads {@code mosaic.image-results} (key jobId) and {@code mosaic.job-summaries} (key jobId),
- * read_committed, in consumer group {@code mosaic-reports}. Results are appended to a per-job
- * spool before offsets are committed; a COMPLETED summary is turned into a report once the spool
- * holds a result for every counted task (the summary may be read before the last results).
+ * <p>Reads {@code mosaic.image-results}, {@code mosaic.job-summaries} and {@code
+ * mosaic.near-duplicate-groups} (all keyed by jobId), read_committed, in consumer group {@code
+ * mosaic-reports}. Results and group chunks are appended to per-job spools before offsets are
+ * committed; a COMPLETED summary is turned into a report once the spools hold a result for every
+ * counted task and every chunk of the groups computed with that count (the three topics are read
+ * independently, so the summary may come before the last results or chunks).
  */
 public final class ReportWriter implements Lifecycle {
 
@@ -52,6 +56,7 @@ public final class ReportWriter implements Lifecycle {
     private Thread thread;
     private KafkaConsumer<byte[], byte[]> consumer;
     private ResultSpool spool;
+    private GroupChunkSpool chunks;
 
     public ReportWriter(MosaicConfig config, Topics topics) {
         this.config = config;
@@ -78,6 +83,9 @@ public final class ReportWriter implements Lifecycle {
         @SuppressWarnings("unchecked")
         AvroSerde<ImageResult> resultSerde = (AvroSerde<ImageResult>) topics.imageResults().valueSerde();
         spool = new ResultSpool(reportDir.resolve(".spool"), resultSerde, topics.imageResults().name());
+        @SuppressWarnings("unchecked")
+        AvroSerde<NearDuplicateGroups> chunkSerde = (AvroSerde<NearDuplicateGroups>) topics.nearDuplicateGroups().valueSerde();
+        chunks = new GroupChunkSpool(reportDir.resolve(".spool"), chunkSerde, topics.nearDuplicateGroups().name());
         Map<String, Object> props = KafkaClients.base(config, "reports");
         props.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP_ID);
         // Offsets are committed by hand, after the results they cover are on disk.
@@ -87,7 +95,7 @@ public final class ReportWriter implements Lifecycle {
         // A new report writer must see every result of the jobs still in the topics.
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         consumer = new KafkaConsumer<>(KafkaClients.withOverrides(props, config), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        consumer.subscribe(List.of(topics.imageResults().name(), topics.jobSummaries().name()));
+        consumer.subscribe(List.of(topics.imageResults().name(), topics.jobSummaries().name(), topics.nearDuplicateGroups().name()));
         running = true;
         thread = new Thread(this::run, "mosaic-report-writer");
         thread.start();
@@ -100,6 +108,8 @@ public final class ReportWriter implements Lifecycle {
                 for (ConsumerRecord<byte[], byte[]> record : records) {
                     handle(record);
                 }
+                spool.flush();
+                chunks.flush();
                 writeReadyReports();
                 if (!records.isEmpty()) {
                     consumer.commitSync();
@@ -121,6 +131,11 @@ public final class ReportWriter implements Lifecycle {
             if (record.topic().equals(topics.imageResults().name())) {
                 ImageResult result = topics.imageResults().value(record);
                 spool.append(result.getJobId(), result, record.value());
+            } else if (record.topic().equals(topics.nearDuplicateGroups().name())) {
+                NearDuplicateGroups chunk = topics.nearDuplicateGroups().value(record);
+                if (chunk != null) {
+                    chunks.append(chunk, record.value());
+                }
             } else {
                 JobSummary summary = topics.jobSummaries().value(record);
                 if (summary != null && summary.getState() == JobState.COMPLETED && !summary.equals(written.get(summary.getJobId()))) {
@@ -139,8 +154,13 @@ public final class ReportWriter implements Lifecycle {
             if (spool.distinctCount(summary.getJobId()) < counted) {
                 continue;
             }
-            Path report = JobReport.write(reportDir, JobReport.build(summary, spool.results(summary.getJobId())));
+            Optional<List<List<String>>> groups = chunks.groups(summary.getJobId(), counted);
+            if (groups.isEmpty()) {
+                continue;
+            }
+            Path report = JobReport.write(reportDir, JobReport.build(summary, spool.results(summary.getJobId()), groups.get()));
             written.put(summary.getJobId(), summary);
+            chunks.release(summary.getJobId());
             it.remove();
             log.info("wrote report {}", report);
             listeners.forEach(l -> l.accept(report));

@@ -2,26 +2,24 @@ package io.mosaic.consumers.reports;
 
 import io.mosaic.schemas.ImageResult;
 import io.mosaic.schemas.serde.AvroSerde;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * The report writer's durable store of results, one append-only file per job under
- * {@code <report-dir>/.spool/}. Appends happen before offsets are committed, so a crash can
- * append a result twice but never lose one; reading de-duplicates by task id, first one wins,
- * which is the one the aggregator counted (a job's results all sit in one partition, in order).
+ * {@code <report-dir>/.spool/}. Appends are buffered and written by {@link #flush()}, which the
+ * writer calls before it commits offsets, so a crash can append a result twice but never lose
+ * one; reading de-duplicates by task id, first one wins, which is the one the aggregator counted
+ * (a job's results all sit in one partition, in order).
  */
 final class ResultSpool {
 
@@ -29,6 +27,7 @@ final class ResultSpool {
     private final AvroSerde<ImageResult> serde;
     private final String topic;
     private final Map<String, Set<String>> taskIdsByJob = new HashMap<>();
+    private final Map<String, List<byte[]>> pending = new LinkedHashMap<>();
 
     ResultSpool(Path dir, AvroSerde<ImageResult> serde, String topic) throws IOException {
         this.dir = Files.createDirectories(dir);
@@ -36,14 +35,18 @@ final class ResultSpool {
         this.topic = topic;
     }
 
-    /** Appends {@code raw} (the record's value bytes, wire format) to its job's file. */
+    /** Buffers {@code raw} (the record's value bytes, wire format) for its job's file. */
     void append(String jobId, ImageResult result, byte[] raw) throws IOException {
-        try (OutputStream out = Files.newOutputStream(file(jobId), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-             DataOutputStream data = new DataOutputStream(out)) {
-            data.writeInt(raw.length);
-            data.write(raw);
-        }
         distinctTaskIds(jobId).add(result.getTaskId());
+        pending.computeIfAbsent(jobId, j -> new ArrayList<>()).add(raw);
+    }
+
+    /** Writes every buffered result to its job's file. */
+    void flush() throws IOException {
+        for (Map.Entry<String, List<byte[]>> job : pending.entrySet()) {
+            file(job.getKey()).append(job.getValue());
+        }
+        pending.clear();
     }
 
     /** How many distinct tasks of {@code jobId} have a result here. */
@@ -51,31 +54,12 @@ final class ResultSpool {
         return distinctTaskIds(jobId).size();
     }
 
-    /** The job's results, one per task id, in the order they arrived. */
+    /** The job's results written so far, one per task id, in the order they arrived. */
     Collection<ImageResult> results(String jobId) throws IOException {
         Map<String, ImageResult> byTask = new LinkedHashMap<>();
-        Path file = file(jobId);
-        if (Files.exists(file)) {
-            try (InputStream in = Files.newInputStream(file); DataInputStream data = new DataInputStream(in)) {
-                while (true) {
-                    int length;
-                    try {
-                        length = data.readInt();
-                    } catch (EOFException end) {
-                        break;
-                    }
-                    byte[] raw = new byte[length];
-                    try {
-                        data.readFully(raw);
-                    } catch (EOFException torn) {
-                        // A crash in the middle of an append: that result was not committed and
-                        // will be consumed and appended again.
-                        break;
-                    }
-                    ImageResult result = serde.deserialize(topic, raw);
-                    byTask.putIfAbsent(result.getTaskId(), result);
-                }
-            }
+        for (byte[] raw : file(jobId).readAll()) {
+            ImageResult result = serde.deserialize(topic, raw);
+            byTask.putIfAbsent(result.getTaskId(), result);
         }
         return byTask.values();
     }
@@ -83,8 +67,8 @@ final class ResultSpool {
     private Set<String> distinctTaskIds(String jobId) throws IOException {
         Set<String> ids = taskIdsByJob.get(jobId);
         if (ids == null) {
-            truncateTornTail(file(jobId));
-            ids = new java.util.HashSet<>();
+            file(jobId).truncateTornTail();
+            ids = new HashSet<>();
             for (ImageResult r : results(jobId)) {
                 ids.add(r.getTaskId());
             }
@@ -93,31 +77,7 @@ final class ResultSpool {
         return ids;
     }
 
-    /** Cuts off a record left half-written by a crash, so later appends stay aligned. */
-    private static void truncateTornTail(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            return;
-        }
-        long valid = 0;
-        long size = Files.size(file);
-        try (InputStream in = Files.newInputStream(file); DataInputStream data = new DataInputStream(in)) {
-            while (valid + 4 <= size) {
-                int length = data.readInt();
-                if (length < 0 || valid + 4 + length > size) {
-                    break;
-                }
-                data.skipNBytes(length);
-                valid += 4 + length;
-            }
-        }
-        if (valid < size) {
-            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file, StandardOpenOption.WRITE)) {
-                channel.truncate(valid);
-            }
-        }
-    }
-
-    private Path file(String jobId) {
-        return dir.resolve(JobReport.safeFileName(jobId) + ".results");
+    private SpoolFile file(String jobId) {
+        return new SpoolFile(dir.resolve(JobReport.safeFileName(jobId) + ".results"));
     }
 }

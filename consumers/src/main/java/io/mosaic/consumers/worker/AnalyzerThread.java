@@ -45,18 +45,20 @@ final class AnalyzerThread extends Thread {
     private final MosaicConfig config;
     private final Topics topics;
     private final TaskProcessor processor;
+    private final CancelledJobs cancelledJobs;
     private final String workerId;
     private final AtomicLong processed;
     private final CountDownLatch subscribed;
     private volatile boolean running = true;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
 
-    AnalyzerThread(MosaicConfig config, Topics topics, TaskProcessor processor, String workerId,
+    AnalyzerThread(MosaicConfig config, Topics topics, TaskProcessor processor, CancelledJobs cancelledJobs, String workerId,
                    AtomicLong processed, CountDownLatch subscribed) {
         super("mosaic-analyzer-" + workerId);
         this.config = config;
         this.topics = topics;
         this.processor = processor;
+        this.cancelledJobs = cancelledJobs;
         this.workerId = workerId;
         this.processed = processed;
         this.subscribed = subscribed;
@@ -131,7 +133,10 @@ final class AnalyzerThread extends Thread {
                 task = null;
             }
             if (task != null) {
-                ImageResult result = processor.process(task, workerId);
+                // Still one result per task, so a cancelled job's counts add up to its task count.
+                ImageResult result = cancelledJobs.isCancelled(task.getJobId())
+                        ? CancelledJobs.skipped(task, workerId, Instant.now())
+                        : processor.process(task, workerId);
                 producer.send(topics.imageResults().record(result.getJobId(), result));
             }
             offsets.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));

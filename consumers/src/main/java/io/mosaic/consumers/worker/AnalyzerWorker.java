@@ -19,6 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code mosaic.image-results} (key jobId) and, for records that cannot be read,
  * {@code mosaic.image-tasks.dlq} (key taskId, original bytes), both in the same transaction as the
  * consumed offsets: a task's result is published exactly when its offset is committed.
+ *
+ * <p>Also reads all of {@code mosaic.jobs} (no group, {@link CancelledJobs}): a task of a
+ * cancelled job is answered with a FAILED result without being analysed.
  */
 public final class AnalyzerWorker implements Lifecycle {
 
@@ -27,6 +30,7 @@ public final class AnalyzerWorker implements Lifecycle {
     private final MosaicConfig config;
     private final Topics topics;
     private final TaskProcessor processor;
+    private final CancelledJobs cancelledJobs;
     private final int threads;
     private final List<AnalyzerThread> running = new ArrayList<>();
     private final AtomicLong processed = new AtomicLong();
@@ -35,6 +39,7 @@ public final class AnalyzerWorker implements Lifecycle {
         this.config = config;
         this.topics = topics;
         this.processor = processor;
+        this.cancelledJobs = new CancelledJobs(config, topics);
         this.threads = config.getInt(MosaicConfig.WORKER_THREADS);
     }
 
@@ -53,9 +58,10 @@ public final class AnalyzerWorker implements Lifecycle {
     @Override
     public synchronized void start() throws InterruptedException {
         String instance = KafkaClients.instanceId(config);
+        cancelledJobs.start();
         CountDownLatch subscribed = new CountDownLatch(threads);
         for (int i = 0; i < threads; i++) {
-            AnalyzerThread thread = new AnalyzerThread(config, topics, processor, instance + "-" + i, processed, subscribed);
+            AnalyzerThread thread = new AnalyzerThread(config, topics, processor, cancelledJobs, instance + "-" + i, processed, subscribed);
             running.add(thread);
             thread.start();
         }
@@ -81,5 +87,6 @@ public final class AnalyzerWorker implements Lifecycle {
             }
         }
         running.clear();
+        cancelledJobs.stop();
     }
 }

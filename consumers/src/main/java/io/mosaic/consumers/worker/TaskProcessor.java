@@ -2,31 +2,39 @@ package io.mosaic.consumers.worker;
 
 import io.mosaic.consumers.analysis.Analysis;
 import io.mosaic.consumers.analysis.ImageAnalyzer;
+import io.mosaic.consumers.source.FetchResult;
+import io.mosaic.consumers.source.ImageContent;
+import io.mosaic.consumers.source.ImageSources;
 import io.mosaic.schemas.ImageResult;
 import io.mosaic.schemas.ImageTask;
 import io.mosaic.schemas.ResultStatus;
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Turns one task into its result: resolves the image's URI inside the allowed roots, analyses it,
- * and reports any failure as a FAILED result with a reason. Never throws for bad input: every
- * task ends as exactly one result.
+ * Turns one task into its result: fetches the image from its source (file: inside the allowed roots,
+ * http(s): from allowed hosts, transient errors retried), analyses it, and reports any failure as a
+ * FAILED result with a reason and the attempts made. Never throws for bad input: every task ends as
+ * exactly one result.
  */
 public final class TaskProcessor {
 
     private final ImageAnalyzer analyzer;
-    private final List<Path> allowedRoots;
+    private final ImageSources sources;
     private final Clock clock;
 
-    /** {@code allowedRoots} empty allows any local file. */
-    public TaskProcessor(ImageAnalyzer analyzer, List<Path> allowedRoots, Clock clock) {
+    /** Images from {@code sources}, typically {@link ImageSources#from} the worker's configuration. */
+    public TaskProcessor(ImageAnalyzer analyzer, ImageSources sources, Clock clock) {
         this.analyzer = analyzer;
-        this.allowedRoots = allowedRoots.stream().map(TaskProcessor::real).toList();
+        this.sources = sources;
         this.clock = clock;
+    }
+
+    /** Local files only, under {@code allowedRoots} ({@code allowedRoots} empty allows any local file). */
+    public TaskProcessor(ImageAnalyzer analyzer, List<Path> allowedRoots, Clock clock) {
+        this(analyzer, ImageSources.files(allowedRoots), clock);
     }
 
     public ImageResult process(ImageTask task, String worker) {
@@ -35,11 +43,23 @@ public final class TaskProcessor {
                 .setJobId(task.getJobId())
                 .setUri(task.getUri())
                 .setWorker(worker);
+        long fetchStarted = System.nanoTime();
+        FetchResult fetched = sources.fetch(task.getUri());
+        result.setAttempts(fetched.attempts());
+        if (fetched instanceof FetchResult.Failed failed) {
+            return result.setStatus(ResultStatus.FAILED)
+                    .setError(failed.reason())
+                    .setDurationMs(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - fetchStarted))
+                    .setAnalyzedAt(clock.instant())
+                    .build();
+        }
         Analysis analysis;
         try {
-            analysis = analyzer.analyze(resolve(task.getUri()));
-        } catch (IllegalArgumentException e) {
-            analysis = new Analysis.Failed(e.getMessage(), 0, 0);
+            analysis = analyze(((FetchResult.Fetched) fetched).content());
+        } catch (RuntimeException e) {
+            // The analyzer reports bad images itself; this is a decoder plugin failing in a way it did not
+            // foresee. The task still ends as a result, so the job can complete.
+            analysis = new Analysis.Failed("analysis failed: " + e, 0, 0);
         }
         if (analysis instanceof Analysis.Ok ok) {
             result.setStatus(ResultStatus.OK)
@@ -61,35 +81,10 @@ public final class TaskProcessor {
         return result.setAnalyzedAt(clock.instant()).build();
     }
 
-    private Path resolve(String uri) {
-        URI parsed;
-        try {
-            parsed = URI.create(uri);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("not a valid URI: " + uri);
+    private Analysis analyze(ImageContent content) {
+        if (content instanceof ImageContent.LocalFile file) {
+            return analyzer.analyze(file.path());
         }
-        if (!"file".equalsIgnoreCase(parsed.getScheme())) {
-            throw new IllegalArgumentException("unsupported source scheme '" + parsed.getScheme() + "' (only file: is enabled)");
-        }
-        Path path = Path.of(parsed).normalize();
-        if (allowedRoots.isEmpty()) {
-            return path;
-        }
-        if (!Files.exists(path)) {
-            throw new IllegalArgumentException("file not found: " + path);
-        }
-        Path real = real(path);
-        if (allowedRoots.stream().noneMatch(real::startsWith)) {
-            throw new IllegalArgumentException("path outside the allowed roots: " + path);
-        }
-        return real;
-    }
-
-    private static Path real(Path path) {
-        try {
-            return path.toRealPath();
-        } catch (java.io.IOException e) {
-            return path.toAbsolutePath().normalize();
-        }
+        return analyzer.analyze(((ImageContent.Downloaded) content).bytes());
     }
 }

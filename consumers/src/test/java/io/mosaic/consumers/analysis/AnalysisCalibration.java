@@ -13,7 +13,11 @@ import java.util.function.UnaryOperator;
  * near-duplicates and of distinct scenes (for the near-duplicate Hamming threshold). Not a test: it takes a
  * minute or two. Run it after changing the analysis and check the constants still sit in the gaps:
  *
- * <pre>java -cp consumers/target/classes:consumers/target/test-classes:$(deps) io.mosaic.consumers.analysis.AnalysisCalibration [scenes]</pre>
+ * <pre>
+ * mvn -q -o -pl consumers test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
+ * java -cp consumers/target/classes:consumers/target/test-classes:$(cat /tmp/cp.txt) \
+ *     io.mosaic.consumers.analysis.AnalysisCalibration [scenes]
+ * </pre>
  */
 public final class AnalysisCalibration {
 
@@ -25,7 +29,7 @@ public final class AnalysisCalibration {
 
         Map<String, List<Double>> sharpness = new LinkedHashMap<>();
         Map<String, List<Double>> distances = new LinkedHashMap<>();
-        List<Double> resizedSharpnessRatio = new ArrayList<>();
+        Map<String, List<Double>> resizedSharpnessRatio = new LinkedHashMap<>();
         long[] originals = new long[scenes];
 
         for (int seed = 0; seed < scenes; seed++) {
@@ -55,13 +59,18 @@ public final class AnalysisCalibration {
             copies.put("jpeg quality 0.2", image -> TestImages.recompressJpeg(image, 0.2f));
             copies.put("brightened +15", image -> TestImages.adjust(image, 1f, 15f));
             copies.put("contrast x1.15", image -> TestImages.adjust(image, 1.15f, -10f));
-            copies.put("resized 70% + jpeg 0.7 + brightened +10", image -> TestImages.adjust(
-                    TestImages.recompressJpeg(TestImages.resize(image, width * 7 / 10, height * 7 / 10), 0.7f), 1f, 10f));
+            copies.put("resized 70% + jpeg 0.7 + brightened +10", image -> TestImages.adjust(TestImages.recompressJpeg(
+                    TestImages.resize(image, width * 7 / 10, height * 7 / 10), 0.7f), 1f, 10f));
             for (Map.Entry<String, UnaryOperator<BufferedImage>> copy : copies.entrySet()) {
                 Analysis.Ok result = ok(analyzer, copy.getValue().apply(scene));
                 add(distances, copy.getKey(), distance(original, result));
-                if (copy.getKey().startsWith("resized to 50%")) {
-                    resizedSharpnessRatio.add(result.sharpness() / original.sharpness());
+                if (copy.getKey().startsWith("resized to")) {
+                    // Copies smaller than the working size are measured as they are, not enlarged.
+                    boolean shrunkForMeasurement = Math.max(result.width(), result.height())
+                            >= ImageAnalyzer.SHARPNESS_LONG_SIDE;
+                    String series = "ratio " + copy.getKey() + " / original, copy "
+                            + (shrunkForMeasurement ? ">=" : "<") + " working size";
+                    add(resizedSharpnessRatio, series, result.sharpness() / original.sharpness());
                 }
             }
         }
@@ -76,7 +85,7 @@ public final class AnalysisCalibration {
 
         System.out.println("Sharpness (variance of Laplacian at working size), " + scenes + " scenes:");
         sharpness.forEach((name, values) -> System.out.println("  " + summary(name, values)));
-        System.out.println("  " + summary("ratio resized 50% / original", resizedSharpnessRatio));
+        resizedSharpnessRatio.forEach((name, values) -> System.out.println("  " + summary(name, values)));
         System.out.println("Hash distance to the original:");
         distances.forEach((name, values) -> System.out.println("  " + summary(name, values)));
         System.out.println("Distinct pairs at distance <= t:");
@@ -105,7 +114,7 @@ public final class AnalysisCalibration {
 
     private static String summary(String name, List<Double> values) {
         double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return String.format("%-42s n=%5d min=%8.2f p1=%8.2f p5=%8.2f median=%8.2f p95=%8.2f p99=%8.2f max=%8.2f",
+        return String.format("%-62s n=%5d min=%8.2f p1=%8.2f p5=%8.2f median=%8.2f p95=%8.2f p99=%8.2f max=%8.2f",
                 name, sorted.length, sorted[0], percentile(sorted, 1), percentile(sorted, 5),
                 percentile(sorted, 50), percentile(sorted, 95), percentile(sorted, 99), sorted[sorted.length - 1]);
     }

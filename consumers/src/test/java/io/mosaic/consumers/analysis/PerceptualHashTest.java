@@ -91,7 +91,8 @@ class PerceptualHashTest {
     @Test
     void aMirrorImageIsADifferentPicture() {
         BufferedImage original = scene(41);
-        BufferedImage mirrored = new BufferedImage(original.getWidth(), original.getHeight(), BufferedImage.TYPE_INT_RGB);
+        BufferedImage mirrored =
+                new BufferedImage(original.getWidth(), original.getHeight(), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = mirrored.createGraphics();
         g.drawImage(original, original.getWidth(), 0, -original.getWidth(), original.getHeight(), null);
         g.dispose();

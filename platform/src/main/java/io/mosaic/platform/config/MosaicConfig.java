@@ -38,6 +38,8 @@ public final class MosaicConfig {
     public static final Setting TOPIC_SUMMARIES_PARTITIONS = new Setting("topic.summaries.partitions", "12", "partitions of the summaries topic");
     public static final Setting TOPIC_DLQ = new Setting("topic.dlq", "mosaic.image-tasks.dlq", "dead-letter topic for task records that cannot be read");
     public static final Setting TOPIC_DLQ_PARTITIONS = new Setting("topic.dlq.partitions", "3", "partitions of the dead-letter topic");
+    public static final Setting TOPIC_NEAR_DUPLICATE_GROUPS = new Setting("topic.near.duplicate.groups", "mosaic.near-duplicate-groups", "topic of completed jobs' near-duplicate groups, in chunks");
+    public static final Setting TOPIC_NEAR_DUPLICATE_GROUPS_PARTITIONS = new Setting("topic.near.duplicate.groups.partitions", null, "partitions of the near-duplicate groups topic (default: as many as the results topic)");
     public static final Setting REPLICATION_FACTOR = new Setting("replication.factor", "3", "replicas of every topic (3 on a 3-broker cluster, 1 on one broker)");
     public static final Setting MIN_INSYNC_REPLICAS = new Setting("min.insync.replicas", "2", "replicas that must acknowledge a write (2 of 3: one broker may fail)");
     public static final Setting WORKER_THREADS = new Setting("worker.threads", "4", "analyzer threads per worker process, each a consumer of the analyzer group");
@@ -45,17 +47,46 @@ public final class MosaicConfig {
     public static final Setting ANALYSIS_MAX_PIXELS = new Setting("analysis.max.pixels", "100000000", "largest image analysed, in pixels, read from the header before decoding");
     public static final Setting ANALYSIS_BLUR_THRESHOLD = new Setting("analysis.blur.threshold", null, "sharpness under which an image is blurry (default: the analyzer's measured default)");
     public static final Setting NEAR_DUPLICATE_DISTANCE = new Setting("analysis.near.duplicate.distance", "10", "largest Hamming distance between perceptual hashes of near-duplicates");
-    public static final Setting FILE_ALLOWED_ROOTS = new Setting("source.file.allowed.roots", null, "comma-separated directories file: sources must lie under (default: the submitted directory)");
+    public static final Setting FILE_ALLOWED_ROOTS = new Setting("source.file.allowed.roots", null, "comma-separated directories that file: sources must lie under; unset, workers read any local file and warn at start (mosaic demo sets it to its images directory)");
+    public static final Setting HTTP_ALLOWED_HOSTS = new Setting("source.http.allowed.hosts", null, "comma-separated host names http: and https: sources may be fetched from, any port (default: none, so http sources are off)");
+    public static final Setting HTTP_CONNECT_TIMEOUT_MS = new Setting("source.http.connect.timeout.ms", "3000", "longest wait to open a connection to an http source, in milliseconds");
+    public static final Setting HTTP_REQUEST_TIMEOUT_MS = new Setting("source.http.request.timeout.ms", "15000", "longest wait for one whole download (redirects, headers and body), in milliseconds");
+    public static final Setting RETRY_MAX_ATTEMPTS = new Setting("source.retry.max.attempts", "4", "attempts to fetch an image, the first included, when errors are transient (I/O, timeout, HTTP 5xx or 429); 1 turns retries off");
+    public static final Setting RETRY_INITIAL_BACKOFF_MS = new Setting("source.retry.initial.backoff.ms", "500", "nominal wait before the first retry, in milliseconds; doubled for each further retry up to source.retry.max.backoff.ms, each wait then less a random share of up to half (jitter)");
+    public static final Setting RETRY_MAX_BACKOFF_MS = new Setting("source.retry.max.backoff.ms", "8000", "longest wait between two attempts, in milliseconds");
+    public static final Setting BREAKER_FAILURE_RATE_PERCENT = new Setting("source.breaker.failure.rate.percent", "50", "share of a host's recent fetches that failed transiently, in percent, at which its circuit opens");
+    public static final Setting BREAKER_WINDOW_CALLS = new Setting("source.breaker.window.calls", "20", "how many of a host's most recent fetches the failure rate is measured over");
+    public static final Setting BREAKER_MINIMUM_CALLS = new Setting("source.breaker.minimum.calls", "10", "fetches from a host before its failure rate can open the circuit");
+    public static final Setting BREAKER_OPEN_MS = new Setting("source.breaker.open.ms", "30000", "how long an open circuit fails fetches from its host fast, in milliseconds, before a few trial fetches may close it");
     public static final Setting REPORT_DIR = new Setting("report.dir", "reports", "where job reports are written");
     public static final Setting STATE_DIR = new Setting("state.dir", null, "Kafka Streams state directory (default: a directory under the system temp dir)");
     public static final Setting INSTANCE_ID = new Setting("instance.id", null, "this process's name in client ids and transactional ids (default: host-pid)");
+    public static final Setting AGGREGATOR_ADVERTISED_URL = new Setting("aggregator.advertised.url", null, "URL at which other aggregator instances and the jobs API reach this aggregator's HTTP endpoints, e.g. http://aggregator-1:7072; it becomes Kafka Streams' application.server (default: http://<bind address>:<HTTP port>, the host name when bound to 0.0.0.0)");
+    public static final Setting AGGREGATOR_STANDBY_REPLICAS = new Setting("aggregator.standby.replicas", "0", "warm copies of each aggregator state store kept on other aggregator instances (num.standby.replicas): with 1 and two instances, the survivor of a failure answers queries from its copy at once");
+    public static final Setting AGGREGATOR_URLS = new Setting("aggregator.urls", "http://127.0.0.1:7072", "comma-separated base URLs of aggregator instances the jobs API asks for job summaries, tried in turn until one answers");
+    public static final Setting DASHBOARD_BIND = new Setting("dashboard.bind", "127.0.0.1", "address the dashboard listens on (0.0.0.0 inside a container)");
+    public static final Setting DASHBOARD_PORT = new Setting("dashboard.port", "8080", "port of the dashboard's web page, JSON API and /metrics");
+    public static final Setting DASHBOARD_CLUSTER_NAME = new Setting("dashboard.cluster.name", "mosaic", "value of the cluster_name label on the dashboard's Prometheus metrics");
+    public static final Setting LAG_INTERVAL_MS = new Setting("lag.interval.ms", "5000", "how often the dashboard reads committed and log-end offsets, in milliseconds");
+    public static final Setting LAG_WINDOW = new Setting("lag.window", "10", "offset samples per partition that consumer health is judged over (Burrow's window)");
+    public static final Setting LAG_GROUPS = new Setting("lag.groups", ".*", "regular expression: the consumer groups the dashboard monitors");
+    public static final Setting ALERT_WEBHOOK_URLS = new Setting("alert.webhook.urls", null, "comma-separated URLs that get a JSON POST when a group stays unhealthy and when it recovers (default: no alerts)");
+    public static final Setting ALERT_AFTER_MS = new Setting("alert.after.ms", "60000", "how long a group must stay WARN, STALL or STOP before an alert is sent, in milliseconds");
+    public static final Setting ALERT_MIN_INTERVAL_MS = new Setting("alert.min.interval.ms", "300000", "least time between two alerts for the same group, in milliseconds; a recovery is always sent");
 
     private static final List<Setting> KNOWN = List.of(BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL,
             TOPIC_JOBS, TOPIC_JOBS_PARTITIONS, TOPIC_TASKS, TOPIC_TASKS_PARTITIONS, TOPIC_RESULTS,
             TOPIC_RESULTS_PARTITIONS, TOPIC_SUMMARIES, TOPIC_SUMMARIES_PARTITIONS, TOPIC_DLQ,
-            TOPIC_DLQ_PARTITIONS, REPLICATION_FACTOR, MIN_INSYNC_REPLICAS, WORKER_THREADS,
+            TOPIC_DLQ_PARTITIONS, TOPIC_NEAR_DUPLICATE_GROUPS, TOPIC_NEAR_DUPLICATE_GROUPS_PARTITIONS,
+            REPLICATION_FACTOR, MIN_INSYNC_REPLICAS, WORKER_THREADS,
             ANALYSIS_MAX_BYTES, ANALYSIS_MAX_PIXELS, ANALYSIS_BLUR_THRESHOLD, NEAR_DUPLICATE_DISTANCE,
-            FILE_ALLOWED_ROOTS, REPORT_DIR, STATE_DIR, INSTANCE_ID);
+            FILE_ALLOWED_ROOTS, REPORT_DIR, STATE_DIR, INSTANCE_ID,
+            AGGREGATOR_ADVERTISED_URL, AGGREGATOR_STANDBY_REPLICAS, AGGREGATOR_URLS,
+            HTTP_ALLOWED_HOSTS, HTTP_CONNECT_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS, RETRY_MAX_ATTEMPTS,
+            RETRY_INITIAL_BACKOFF_MS, RETRY_MAX_BACKOFF_MS, BREAKER_FAILURE_RATE_PERCENT, BREAKER_WINDOW_CALLS,
+            BREAKER_MINIMUM_CALLS, BREAKER_OPEN_MS,
+            DASHBOARD_BIND, DASHBOARD_PORT, DASHBOARD_CLUSTER_NAME, LAG_INTERVAL_MS, LAG_WINDOW, LAG_GROUPS,
+            ALERT_WEBHOOK_URLS, ALERT_AFTER_MS, ALERT_MIN_INTERVAL_MS);
 
     private final Map<String, String> values;
 
@@ -117,7 +148,17 @@ public final class MosaicConfig {
                 get(TOPIC_RESULTS), getInt(TOPIC_RESULTS_PARTITIONS),
                 get(TOPIC_SUMMARIES), getInt(TOPIC_SUMMARIES_PARTITIONS),
                 get(TOPIC_DLQ), getInt(TOPIC_DLQ_PARTITIONS),
+                get(TOPIC_NEAR_DUPLICATE_GROUPS), nearDuplicateGroupsPartitions(),
                 (short) getInt(REPLICATION_FACTOR), getInt(MIN_INSYNC_REPLICAS));
+    }
+
+    /**
+     * Follows the results topic unless set: the aggregator task that folds a job's results writes
+     * its groups, so the two topics scale together.
+     */
+    private int nearDuplicateGroupsPartitions() {
+        return get(TOPIC_NEAR_DUPLICATE_GROUPS_PARTITIONS) == null
+                ? getInt(TOPIC_RESULTS_PARTITIONS) : getInt(TOPIC_NEAR_DUPLICATE_GROUPS_PARTITIONS);
     }
 
     /** Kafka client settings given as {@code kafka.*}, without the prefix, for every client. */
@@ -254,6 +295,10 @@ public final class MosaicConfig {
                 if (config.getLong(s) < 1) {
                     throw new IllegalArgumentException(s.key() + " must be at least 1, got " + config.get(s));
                 }
+            }
+            if (config.nearDuplicateGroupsPartitions() < 1) {
+                throw new IllegalArgumentException(TOPIC_NEAR_DUPLICATE_GROUPS_PARTITIONS.key() + " must be at least 1, got "
+                        + config.get(TOPIC_NEAR_DUPLICATE_GROUPS_PARTITIONS));
             }
             if (config.getInt(MIN_INSYNC_REPLICAS) > config.getInt(REPLICATION_FACTOR)) {
                 throw new IllegalArgumentException("min.insync.replicas (" + config.get(MIN_INSYNC_REPLICAS)

@@ -115,4 +115,18 @@ class MosaicConfigTest {
                 .containsEntry("kafka.ssl.key.password", "********");
         assertThat(config.toString()).doesNotContain("password=b");
     }
+
+    @Test
+    void nearDuplicateGroupsPartitionsFollowTheResultsUnlessSet() {
+        MosaicConfig following = MosaicConfig.builder().flags(Map.of("topic.results.partitions", "7")).build();
+        MosaicConfig set = MosaicConfig.builder()
+                .flags(Map.of("topic.results.partitions", "7", "topic.near.duplicate.groups.partitions", "2")).build();
+
+        assertThat(MosaicConfig.defaults().topicSettings().nearDuplicateGroups()).isEqualTo("mosaic.near-duplicate-groups");
+        assertThat(MosaicConfig.defaults().topicSettings().nearDuplicateGroupsPartitions()).isEqualTo(12);
+        assertThat(following.topicSettings().nearDuplicateGroupsPartitions()).isEqualTo(7);
+        assertThat(set.topicSettings().nearDuplicateGroupsPartitions()).isEqualTo(2);
+        assertThatThrownBy(() -> MosaicConfig.builder().flags(Map.of("topic.near.duplicate.groups.partitions", "0")).build())
+                .hasMessage("topic.near.duplicate.groups.partitions must be at least 1, got 0");
+    }
 }

@@ -1,0 +1,88 @@
+package io.mosaic.app;
+
+import io.micrometer.core.instrument.Gauge;
+import io.mosaic.platform.config.MosaicConfig;
+import io.mosaic.platform.http.HttpService;
+import io.mosaic.platform.metrics.ServiceMetrics;
+import io.mosaic.streams.AggregatorSettings;
+import io.mosaic.schemas.Topics;
+import io.mosaic.streams.JobAggregator;
+import io.mosaic.streams.query.JobQueries;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.kafka.streams.KafkaStreams;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code mosaic aggregator}: the Kafka Streams job aggregator, until stopped. */
+@Command(name = "aggregator", mixinStandardHelpOptions = true,
+        description = {"Run the job aggregator (Kafka Streams application mosaic-aggregator, exactly once):",
+                "fold mosaic.image-results per job into mosaic.job-summaries. Runs until Ctrl-C or SIGTERM.",
+                "Serves GET /jobs/{jobId} and GET /jobs by interactive query on its HTTP port (default 7072), from",
+                "whichever instance holds the job; run more instances with --set aggregator.standby.replicas=1."})
+final class AggregatorCommand implements Callable<Integer> {
+
+    static final int DEFAULT_PORT = 7072;
+
+    @Mixin
+    ServiceOptions options;
+
+    @Mixin
+    HttpOptions httpOptions;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        MosaicConfig config = options.config();
+        HttpService http = httpOptions.http("aggregator", DEFAULT_PORT);
+        JobAggregator aggregator = queryableAggregator(config, ServiceOptions.topics(config), http, httpOptions.bind);
+        ServiceMetrics metrics = new ServiceMetrics("aggregator");
+        Gauge.builder("mosaic_aggregator_running", aggregator, a -> a.state() == KafkaStreams.State.RUNNING ? 1 : 0)
+                .description("1 while the Kafka Streams instance is RUNNING, 0 while rebalancing, restoring or stopped")
+                .register(metrics.registry());
+        return ServiceRunner.run("aggregator", List.of(aggregator), http, metrics,
+                () -> aggregator.state() == KafkaStreams.State.RUNNING, spec.commandLine().getOut());
+    }
+
+    /**
+     * The aggregator with its interactive queries served on {@code http} under
+     * {@value JobQueries#PATH}, and advertised to the other instances at
+     * {@code aggregator.advertised.url} or, by default, {@link #advertisedUrl}. {@code http} must
+     * start before the aggregator: the port it binds is part of the address.
+     */
+    static JobAggregator queryableAggregator(MosaicConfig config, Topics topics, HttpService http, String bind) {
+        JobAggregator aggregator = new JobAggregator(config, topics,
+                AggregatorSettings.defaults().withNearDuplicateDistance(config.getInt(MosaicConfig.NEAR_DUPLICATE_DISTANCE)), true,
+                () -> advertisedUrl(config.get(MosaicConfig.AGGREGATOR_ADVERTISED_URL), bind, http.port()));
+        http.route(JobQueries.PATH, new JobQueries(aggregator));
+        return aggregator;
+    }
+
+    /**
+     * Where the other instances reach this one: the configured URL, else the bind address and the
+     * bound port; bound to every interface, the host name, which container networks resolve.
+     */
+    static String advertisedUrl(String configured, String bind, int port) {
+        if (configured != null && !configured.isBlank()) {
+            return configured.trim();
+        }
+        String host = bind;
+        if (bind.equals("0.0.0.0") || bind.equals("::") || bind.equals("[::]")) {
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                throw new IllegalStateException("bound to " + bind + " but this host's name is unknown; set "
+                        + MosaicConfig.AGGREGATOR_ADVERTISED_URL.key(), e);
+            }
+        }
+        if (host.contains(":") && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        return "http://" + host + ":" + port;
+    }
+}

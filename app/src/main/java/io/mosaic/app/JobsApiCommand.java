@@ -1,0 +1,43 @@
+package io.mosaic.app;
+
+import io.mosaic.platform.config.MosaicConfig;
+import io.mosaic.platform.http.HttpService;
+import io.mosaic.platform.metrics.ServiceMetrics;
+import io.mosaic.producers.api.JobsApi;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code mosaic jobs-api}: the jobs HTTP API, until stopped. */
+@Command(name = "jobs-api", mixinStandardHelpOptions = true,
+        description = {"Serve the jobs HTTP API (default 127.0.0.1:7070): POST /jobs {\"source\": \"<dir>\"} submits a job,",
+                "GET /jobs/{jobId} and GET /jobs read summaries from the aggregators, DELETE /jobs/{jobId} cancels a job.",
+                "Runs until Ctrl-C or SIGTERM."},
+        footer = {"", "Example:", "  curl -X POST localhost:7070/jobs -d '{\"source\": \"/data/photos\"}'", "  curl localhost:7070/jobs/<jobId>"})
+final class JobsApiCommand implements Callable<Integer> {
+
+    @Mixin
+    ServiceOptions options;
+
+    @Mixin
+    HttpOptions httpOptions;
+
+    @Option(names = "--aggregator-urls", paramLabel = "URL,...",
+            description = "Aggregator instances to read summaries from, tried in turn (setting aggregator.urls; default http://127.0.0.1:7072).")
+    String aggregatorUrls;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        MosaicConfig config = options.config(aggregatorUrls == null ? Map.of() : Map.of(MosaicConfig.AGGREGATOR_URLS.key(), aggregatorUrls));
+        JobsApi api = new JobsApi(config, ServiceOptions.topics(config));
+        HttpService http = httpOptions.http("jobs-api", JobsApi.DEFAULT_PORT).route(JobsApi.PATH, api);
+        return ServiceRunner.run("jobs-api", List.of(api), http, new ServiceMetrics("jobs-api"), () -> true, spec.commandLine().getOut());
+    }
+}

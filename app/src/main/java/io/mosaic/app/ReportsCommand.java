@@ -1,0 +1,46 @@
+package io.mosaic.app;
+
+import io.micrometer.core.instrument.Counter;
+import io.mosaic.consumers.reports.ReportWriter;
+import io.mosaic.platform.metrics.ServiceMetrics;
+import io.mosaic.platform.config.MosaicConfig;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code mosaic reports}: writes a JSON report for every completed job, until stopped. */
+@Command(name = "reports", mixinStandardHelpOptions = true,
+        description = {"Run the report writer: consume mosaic.image-results and mosaic.job-summaries in group",
+                "mosaic-reports and write <report-dir>/<jobId>.json when a job completes. Runs until Ctrl-C or SIGTERM."})
+final class ReportsCommand implements Callable<Integer> {
+
+    @Mixin
+    ServiceOptions options;
+
+    @Mixin
+    HttpOptions httpOptions;
+
+    @Option(names = "--report-dir", paramLabel = "DIR", description = "Where reports go (setting report.dir; default reports).")
+    String reportDir;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        MosaicConfig config = options.config(reportDir == null ? Map.of() : Map.of(MosaicConfig.REPORT_DIR.key(), reportDir));
+        ReportWriter writer = new ReportWriter(config, ServiceOptions.topics(config));
+        ServiceMetrics metrics = new ServiceMetrics("reports");
+        Counter written = Counter.builder("mosaic_reports_written").description("Job reports written").register(metrics.registry());
+        writer.onReport(path -> {
+            written.increment();
+            spec.commandLine().getOut().println("report written: " + path);
+            spec.commandLine().getOut().flush();
+        });
+        return ServiceRunner.run("reports", List.of(writer), httpOptions.http("reports", 0), metrics, () -> true, spec.commandLine().getOut());
+    }
+}

@@ -1,0 +1,72 @@
+package io.mosaic.app;
+
+import io.mosaic.platform.config.MosaicConfig;
+import io.mosaic.platform.progress.Progress;
+import io.mosaic.producers.JobSubmitter;
+import io.mosaic.producers.SummaryWatcher;
+import io.mosaic.schemas.JobSummary;
+import io.mosaic.schemas.Topics;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code mosaic submit SOURCE}: publishes a job to a running cluster. */
+@Command(name = "submit", mixinStandardHelpOptions = true,
+        description = {"Publish a job: one ImageJob record, then one ImageTask per image under SOURCE (recursive).",
+                "The same SOURCE gives the same job id and task ids, so submitting twice is safe."})
+final class SubmitCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "SOURCE", description = "Directory of images.")
+    Path source;
+
+    @Option(names = "--job-id", paramLabel = "ID", description = "Job id. Default: derived from SOURCE.")
+    String jobId;
+
+    @Option(names = "--wait", description = "Wait until the job has completed and print its summary.")
+    boolean await;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "3600", description = "With --wait: give up after this long. Default: ${DEFAULT-VALUE}.")
+    long timeoutSeconds;
+
+    @Mixin
+    ServiceOptions options;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        MosaicConfig config = options.config();
+        Topics topics = ServiceOptions.topics(config);
+        PrintWriter out = spec.commandLine().getOut();
+        JobSubmitter.SubmittedJob job;
+        try (JobSubmitter submitter = new JobSubmitter(config, topics); Progress progress = Progress.terminal("Publishing")) {
+            job = submitter.submit(source, jobId, progress);
+        }
+        out.printf("jobId=%s%ntaskCount=%d%nskipped=%d%n", job.jobId(), job.taskCount(), job.skipped());
+        out.flush();
+        if (!await) {
+            return 0;
+        }
+        Optional<JobSummary> end;
+        try (Progress progress = Progress.terminal("Analysing")) {
+            end = new SummaryWatcher(config, topics).awaitEnd(job.jobId(), Duration.ofSeconds(timeoutSeconds),
+                    s -> progress.stepTo(s.getSucceeded() + s.getFailed(), job.taskCount()));
+        }
+        if (end.isEmpty()) {
+            out.printf("state=TIMEOUT (no end after %d s)%n", timeoutSeconds);
+            return 1;
+        }
+        JobSummary s = end.get();
+        out.printf("state=%s%nsucceeded=%d%nfailed=%d%nduplicatesIgnored=%d%n", s.getState(), s.getSucceeded(), s.getFailed(), s.getDuplicatesIgnored());
+        out.flush();
+        return 0;
+    }
+}

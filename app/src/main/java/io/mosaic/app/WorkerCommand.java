@@ -1,0 +1,46 @@
+package io.mosaic.app;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.mosaic.consumers.worker.AnalyzerWorker;
+import io.mosaic.platform.metrics.ServiceMetrics;
+import io.mosaic.platform.config.MosaicConfig;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code mosaic worker}: analyzer threads in consumer group mosaic-analyzers, until stopped. */
+@Command(name = "worker", mixinStandardHelpOptions = true,
+        description = {"Run analyzer workers: consume mosaic.image-tasks in group mosaic-analyzers, analyse each image,",
+                "publish results in transactions with the consumed offsets. Runs until Ctrl-C or SIGTERM."})
+final class WorkerCommand implements Callable<Integer> {
+
+    @Mixin
+    ServiceOptions options;
+
+    @Mixin
+    HttpOptions httpOptions;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Analyzer threads (setting worker.threads; default 4).")
+    Integer threads;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        MosaicConfig config = options.config(threads == null ? Map.of() : Map.of(MosaicConfig.WORKER_THREADS.key(), threads.toString()));
+        if (config.get(MosaicConfig.FILE_ALLOWED_ROOTS) == null) {
+            spec.commandLine().getErr().println("worker: warning: source.file.allowed.roots is not set, so tasks may name any file this process can read;"
+                    + " set it (e.g. --set source.file.allowed.roots=/data/images) to confine them");
+        }
+        AnalyzerWorker worker = new AnalyzerWorker(config, ServiceOptions.topics(config), Wiring.taskProcessor(config));
+        ServiceMetrics metrics = new ServiceMetrics("worker");
+        FunctionCounter.builder("mosaic_worker_tasks_processed", worker, AnalyzerWorker::processed)
+                .description("Tasks whose result this worker process has committed").register(metrics.registry());
+        return ServiceRunner.run("worker", List.of(worker), httpOptions.http("worker", 0), metrics, () -> true, spec.commandLine().getOut());
+    }
+}

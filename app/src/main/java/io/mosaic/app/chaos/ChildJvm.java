@@ -1,0 +1,206 @@
+package io.mosaic.app.chaos;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Mosaic service ({@code mosaic worker}, {@code mosaic aggregator}) in a JVM of its own, so
+ * that it can be killed, paused or stopped like a real deployment's process. Its output goes to a
+ * log file that survives restarts; it ends itself when this JVM is gone ({@link SupervisedMain}).
+ */
+final class ChildJvm {
+
+    private final String name;
+    private final String service;
+    private final List<String> arguments;
+    private final String heap;
+    private final Path logFile;
+    private Process process;
+    private long logOffsetAtStart;
+    private boolean paused;
+    private int starts;
+
+    /**
+     * @param name      how the run names it, e.g. {@code w1}; also its {@code instance.id}
+     * @param service   the subcommand, {@code worker} or {@code aggregator}
+     * @param arguments options after the subcommand
+     */
+    ChildJvm(String name, String service, List<String> arguments, String heap, Path logFile) {
+        this.name = name;
+        this.service = service;
+        this.arguments = List.copyOf(arguments);
+        this.heap = heap;
+        this.logFile = logFile;
+    }
+
+    String name() {
+        return name;
+    }
+
+    String service() {
+        return service;
+    }
+
+    Path logFile() {
+        return logFile;
+    }
+
+    synchronized void start() throws IOException {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException(name + " is running");
+        }
+        starts++;
+        Files.writeString(logFile, "---- start " + starts + " at " + Instant.now() + " ----" + System.lineSeparator(),
+                StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        logOffsetAtStart = Files.size(logFile);
+        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"),
+                SupervisedMain.class.getName(), "--parent-pid", Long.toString(ProcessHandle.current().pid()),
+                service));
+        command.addAll(arguments);
+        process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .start();
+        paused = false;
+    }
+
+    /** Waits until the service prints that it runs; fails at once if the process exits first. */
+    void awaitRunning(Duration timeout) throws IOException, InterruptedException {
+        String marker = service + ": running";
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (logSinceStart().contains(marker)) {
+                return;
+            }
+            Process p = currentProcess();
+            if (p == null || !p.isAlive()) {
+                throw new IllegalStateException(name + " exited during start-up; see " + logFile);
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException(name + " did not start within " + timeout.toSeconds() + " s; see " + logFile);
+    }
+
+    /** The log written since the latest start. */
+    String logSinceStart() throws IOException {
+        long from;
+        synchronized (this) {
+            from = logOffsetAtStart;
+        }
+        try (RandomAccessFile file = new RandomAccessFile(logFile.toFile(), "r")) {
+            long length = file.length();
+            if (length <= from) {
+                return "";
+            }
+            byte[] bytes = new byte[(int) Math.min(length - from, 4 << 20)];
+            file.seek(from);
+            file.readFully(bytes);
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+    }
+
+    synchronized long pid() {
+        return process == null ? -1 : process.pid();
+    }
+
+    synchronized boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    private synchronized Process currentProcess() {
+        return process;
+    }
+
+    /** SIGKILL: no shutdown hook runs, an open transaction stays open until it is fenced or times out. */
+    void kill() throws InterruptedException {
+        Process p = currentProcess();
+        if (p == null) {
+            return;
+        }
+        p.destroyForcibly();
+        p.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM, then SIGKILL after {@code grace}; returns how long the process took to exit. */
+    Duration terminate(Duration grace) throws InterruptedException {
+        Process p = currentProcess();
+        if (p == null) {
+            return Duration.ZERO;
+        }
+        long started = System.nanoTime();
+        p.destroy();
+        if (!p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
+        return Duration.ofNanos(System.nanoTime() - started);
+    }
+
+    /** SIGSTOP: every thread freezes, heartbeats included, as in a long GC pause or a frozen VM. */
+    void pause() throws IOException, InterruptedException {
+        signal("STOP");
+        synchronized (this) {
+            paused = true;
+        }
+    }
+
+    void resume() throws IOException, InterruptedException {
+        signal("CONT");
+        synchronized (this) {
+            paused = false;
+        }
+    }
+
+    /** Ends the process whatever its state; a paused process is continued first so it can die. */
+    void destroy() {
+        Process p = currentProcess();
+        if (p == null || !p.isAlive()) {
+            return;
+        }
+        boolean wasPaused;
+        synchronized (this) {
+            wasPaused = paused;
+        }
+        try {
+            if (wasPaused) {
+                resume();
+            }
+        } catch (IOException | InterruptedException e) {
+            // SIGKILL ends a stopped process too.
+        }
+        p.destroyForcibly();
+        try {
+            p.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void signal(String signal) throws IOException, InterruptedException {
+        long pid = pid();
+        if (pid < 0) {
+            throw new IllegalStateException(name + " is not running");
+        }
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true).start();
+        String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + signal + " " + pid + " failed: " + output);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + " (pid " + pid() + ")";
+    }
+}

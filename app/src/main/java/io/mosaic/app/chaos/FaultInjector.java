@@ -1,0 +1,213 @@
+package io.mosaic.app.chaos;
+
+import io.mosaic.consumers.worker.AnalyzerWorker;
+import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
+import io.mosaic.schemas.Topics;
+import io.mosaic.streams.JobAggregator;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Injects one planned fault and waits for the pipeline to recover from it, measuring how long
+ * recovery took. Faults run one after another, so that each measurement sees one fault only;
+ * killed processes are started again, as a supervisor (systemd, Kubernetes) would.
+ */
+final class FaultInjector {
+
+    /** Longest wait for any one recovery step; far above what a healthy cluster needs. */
+    static final Duration STEP_TIMEOUT = Duration.ofSeconds(120);
+
+    private final ServiceFleet fleet;
+    private final EmbeddedKafkaCluster kafka;
+    private final GroupWatch groups;
+    private final JobRecords live;
+    private final Topics topics;
+    private final Callable<String> resubmit;
+    private final Recovery recovery;
+    private final int workerThreads;
+    private final Duration maxPollInterval;
+
+    FaultInjector(ServiceFleet fleet, EmbeddedKafkaCluster kafka, GroupWatch groups, JobRecords live, Topics topics,
+                  Callable<String> resubmit, Recovery recovery, int workerThreads, Duration maxPollInterval) {
+        this.fleet = fleet;
+        this.kafka = kafka;
+        this.groups = groups;
+        this.live = live;
+        this.topics = topics;
+        this.resubmit = resubmit;
+        this.recovery = recovery;
+        this.workerThreads = workerThreads;
+        this.maxPollInterval = maxPollInterval;
+    }
+
+    /** Injects {@code fault} and returns what happened, for the run's log. */
+    String inject(FaultPlan.Fault fault) throws Exception {
+        return switch (fault.kind()) {
+            case KILL_WORKER -> killWorker(pick(fleet.workers(), fault));
+            case PAUSE_WORKER -> pauseWorker(pick(fleet.workers(), fault));
+            case RESTART_WORKER -> restartWorker(pick(fleet.workers(), fault));
+            case KILL_AGGREGATOR -> killAggregator(fault);
+            case KILL_BROKER -> killBroker(fault);
+            case RESUBMIT -> resubmit.call();
+        };
+    }
+
+    private String killWorker(ChildJvm worker) throws Exception {
+        Set<String> members = groups.describe(AnalyzerWorker.GROUP_ID).memberIds(clientPrefix(worker));
+        long pid = worker.pid();
+        long killed = System.nanoTime();
+        worker.kill();
+        // The coordinator hears nothing more from the dead members and drops them when their session times out.
+        Optional<Duration> noticed = await(() -> !groups.describe(AnalyzerWorker.GROUP_ID).containsAny(members), killed);
+        noticed.ifPresent(recovery::workerNoticed);
+        Optional<Duration> rebalanced = await(() -> {
+            GroupWatch.GroupView view = groups.describe(AnalyzerWorker.GROUP_ID);
+            return !view.containsAny(members) && view.stableOwning(topics.imageTasks().name(), topics.imageTasks().partitions());
+        }, killed);
+        rebalanced.ifPresent(recovery::workerRebalanced);
+        worker.start();
+        worker.awaitRunning(ServiceFleet.START_TIMEOUT);
+        Optional<Duration> rejoined = awaitWorkersComplete(System.nanoTime());
+        return "kill -9 worker " + worker.name() + " (pid " + pid + "): group noticed after " + show(noticed)
+                + ", survivors own every partition after " + show(rebalanced) + "; restarted as pid " + worker.pid()
+                + ", back in the group after " + show(rejoined);
+    }
+
+    private String pauseWorker(ChildJvm worker) throws Exception {
+        Set<String> members = groups.describe(AnalyzerWorker.GROUP_ID).memberIds(clientPrefix(worker));
+        long paused = System.nanoTime();
+        worker.pause();
+        Optional<Duration> noticed = await(() -> !groups.describe(AnalyzerWorker.GROUP_ID).containsAny(members), paused);
+        noticed.ifPresent(recovery::pausedNoticed);
+        await(() -> groups.describe(AnalyzerWorker.GROUP_ID).stableOwning(topics.imageTasks().name(), topics.imageTasks().partitions()), paused);
+        // Past max.poll.interval.ms too, so that the process wakes up as a zombie on both counts.
+        long pastPollInterval = paused + maxPollInterval.plusSeconds(1).toNanos();
+        long wait = pastPollInterval - System.nanoTime();
+        if (wait > 0) {
+            Thread.sleep(wait / 1_000_000);
+        }
+        String logBefore = worker.logSinceStart();
+        worker.resume();
+        Duration stopped = Duration.ofNanos(System.nanoTime() - paused);
+        Optional<Duration> rejoined = awaitWorkersComplete(System.nanoTime());
+        String zombieLog = worker.logSinceStart().substring(logBefore.length());
+        String refused = zombieLog.contains("fenced") || zombieLog.contains("transaction failed")
+                ? "its open transaction was refused and aborted" : "it had no transaction open";
+        return "SIGSTOP worker " + worker.name() + " (pid " + worker.pid() + "): group noticed after " + show(noticed)
+                + "; SIGCONT after " + Recovery.seconds(stopped) + ", " + refused + "; back in the group after " + show(rejoined);
+    }
+
+    private String restartWorker(ChildJvm worker) throws Exception {
+        long pid = worker.pid();
+        Duration stopped = worker.terminate(Duration.ofSeconds(30));
+        worker.start();
+        worker.awaitRunning(ServiceFleet.START_TIMEOUT);
+        Optional<Duration> rejoined = awaitWorkersComplete(System.nanoTime());
+        return "SIGTERM worker " + worker.name() + " (pid " + pid + "): exited after " + Recovery.seconds(stopped)
+                + "; restarted as pid " + worker.pid() + ", back in the group after " + show(rejoined);
+    }
+
+    private String killAggregator(FaultPlan.Fault fault) throws Exception {
+        String results = topics.imageResults().name();
+        Optional<Integer> partition = live.resultPartition();
+        GroupWatch.GroupView view = groups.describe(JobAggregator.APPLICATION_ID);
+        Optional<ChildJvm> owner = partition.flatMap(p -> view.owner(new TopicPartition(results, p)))
+                .flatMap(member -> fleet.aggregators().stream().filter(a -> member.clientId().startsWith(clientPrefix(a))).findFirst());
+        ChildJvm victim = owner.orElseGet(() -> pick(fleet.aggregators(), fault));
+        // Keyed by job id like the results, so the job's summaries lie in the same partition number.
+        int summaryPartition = live.summaryPartition().or(() -> partition).orElse(0);
+        long summaryEnd = groups.endOffset(new TopicPartition(topics.jobSummaries().name(), summaryPartition));
+        boolean workLeft = live.taskRecords() > live.resultRecords() || live.folded() < live.resultRecords();
+        long pid = victim.pid();
+        long killed = System.nanoTime();
+        victim.kill();
+        victim.start();
+        Optional<Duration> failover = Optional.empty();
+        if (workLeft) {
+            failover = await(() -> live.firstSummaryFrom(summaryEnd).isPresent(), killed)
+                    .map(waited -> Duration.ofNanos(live.firstSummaryFrom(summaryEnd).orElseThrow().receivedNanos() - killed));
+            failover.ifPresent(recovery::aggregatorFailover);
+        } else {
+            recovery.aggregatorKilledWhileIdle();
+        }
+        victim.awaitRunning(ServiceFleet.START_TIMEOUT);
+        Optional<Duration> stable = await(() -> groups.describe(JobAggregator.APPLICATION_ID)
+                .stableOwning(results, topics.imageResults().partitions()), System.nanoTime());
+        return "kill -9 aggregator " + victim.name() + " (pid " + pid + (owner.isPresent() ? ", owner of the job" : ", owner unknown")
+                + "): restarted as pid " + victim.pid() + "; "
+                + (workLeft ? "job's summary updated again after " + show(failover) : "the job had nothing left to fold")
+                + ", group stable after " + show(stable);
+    }
+
+    private String killBroker(FaultPlan.Fault fault) throws Exception {
+        // Never two brokers down at once: that refuses writes by design (min.insync.replicas=2),
+        // which BrokerFaultsIT shows; here the pipeline must keep going.
+        Optional<Duration> caughtUp = await(groups::fullyReplicated, System.nanoTime());
+        List<Integer> ids = kafka.brokerIds();
+        int id = ids.get(fault.choose(ids.size()));
+        long pid = kafka.brokerProcess(id).map(ProcessHandle::pid).orElse(-1L);
+        kafka.killBroker(id);
+        long downMillis = 2_000 + Math.round(fault.pause() * 6_000);
+        Thread.sleep(downMillis);
+        kafka.restartBroker(id);
+        long restarted = System.nanoTime();
+        Optional<Duration> inSync = await(groups::fullyReplicated, restarted);
+        inSync.ifPresent(recovery::brokerInSync);
+        return "kill -9 broker " + id + " (pid " + pid + ")" + (caughtUp.isEmpty() ? " while replicas were still catching up" : "")
+                + ", down " + Recovery.seconds(Duration.ofMillis(downMillis)) + ", restarted as pid "
+                + kafka.brokerProcess(id).map(ProcessHandle::pid).orElse(-1L) + "; every replica in sync after " + show(inSync);
+    }
+
+    /** Waits until every worker thread is in a stable group that owns every task partition. */
+    private Optional<Duration> awaitWorkersComplete(long since) throws InterruptedException {
+        int expected = fleet.workers().size() * workerThreads;
+        return await(() -> {
+            GroupWatch.GroupView view = groups.describe(AnalyzerWorker.GROUP_ID);
+            return view.members().size() == expected && view.stableOwning(topics.imageTasks().name(), topics.imageTasks().partitions());
+        }, since);
+    }
+
+    private static ChildJvm pick(List<ChildJvm> candidates, FaultPlan.Fault fault) {
+        return candidates.get(fault.choose(candidates.size()));
+    }
+
+    /**
+     * Client ids start with {@code mosaic-<role>-<instance.id>}: {@code mosaic-analyzer-w1-0-w1} for
+     * thread 0 of worker w1, {@code mosaic-aggregator-a1-StreamThread-1-consumer} for aggregator a1.
+     */
+    private static String clientPrefix(ChildJvm child) {
+        return child.service().equals("worker")
+                ? "mosaic-analyzer-" + child.name() + "-"
+                : "mosaic-aggregator-" + child.name() + "-";
+    }
+
+    interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    /** Polls {@code condition}; the time from {@code since} until it held, or empty after {@link #STEP_TIMEOUT}. */
+    static Optional<Duration> await(Condition condition, long since) throws InterruptedException {
+        long deadline = System.nanoTime() + STEP_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (condition.holds()) {
+                    return Optional.of(Duration.ofNanos(System.nanoTime() - since));
+                }
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                // The cluster is still recovering; ask again.
+            }
+            Thread.sleep(100);
+        }
+        return Optional.empty();
+    }
+
+    private static String show(Optional<Duration> d) {
+        return d.map(Recovery::seconds).orElse("more than " + STEP_TIMEOUT.toSeconds() + " s");
+    }
+}

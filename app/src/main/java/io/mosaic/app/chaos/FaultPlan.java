@@ -1,0 +1,87 @@
+package io.mosaic.app.chaos;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Collectors;
+
+/**
+ * Which faults a run injects and when, drawn from a seed so that a failing run can be repeated.
+ * A fault fires when the job has reached its point of progress (the share of its tasks with a
+ * committed result), which stays the same from one machine to the next where wall-clock moments
+ * would not. Kinds are spread evenly: each kind once per round of six, and the faults left over
+ * are distinct kinds drawn at random, so ten faults inject every kind at least once.
+ */
+public record FaultPlan(long seed, List<Fault> faults) {
+
+    /** Faults fire between these shares of the job's progress, so none lands before the work starts. */
+    static final double EARLIEST = 0.05;
+    static final double LATEST = 0.85;
+
+    /**
+     * One planned fault.
+     *
+     * @param number     1-based position in the plan
+     * @param kind       what happens
+     * @param atProgress share of the job's tasks with a result when it fires
+     * @param pick       a random number that chooses the victim among the candidates at the time
+     * @param pause      a random share (0 to 1) that sets how long a broker stays down
+     */
+    public record Fault(int number, FaultKind kind, double atProgress, int pick, double pause) {
+
+        /** The victim among {@code candidates} choices. */
+        public int choose(int candidates) {
+            return Math.floorMod(pick, candidates);
+        }
+
+        @Override
+        public String toString() {
+            return kind.label() + "@" + Math.round(atProgress * 100) + "%";
+        }
+    }
+
+    public FaultPlan {
+        faults = List.copyOf(faults);
+    }
+
+    public static FaultPlan of(long seed, int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("the number of faults cannot be negative, got " + count);
+        }
+        Random random = new Random(seed);
+        List<FaultKind> all = Arrays.asList(FaultKind.values());
+        List<FaultKind> kinds = new ArrayList<>();
+        for (int round = 0; round < count / all.size(); round++) {
+            kinds.addAll(all);
+        }
+        List<FaultKind> rest = new ArrayList<>(all);
+        Collections.shuffle(rest, random);
+        kinds.addAll(rest.subList(0, count % all.size()));
+        Collections.shuffle(kinds, random);
+        double[] moments = new double[count];
+        for (int i = 0; i < count; i++) {
+            moments[i] = EARLIEST + random.nextDouble() * (LATEST - EARLIEST);
+        }
+        Arrays.sort(moments);
+        List<Fault> faults = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            faults.add(new Fault(i + 1, kinds.get(i), moments[i], random.nextInt(Integer.MAX_VALUE), random.nextDouble()));
+        }
+        return new FaultPlan(seed, faults);
+    }
+
+    public int size() {
+        return faults.size();
+    }
+
+    public long count(FaultKind kind) {
+        return faults.stream().filter(f -> f.kind() == kind).count();
+    }
+
+    @Override
+    public String toString() {
+        return faults.stream().map(Fault::toString).collect(Collectors.joining(", "));
+    }
+}

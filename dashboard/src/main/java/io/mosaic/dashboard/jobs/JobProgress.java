@@ -1,0 +1,41 @@
+package io.mosaic.dashboard.jobs;
+
+import io.mosaic.schemas.JobSummary;
+import java.time.Instant;
+
+/**
+ * A job's progress as the dashboard shows it, from its latest {@link JobSummary}.
+ *
+ * @param taskCount -1 until the aggregator has seen the job record
+ * @param startedAt epoch milliseconds, or null
+ * @param updatedAt epoch milliseconds
+ * @param completedAt epoch milliseconds, or null while the job runs
+ */
+public record JobProgress(String jobId, String state, String source, int taskCount, int succeeded, int failed,
+                          int duplicatesIgnored, int blurry, Long startedAt, long updatedAt, Long completedAt) {
+
+    public static JobProgress of(JobSummary summary) {
+        return new JobProgress(summary.getJobId(), summary.getState().name(), summary.getSource(),
+                summary.getTaskCount(), summary.getSucceeded(), summary.getFailed(), summary.getDuplicatesIgnored(),
+                summary.getBlurryCount(), millis(summary.getStartedAt()), summary.getUpdatedAt().toEpochMilli(),
+                millis(summary.getCompletedAt()));
+    }
+
+    /** Tasks with a counted result. */
+    public int done() {
+        return succeeded + failed;
+    }
+
+    /** Share of tasks done, 0 to 1; 0 while the task count is unknown. */
+    public double progress() {
+        return taskCount > 0 ? Math.min(1.0, done() / (double) taskCount) : 0;
+    }
+
+    public boolean running() {
+        return !"COMPLETED".equals(state);
+    }
+
+    private static Long millis(Instant instant) {
+        return instant == null ? null : instant.toEpochMilli();
+    }
+}

@@ -1,0 +1,63 @@
+package io.mosaic.dashboard.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.mosaic.platform.config.MosaicConfig;
+import io.mosaic.schemas.JobState;
+import io.mosaic.schemas.JobSummary;
+import io.mosaic.schemas.Topic;
+import java.time.Instant;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.junit.jupiter.api.Test;
+
+class JobProgressTrackerTest {
+
+    private final JobProgressTracker tracker = new JobProgressTracker(MosaicConfig.defaults(),
+            new Topic<String, JobSummary>("mosaic.job-summaries", 1, Map.of(), Serdes.String(), null));
+
+    @Test
+    void keepsTheLatestSummaryOfEachJobRunningJobsFirst() {
+        tracker.accept(summary("a", JobState.COMPLETED, 10, 10, 5_000));
+        tracker.accept(summary("b", JobState.RUNNING, 40, 10, 3_000));
+        tracker.accept(summary("b", JobState.RUNNING, 40, 30, 4_000));
+        // A summary older than the one held is a late duplicate, not progress.
+        tracker.accept(summary("b", JobState.RUNNING, 40, 20, 3_500));
+
+        assertThat(tracker.jobs()).extracting(JobProgress::jobId).containsExactly("b", "a");
+        JobProgress b = tracker.jobs().get(0);
+        assertThat(b.done()).isEqualTo(30);
+        assertThat(b.progress()).isCloseTo(0.75, within(1e-9));
+        assertThat(tracker.runningJobs()).isEqualTo(1);
+    }
+
+    @Test
+    void measuresImagesPerSecondFromTheGrowthOfFinishedTasks() {
+        tracker.accept(summary("a", JobState.RUNNING, 100, 10, 1_000));
+        tracker.sample(1_000);
+        tracker.accept(summary("a", JobState.RUNNING, 100, 30, 2_000));
+        tracker.sample(3_000);
+        tracker.accept(summary("a", JobState.RUNNING, 100, 50, 3_000));
+        tracker.sample(5_000);
+
+        assertThat(tracker.imagesPerSecond()).isCloseTo(10.0, within(1e-9));
+    }
+
+    @Test
+    void aJobWhoseTaskCountIsUnknownHasNoProgressYet() {
+        tracker.accept(summary("p", JobState.PENDING, -1, 3, 1_000));
+
+        assertThat(tracker.jobs().get(0).progress()).isZero();
+    }
+
+    private static JobSummary summary(String jobId, JobState state, int taskCount, int succeeded, long updatedAt) {
+        return JobSummary.newBuilder()
+                .setJobId(jobId)
+                .setState(state)
+                .setTaskCount(taskCount)
+                .setSucceeded(succeeded)
+                .setUpdatedAt(Instant.ofEpochMilli(updatedAt))
+                .build();
+    }
+}

@@ -1,0 +1,105 @@
+package io.mosaic.producers.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The body of {@code POST /jobs}: {@code {"source": "<directory path or file: URI>", "jobId": "<optional>"}}.
+ * {@link #parse} checks its form only (no disk access); whether the directory exists and may be
+ * submitted is the service's check.
+ *
+ * @param directory the absolute directory to submit
+ * @param jobId the job id asked for, or null to derive it from the directory
+ */
+record JobRequest(Path directory, String jobId) {
+
+    static final String EXAMPLE = "{\"source\": \"/path/to/images\"}";
+    /**
+     * A job id names a report file and is a segment of the job's URL, so it keeps to characters
+     * that are safe in both.
+     */
+    private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:.*");
+    private static final Set<String> FIELDS = Set.of("source", "jobId");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * @throws IllegalArgumentException with a message for the caller (answered 400) when the body
+     *     is not such a JSON object
+     */
+    static JobRequest parse(byte[] body) {
+        String text = new String(body, StandardCharsets.UTF_8);
+        if (text.isBlank()) {
+            throw new IllegalArgumentException("the request body must be a JSON object such as " + EXAMPLE);
+        }
+        JsonNode json;
+        try {
+            json = JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("the request body is not valid JSON (" + e.getOriginalMessage()
+                    + "); send an object such as " + EXAMPLE);
+        }
+        if (json == null || !json.isObject()) {
+            throw new IllegalArgumentException("the request body must be a JSON object such as " + EXAMPLE);
+        }
+        for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!FIELDS.contains(name)) {
+                throw new IllegalArgumentException("unknown field '" + name + "'; a job request has 'source' and, optionally, 'jobId'");
+            }
+        }
+        return new JobRequest(directory(json.get("source")), jobId(json.get("jobId")));
+    }
+
+    private static Path directory(JsonNode source) {
+        if (source == null || source.isNull()) {
+            throw new IllegalArgumentException("missing field 'source': the directory of images, as an absolute path or a file: URI, as in " + EXAMPLE);
+        }
+        if (!source.isTextual()) {
+            throw new IllegalArgumentException("'source' must be a string: an absolute directory path or a file: URI");
+        }
+        String value = source.textValue().trim();
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException("'source' must not be blank: give an absolute directory path or a file: URI");
+        }
+        Path path;
+        if (value.regionMatches(true, 0, "file:", 0, 5)) {
+            try {
+                path = Path.of(new URI(value));
+            } catch (Exception e) {
+                throw new IllegalArgumentException("'source' is not a usable file: URI (" + e.getMessage() + "): " + value);
+            }
+        } else if (SCHEME.matcher(value).matches()) {
+            throw new IllegalArgumentException("'source' must be a directory on the jobs API's file system (a path or a file: URI), got " + value);
+        } else {
+            try {
+                path = Path.of(value);
+            } catch (Exception e) {
+                throw new IllegalArgumentException("'source' is not a usable path (" + e.getMessage() + "): " + value);
+            }
+        }
+        if (!path.isAbsolute()) {
+            // Relative to what? The jobs API's working directory means nothing to its callers.
+            throw new IllegalArgumentException("'source' must be an absolute path, got " + value);
+        }
+        return path.normalize();
+    }
+
+    private static String jobId(JsonNode jobId) {
+        if (jobId == null || jobId.isNull()) {
+            return null;
+        }
+        if (!jobId.isTextual() || !JOB_ID.matcher(jobId.textValue()).matches()) {
+            throw new IllegalArgumentException("'jobId' must be 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit; got "
+                    + jobId);
+        }
+        return jobId.textValue();
+    }
+}

@@ -1,0 +1,173 @@
+package io.mosaic.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mosaic.schemas.ImageJob;
+import io.mosaic.schemas.ImageResult;
+import io.mosaic.schemas.JobState;
+import io.mosaic.schemas.JobSummary;
+import io.mosaic.schemas.NearDuplicateGroups;
+import io.mosaic.schemas.ResultStatus;
+import io.mosaic.schemas.TopicSettings;
+import io.mosaic.schemas.Topics;
+import io.mosaic.schemas.registry.InMemorySchemaRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A job record with {@code cancelled} set, as the jobs API publishes it on DELETE. */
+class JobCancellationTest {
+
+    private static final Instant T0 = Instant.parse("2025-01-01T10:00:00Z");
+    private static final Duration PROGRESS = AggregatorSettings.defaults().progressInterval();
+
+    @TempDir
+    Path stateDir;
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, ImageJob> jobs;
+    private TestInputTopic<String, ImageResult> results;
+    private TestOutputTopic<String, JobSummary> summaries;
+    private TestOutputTopic<String, NearDuplicateGroups> groupChunks;
+
+    @BeforeEach
+    void start() {
+        Topics topics = Topics.create(TopicSettings.defaults(), new InMemorySchemaRegistry());
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "mosaic-aggregator-test");
+        // Never contacted: the test driver runs the topology without a broker.
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driver = new TopologyTestDriver(JobAggregatorTopology.build(new StreamsBuilder(), topics, AggregatorSettings.defaults()), props, T0);
+        jobs = driver.createInputTopic(topics.jobs().name(), topics.jobs().keySerde().serializer(), topics.jobs().valueSerde().serializer());
+        results = driver.createInputTopic(topics.imageResults().name(),
+                topics.imageResults().keySerde().serializer(), topics.imageResults().valueSerde().serializer());
+        summaries = driver.createOutputTopic(topics.jobSummaries().name(),
+                topics.jobSummaries().keySerde().deserializer(), topics.jobSummaries().valueSerde().deserializer());
+        groupChunks = driver.createOutputTopic(topics.nearDuplicateGroups().name(),
+                topics.nearDuplicateGroups().keySerde().deserializer(), topics.nearDuplicateGroups().valueSerde().deserializer());
+    }
+
+    @AfterEach
+    void close() {
+        driver.close();
+    }
+
+    private static ImageJob job(String jobId, int taskCount, boolean cancelled) {
+        return ImageJob.newBuilder()
+                .setJobId(jobId)
+                .setSource("file:/photos/" + jobId + "/")
+                .setTaskCount(taskCount)
+                .setSkippedCount(1)
+                .setSubmittedAt(T0)
+                .setCancelled(cancelled)
+                .build();
+    }
+
+    private static ImageResult ok(String jobId, int task) {
+        return ImageResult.newBuilder().setJobId(jobId).setTaskId(jobId + "-" + task).setUri("file:/photos/" + task + ".png")
+                .setStatus(ResultStatus.OK).setMeanLuma(0.5).setPerceptualHash((long) task << 32).setAnalyzedAt(T0).build();
+    }
+
+    /** What a worker answers for a task of a cancelled job. */
+    private static ImageResult skipped(String jobId, int task) {
+        return ImageResult.newBuilder().setJobId(jobId).setTaskId(jobId + "-" + task).setUri("file:/photos/" + task + ".png")
+                .setStatus(ResultStatus.FAILED).setError("job cancelled").setAnalyzedAt(T0).build();
+    }
+
+    private JobSummary stored(String jobId) {
+        KeyValueStore<String, JobSummary> store = driver.getKeyValueStore(JobAggregatorTopology.JOB_SUMMARIES_STORE);
+        return store.get(jobId);
+    }
+
+    @Test
+    void aCancelledJobSaysSoAtOnceKeepsCountingAndNeverCompletes() {
+        jobs.pipeInput("j", job("j", 4, false), T0);
+        results.pipeInput("j", ok("j", 0), T0.plusMillis(10));
+        summaries.readValuesToList();
+
+        jobs.pipeInput("j", job("j", 4, true), T0.plusMillis(20));
+
+        List<JobSummary> emitted = summaries.readValuesToList();
+        assertThat(emitted).hasSize(1);
+        assertThat(emitted.get(0).getState()).isEqualTo(JobState.CANCELLED);
+        assertThat(emitted.get(0).getSucceeded()).isEqualTo(1);
+        assertThat(emitted.get(0).getTaskCount()).isEqualTo(4);
+
+        results.pipeInput("j", ok("j", 1), T0.plusMillis(30));
+        results.pipeInput("j", skipped("j", 2), T0.plusMillis(40));
+        results.pipeInput("j", skipped("j", 3), T0.plusMillis(50));
+        results.pipeInput("j", skipped("j", 3), T0.plusMillis(60));
+        driver.advanceWallClockTime(PROGRESS);
+
+        JobSummary last = summaries.readValuesToList().get(0);
+        assertThat(last.getState()).isEqualTo(JobState.CANCELLED);
+        assertThat(last.getSucceeded()).isEqualTo(2);
+        assertThat(last.getFailed()).isEqualTo(2);
+        assertThat(last.getDuplicatesIgnored()).isEqualTo(1);
+        assertThat(last.getCompletedAt()).isNull();
+        assertThat(stored("j")).isEqualTo(last);
+        assertThat(groupChunks.isEmpty()).as("a cancelled job's near-duplicate groups are never computed").isTrue();
+    }
+
+    @Test
+    void cancellingACompletedJobChangesNothing() {
+        jobs.pipeInput("j", job("j", 1, false), T0);
+        results.pipeInput("j", ok("j", 0), T0.plusMillis(10));
+        JobSummary completed = stored("j");
+        assertThat(completed.getState()).isEqualTo(JobState.COMPLETED);
+        summaries.readValuesToList();
+
+        jobs.pipeInput("j", job("j", 1, true), T0.plusMillis(20));
+        driver.advanceWallClockTime(PROGRESS);
+
+        assertThat(summaries.isEmpty()).isTrue();
+        assertThat(stored("j")).isEqualTo(completed);
+    }
+
+    @Test
+    void aSecondCancellationOrALaterResubmissionKeepsTheJobCancelled() {
+        jobs.pipeInput("j", job("j", 3, false), T0);
+        jobs.pipeInput("j", job("j", 3, true), T0.plusMillis(10));
+        summaries.readValuesToList();
+
+        jobs.pipeInput("j", job("j", 3, true), T0.plusMillis(20));
+        jobs.pipeInput("j", job("j", 3, false), T0.plusMillis(30));
+        driver.advanceWallClockTime(PROGRESS);
+
+        assertThat(summaries.isEmpty()).isTrue();
+        assertThat(stored("j").getState()).isEqualTo(JobState.CANCELLED);
+    }
+
+    @Test
+    void aJobKnownOnlyFromItsCancellingRecordIsCancelled() {
+        results.pipeInput("j", ok("j", 0), T0);
+        jobs.pipeInput("j", job("j", 3, true), T0.plusMillis(10));
+
+        JobSummary last = summaries.readValuesToList().get(1);
+        assertThat(last.getState()).isEqualTo(JobState.CANCELLED);
+        assertThat(last.getTaskCount()).isEqualTo(3);
+        assertThat(last.getSource()).isEqualTo("file:/photos/j/");
+        assertThat(last.getSucceeded()).isEqualTo(1);
+    }
+
+    @Test
+    void aCancellingRecordForAJobWhoseResultsAreAllInCompletesIt() {
+        results.pipeInput("j", ok("j", 0), T0);
+        jobs.pipeInput("j", job("j", 1, true), T0.plusMillis(10));
+
+        assertThat(stored("j").getState()).isEqualTo(JobState.COMPLETED);
+    }
+}
