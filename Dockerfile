@@ -1,3 +1,4 @@
+# syntax=docker/dockerfile:1
 # One image for every Mosaic service: `docker run mosaic worker`, `... aggregator`, and so on.
 
 # Build stage: the Maven wrapper and the sources; tests run in CI, not in the image build.
@@ -6,7 +7,8 @@ WORKDIR /src
 COPY . .
 # mdep.skip: the embedded schema-registry bundle is for laptops without Docker; compose runs
 # Confluent's registry instead, so the image does not need the bundle.
-RUN ./mvnw -B -q package -DskipTests -Dmdep.skip=true
+# The cache mount keeps Maven's downloads between builds, so a code change does not fetch them again.
+RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q package -DskipTests -Dmdep.skip=true
 
 # Run stage: a JRE and the one fat jar.
 FROM eclipse-temurin:17-jre

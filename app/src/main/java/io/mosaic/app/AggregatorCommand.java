@@ -16,13 +16,15 @@ import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code mosaic aggregator}: the Kafka Streams job aggregator, until stopped. */
 @Command(name = "aggregator", mixinStandardHelpOptions = true,
         description = {"Run the job aggregator (Kafka Streams application mosaic-aggregator, exactly once):",
                 "fold mosaic.image-results per job into mosaic.job-summaries. Runs until Ctrl-C or SIGTERM.",
-                "Serves GET /jobs/{jobId} and GET /jobs by interactive query on its HTTP port (default 7072), from",
-                "whichever instance holds the job; run more instances with --set aggregator.standby.replicas=1."})
+                "Serves GET /jobs/{jobId} and GET /jobs on its HTTP port (default 7072) by interactive",
+                "query, from whichever instance holds the job. With several instances, add",
+                "--set aggregator.standby.replicas=1 so that one takes over at once when another stops."})
 final class AggregatorCommand implements Callable<Integer> {
 
     static final int DEFAULT_PORT = 7072;
@@ -33,6 +35,11 @@ final class AggregatorCommand implements Callable<Integer> {
     @Mixin
     HttpOptions httpOptions;
 
+    /** Only for {@code mosaic chaos --unsafe}, which must show that its checker catches double counting. */
+    @Option(names = "--unsafe-at-least-once", hidden = true,
+            description = "Process at least once and count every result, duplicates included: counts can be wrong.")
+    boolean unsafe;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -40,7 +47,7 @@ final class AggregatorCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         MosaicConfig config = options.config();
         HttpService http = httpOptions.http("aggregator", DEFAULT_PORT);
-        JobAggregator aggregator = queryableAggregator(config, ServiceOptions.topics(config), http, httpOptions.bind);
+        JobAggregator aggregator = queryableAggregator(config, ServiceOptions.topics(config), http, httpOptions.bind, unsafe);
         ServiceMetrics metrics = new ServiceMetrics("aggregator");
         Gauge.builder("mosaic_aggregator_running", aggregator, a -> a.state() == KafkaStreams.State.RUNNING ? 1 : 0)
                 .description("1 while the Kafka Streams instance is RUNNING, 0 while rebalancing, restoring or stopped")
@@ -53,11 +60,13 @@ final class AggregatorCommand implements Callable<Integer> {
      * The aggregator with its interactive queries served on {@code http} under
      * {@value JobQueries#PATH}, and advertised to the other instances at
      * {@code aggregator.advertised.url} or, by default, {@link #advertisedUrl}. {@code http} must
-     * start before the aggregator: the port it binds is part of the address.
+     * start before the aggregator: the port it binds is part of the address. {@code unsafe} runs it
+     * at least once without de-duplication, for {@code mosaic chaos --unsafe} only.
      */
-    static JobAggregator queryableAggregator(MosaicConfig config, Topics topics, HttpService http, String bind) {
+    static JobAggregator queryableAggregator(MosaicConfig config, Topics topics, HttpService http, String bind, boolean unsafe) {
         JobAggregator aggregator = new JobAggregator(config, topics,
-                AggregatorSettings.defaults().withNearDuplicateDistance(config.getInt(MosaicConfig.NEAR_DUPLICATE_DISTANCE)), true,
+                AggregatorSettings.defaults().withNearDuplicateDistance(config.getInt(MosaicConfig.NEAR_DUPLICATE_DISTANCE))
+                        .withDeduplicate(!unsafe), !unsafe,
                 () -> advertisedUrl(config.get(MosaicConfig.AGGREGATOR_ADVERTISED_URL), bind, http.port()));
         http.route(JobQueries.PATH, new JobQueries(aggregator));
         return aggregator;

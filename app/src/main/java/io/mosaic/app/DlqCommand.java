@@ -71,7 +71,7 @@ final class DlqCommand implements Runnable {
         }
 
         static String line(DeadLetter letter) {
-            return String.format("%-9s %-24s %-32s %s", letter.position(), letter.failedAt(), letter.source(), letter.error());
+            return String.format("%-9s %-30s %-32s %s", letter.position(), letter.failedAt(), letter.source(), letter.error());
         }
     }
 

@@ -14,8 +14,10 @@ import picocli.CommandLine.Option;
 
 /** {@code mosaic jobs-api}: the jobs HTTP API, until stopped. */
 @Command(name = "jobs-api", mixinStandardHelpOptions = true,
-        description = {"Serve the jobs HTTP API (default 127.0.0.1:7070): POST /jobs {\"source\": \"<dir>\"} submits a job,",
-                "GET /jobs/{jobId} and GET /jobs read summaries from the aggregators, DELETE /jobs/{jobId} cancels a job.",
+        description = {"Serve the jobs HTTP API (default 127.0.0.1:7070):",
+                "  POST /jobs {\"source\": \"<dir>\"}   submit a job (202; 400 for a bad request)",
+                "  GET /jobs/{jobId}, GET /jobs     read summaries from the aggregators (404: unknown)",
+                "  DELETE /jobs/{jobId}             cancel a job",
                 "Runs until Ctrl-C or SIGTERM."},
         footer = {"", "Example:", "  curl -X POST localhost:7070/jobs -d '{\"source\": \"/data/photos\"}'", "  curl localhost:7070/jobs/<jobId>"})
 final class JobsApiCommand implements Callable<Integer> {

@@ -6,6 +6,7 @@ import io.mosaic.consumers.source.ImageSources;
 import io.mosaic.consumers.worker.TaskProcessor;
 import io.mosaic.platform.config.MosaicConfig;
 import java.time.Clock;
+import java.time.Duration;
 
 /** Builds the parts that several commands share from one configuration. */
 final class Wiring {
@@ -18,7 +19,8 @@ final class Wiring {
         return new ImageAnalyzer(new AnalysisLimits(
                 config.getLong(MosaicConfig.ANALYSIS_MAX_BYTES),
                 config.getLong(MosaicConfig.ANALYSIS_MAX_PIXELS),
-                config.getDouble(MosaicConfig.ANALYSIS_BLUR_THRESHOLD, defaults.blurThreshold())));
+                config.getDouble(MosaicConfig.ANALYSIS_BLUR_THRESHOLD, defaults.blurThreshold()),
+                Duration.ofMillis(config.getLong(MosaicConfig.ANALYSIS_TIMEOUT_MS))));
     }
 
     /** A task processor with the configured sources: file roots, allowed HTTP hosts, retries, breakers. */

@@ -4,13 +4,14 @@ import java.util.Objects;
 
 /**
  * What the aggregator keeps of one successfully analysed image until its job completes: enough
- * to list the blurry images and group the near-duplicates.
+ * to group the near-duplicates.
  *
  * @param uri the image
  * @param hash 64-bit perceptual hash; meaningless when {@code hasHash} is false
- * @param hasHash whether the result carried a hash (an OK result should; one without is kept for
- *     its blurry flag but left out of near-duplicate grouping)
- * @param blurry the analyzer's blurry flag
+ * @param hasHash whether the result carried a hash (an OK result should; one without is kept but
+ *     left out of near-duplicate grouping)
+ * @param blurry the analyzer's blurry flag; kept in the stored format, though blurry images are
+ *     now listed by the report writer from the results
  */
 public record HashedImage(String uri, long hash, boolean hasHash, boolean blurry) {
 

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * <p>A summary is not emitted on every result: that would write one summary per image. Instead
  * the job is marked dirty and a wall-clock punctuator emits dirty summaries every progress
  * interval. State transitions are emitted at once: the first result of an unknown job (PENDING)
- * and the result that completes a job (COMPLETED).
+ * and the result that completes a job (COMPLETED), which also emits the job's near-duplicate
+ * groups ({@link AggregatorOutput#completed}).
  */
 final class ResultFoldProcessor implements Processor<String, ImageResult, String, SpecificRecord> {
 

@@ -13,14 +13,28 @@ import java.util.Objects;
  *                        that the checker catches what exactly-once prevents
  * @param workers         worker processes
  * @param standbyReplicas warm copies of the aggregator's state on the other instance
+ * @param publishOver     how long the first submission takes to publish the tasks, so that
+ *                        faults strike while the job is in flight
  * @param keep            keep the run's directory (logs, broker data) even when it passes
  * @param timeout         longest wait for the job, from its submission
  */
 public record ChaosSettings(int images, int faults, long seed, boolean unsafe, int workers, int standbyReplicas,
-                            boolean keep, Duration timeout) {
+                            Duration publishOver, boolean keep, Duration timeout) {
+
+    /** Seconds of publishing per planned fault: about what injecting one fault and recovering from it takes. */
+    public static final int PUBLISH_SECONDS_PER_FAULT = 15;
+
+    /** Enough publishing time for {@code faults} faults, and at least 20 s. */
+    public static Duration defaultPublishOver(int faults) {
+        return Duration.ofSeconds(Math.max(20, (long) PUBLISH_SECONDS_PER_FAULT * faults));
+    }
 
     public ChaosSettings {
         Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(publishOver, "publishOver");
+        if (publishOver.isNegative()) {
+            throw new IllegalArgumentException("--publish-over cannot be negative, got " + publishOver.toSeconds());
+        }
         if (images < 1 || images > 100_000) {
             throw new IllegalArgumentException("--images must be between 1 and 100000, got " + images);
         }

@@ -63,7 +63,9 @@ final class ChildJvm {
                 StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         logOffsetAtStart = Files.size(logFile);
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseSerialGC",
+        // Serial GC and the client compiler only: a chaos run puts a dozen JVMs on a laptop's few
+        // cores, where optimising compilers in every one of them would slow start-up and recovery.
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"),
                 SupervisedMain.class.getName(), "--parent-pid", Long.toString(ProcessHandle.current().pid()),
                 service));

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -30,9 +32,13 @@ final class FaultInjector {
     private final Recovery recovery;
     private final int workerThreads;
     private final Duration maxPollInterval;
+    private final Consumer<String> log;
+    /** The last restarted broker catching up; measured in the background while other faults go on. */
+    private CompletableFuture<Void> brokerCatchingUp = CompletableFuture.completedFuture(null);
 
     FaultInjector(ServiceFleet fleet, EmbeddedKafkaCluster kafka, GroupWatch groups, JobRecords live, Topics topics,
-                  Callable<String> resubmit, Recovery recovery, int workerThreads, Duration maxPollInterval) {
+                  Callable<String> resubmit, Recovery recovery, int workerThreads, Duration maxPollInterval,
+                  Consumer<String> log) {
         this.fleet = fleet;
         this.kafka = kafka;
         this.groups = groups;
@@ -42,6 +48,12 @@ final class FaultInjector {
         this.recovery = recovery;
         this.workerThreads = workerThreads;
         this.maxPollInterval = maxPollInterval;
+        this.log = log;
+    }
+
+    /** Waits for measurements still running in the background. */
+    void awaitMeasurements() {
+        brokerCatchingUp.join();
     }
 
     /** Injects {@code fault} and returns what happened, for the run's log. */
@@ -120,11 +132,12 @@ final class FaultInjector {
         ChildJvm victim = owner.orElseGet(() -> pick(fleet.aggregators(), fault));
         // Keyed by job id like the results, so the job's summaries lie in the same partition number.
         int summaryPartition = live.summaryPartition().or(() -> partition).orElse(0);
-        long summaryEnd = groups.endOffset(new TopicPartition(topics.jobSummaries().name(), summaryPartition));
         boolean workLeft = live.taskRecords() > live.resultRecords() || live.folded() < live.resultRecords();
         long pid = victim.pid();
         long killed = System.nanoTime();
         victim.kill();
+        // Read once the victim is dead: whatever lies at or after this offset, another instance wrote.
+        long summaryEnd = groups.endOffset(new TopicPartition(topics.jobSummaries().name(), summaryPartition));
         victim.start();
         Optional<Duration> failover = Optional.empty();
         if (workLeft) {
@@ -146,20 +159,34 @@ final class FaultInjector {
     private String killBroker(FaultPlan.Fault fault) throws Exception {
         // Never two brokers down at once: that refuses writes by design (min.insync.replicas=2),
         // which BrokerFaultsIT shows; here the pipeline must keep going.
+        brokerCatchingUp.join();
         Optional<Duration> caughtUp = await(groups::fullyReplicated, System.nanoTime());
         List<Integer> ids = kafka.brokerIds();
         int id = ids.get(fault.choose(ids.size()));
         long pid = kafka.brokerProcess(id).map(ProcessHandle::pid).orElse(-1L);
+        long killed = System.nanoTime();
         kafka.killBroker(id);
-        long downMillis = 2_000 + Math.round(fault.pause() * 6_000);
-        Thread.sleep(downMillis);
+        // The controller fences a broker whose heartbeats stop (broker.session.timeout.ms) and
+        // removes it from every ISR; until then its partitions simply wait.
+        Optional<Duration> noticed = await(() -> !groups.fullyReplicated(), killed);
+        noticed.ifPresent(recovery::brokerNoticed);
+        Thread.sleep(Math.round(fault.pause() * 5_000));
         kafka.restartBroker(id);
+        Duration down = Duration.ofNanos(System.nanoTime() - killed);
         long restarted = System.nanoTime();
-        Optional<Duration> inSync = await(groups::fullyReplicated, restarted);
-        inSync.ifPresent(recovery::brokerInSync);
+        // Catching up takes tens of seconds and stops nothing: measure it while the next faults go on.
+        brokerCatchingUp = CompletableFuture.runAsync(() -> {
+            try {
+                Optional<Duration> inSync = await(groups::fullyReplicated, restarted);
+                inSync.ifPresent(recovery::brokerInSync);
+                log.accept("  broker " + id + ": every replica in sync " + show(inSync) + " after its restart");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         return "kill -9 broker " + id + " (pid " + pid + ")" + (caughtUp.isEmpty() ? " while replicas were still catching up" : "")
-                + ", down " + Recovery.seconds(Duration.ofMillis(downMillis)) + ", restarted as pid "
-                + kafka.brokerProcess(id).map(ProcessHandle::pid).orElse(-1L) + "; every replica in sync after " + show(inSync);
+                + ": fenced by the controller after " + show(noticed) + "; restarted after " + Recovery.seconds(down) + " as pid "
+                + kafka.brokerProcess(id).map(ProcessHandle::pid).orElse(-1L);
     }
 
     /** Waits until every worker thread is in a stable group that owns every task partition. */

@@ -9,14 +9,14 @@ import java.util.stream.Collectors;
 
 /**
  * Which faults a run injects and when, drawn from a seed so that a failing run can be repeated.
- * A fault fires when the job has reached its point of progress (the share of its tasks with a
- * committed result), which stays the same from one machine to the next where wall-clock moments
- * would not. Kinds are spread evenly: each kind once per round of six, and the faults left over
+ * A fault's moment is a share of the time over which the job's tasks are published, so faults
+ * strike while work is in flight however fast the machine; one that comes due while the previous
+ * fault is still being recovered from waits for it. Kinds are spread evenly: each kind once per round of six, and the faults left over
  * are distinct kinds drawn at random, so ten faults inject every kind at least once.
  */
 public record FaultPlan(long seed, List<Fault> faults) {
 
-    /** Faults fire between these shares of the job's progress, so none lands before the work starts. */
+    /** Faults fire between these shares of the publishing time: none before work starts, few after it ends. */
     static final double EARLIEST = 0.05;
     static final double LATEST = 0.85;
 
@@ -25,11 +25,11 @@ public record FaultPlan(long seed, List<Fault> faults) {
      *
      * @param number     1-based position in the plan
      * @param kind       what happens
-     * @param atProgress share of the job's tasks with a result when it fires
+     * @param at         when it fires, as a share of the time over which the tasks are published
      * @param pick       a random number that chooses the victim among the candidates at the time
      * @param pause      a random share (0 to 1) that sets how long a broker stays down
      */
-    public record Fault(int number, FaultKind kind, double atProgress, int pick, double pause) {
+    public record Fault(int number, FaultKind kind, double at, int pick, double pause) {
 
         /** The victim among {@code candidates} choices. */
         public int choose(int candidates) {
@@ -38,7 +38,7 @@ public record FaultPlan(long seed, List<Fault> faults) {
 
         @Override
         public String toString() {
-            return kind.label() + "@" + Math.round(atProgress * 100) + "%";
+            return kind.label() + "@" + Math.round(at * 100) + "%";
         }
     }
 

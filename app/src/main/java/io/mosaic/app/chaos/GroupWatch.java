@@ -113,18 +113,17 @@ final class GroupWatch implements AutoCloseable {
                 .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).offset();
     }
 
-    /** Whether every partition of every topic, internal ones included, has all its replicas in sync. */
-    boolean fullyReplicated() throws InterruptedException {
-        try {
-            Set<String> names = admin.listTopics(new ListTopicsOptions().listInternal(true)).names()
-                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            Collection<TopicDescription> topics = admin.describeTopics(names).allTopicNames()
-                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).values();
-            return topics.stream().flatMap(t -> t.partitions().stream())
-                    .allMatch(p -> p.leader() != null && new HashSet<>(p.isr()).containsAll(p.replicas()));
-        } catch (ExecutionException | TimeoutException e) {
-            return false;
-        }
+    /**
+     * Whether every partition of every topic, internal ones included, has all its replicas in
+     * sync; throws when the cluster cannot say, which is neither answer.
+     */
+    boolean fullyReplicated() throws InterruptedException, ExecutionException, TimeoutException {
+        Set<String> names = admin.listTopics(new ListTopicsOptions().listInternal(true)).names()
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        Collection<TopicDescription> topics = admin.describeTopics(names).allTopicNames()
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).values();
+        return topics.stream().flatMap(t -> t.partitions().stream())
+                .allMatch(p -> p.leader() != null && new HashSet<>(p.isr()).containsAll(p.replicas()));
     }
 
     @Override

@@ -14,6 +14,7 @@ final class Recovery {
     private final List<Duration> workerRebalanced = new ArrayList<>();
     private final List<Duration> pausedNoticed = new ArrayList<>();
     private final List<Duration> aggregatorFailover = new ArrayList<>();
+    private final List<Duration> brokerNoticed = new ArrayList<>();
     private final List<Duration> brokerInSync = new ArrayList<>();
     private int aggregatorKillsWhileIdle;
 
@@ -46,6 +47,11 @@ final class Recovery {
         aggregatorKillsWhileIdle++;
     }
 
+    /** SIGKILL of a broker to the controller fencing it, which drops its replicas from every ISR. */
+    synchronized void brokerNoticed(Duration d) {
+        brokerNoticed.add(d);
+    }
+
     /** Restart of a killed broker to every replica of every partition back in sync. */
     synchronized void brokerInSync(Duration d) {
         brokerInSync.add(d);
@@ -58,6 +64,7 @@ final class Recovery {
                 + " pausedWorkerNoticed=" + list(pausedNoticed)
                 + " aggregatorFailover=" + list(aggregatorFailover) + "(standby=" + standbyReplicas
                 + (aggregatorKillsWhileIdle > 0 ? ",idle=" + aggregatorKillsWhileIdle : "") + ")"
+                + " brokerNoticed=" + list(brokerNoticed)
                 + " brokerInSync=" + list(brokerInSync);
     }
 

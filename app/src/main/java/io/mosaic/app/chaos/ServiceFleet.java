@@ -11,7 +11,7 @@ import java.util.List;
  */
 final class ServiceFleet implements Lifecycle {
 
-    static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+    static final Duration START_TIMEOUT = Duration.ofMinutes(5);
 
     private final List<ChildJvm> workers;
     private final List<ChildJvm> aggregators;
@@ -33,14 +33,20 @@ final class ServiceFleet implements Lifecycle {
         }
     }
 
-    /** Starts the aggregators and the workers side by side and waits until all of them run. */
+    /**
+     * Starts the aggregators side by side (one rebalance for both), then the workers, and waits
+     * until all of them run. Two waves rather than one keep a small machine from starting every JVM
+     * at the same moment.
+     */
     @Override
     public void start() throws Exception {
-        for (ChildJvm child : all()) {
-            child.start();
-        }
-        for (ChildJvm child : all()) {
-            child.awaitRunning(START_TIMEOUT);
+        for (List<ChildJvm> wave : List.of(aggregators, workers)) {
+            for (ChildJvm child : wave) {
+                child.start();
+            }
+            for (ChildJvm child : wave) {
+                child.awaitRunning(START_TIMEOUT);
+            }
         }
     }
 

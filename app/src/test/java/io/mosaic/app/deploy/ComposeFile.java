@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * docker-compose.yml as Compose reads it: anchors and merge keys resolved, then each service's
@@ -45,6 +48,27 @@ final class ComposeFile {
     Service service(String name) {
         return services().stream().filter(s -> s.name().equals(name)).findFirst()
                 .orElseThrow(() -> new AssertionError("docker-compose.yml has no service " + name));
+    }
+
+    /**
+     * The services in an order that starts each after every service it depends on (Kahn's
+     * algorithm); a service on a dependency cycle, or depending on a missing one, is left out.
+     */
+    List<Service> startOrder() {
+        List<Service> order = new ArrayList<>();
+        Set<String> placed = new HashSet<>();
+        boolean progress = true;
+        while (progress) {
+            progress = false;
+            for (Service service : services()) {
+                if (!placed.contains(service.name()) && placed.containsAll(service.dependsOn().keySet())) {
+                    order.add(service);
+                    placed.add(service.name());
+                    progress = true;
+                }
+            }
+        }
+        return order;
     }
 
     /** The services that run the Mosaic image, built from the repository's Dockerfile. */
@@ -91,9 +115,13 @@ final class ComposeFile {
             return at >= 0 && at + 1 < args.size() ? Optional.of(args.get(at + 1)) : Optional.empty();
         }
 
-        /** The port of the service's HTTP endpoints, {@code --http-port}. */
+        /** The port of the service's HTTP endpoints: {@code --http-port}, or {@code --port} where a command names it so. */
         OptionalInt httpPort() {
-            return flag("--http-port").map(p -> OptionalInt.of(Integer.parseInt(p))).orElse(OptionalInt.empty());
+            return httpPortFlag().flatMap(this::flag).map(p -> OptionalInt.of(Integer.parseInt(p))).orElse(OptionalInt.empty());
+        }
+
+        Optional<String> httpPortFlag() {
+            return Stream.of("--http-port", "--port").filter(f -> command().contains(f)).findFirst();
         }
 
         /** The environment in its map form; numbers and booleans as the strings the container sees. */

@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -48,12 +49,12 @@ class ComposeFileTest {
 
     static Stream<Arguments> brokenCopies() {
         return Stream.of(
-                Arguments.of("replicas outside deploy", "services.worker.replicas",
+                Arguments.of("replicas outside deploy", "$.services.worker: property 'replicas' is not defined",
                         (Consumer<JsonNode>) tree -> service(tree, "worker").put("replicas", 3)),
                 Arguments.of("a depends_on condition Compose does not know", "depends_on.topics.condition",
                         (Consumer<JsonNode>) tree -> ((ObjectNode) service(tree, "jobs-api").path("depends_on").path("topics"))
                                 .put("condition", "service_ready")),
-                Arguments.of("a mistyped top-level key", "$.service:",
+                Arguments.of("a mistyped top-level key", "$: property 'service' is not defined",
                         (Consumer<JsonNode>) tree -> ((ObjectNode) tree).set("service", tree.path("services").deepCopy())));
     }
 
@@ -102,7 +103,10 @@ class ComposeFileTest {
             voters.add(nodeId + "@" + host + ":9093");
             assertThat(Set.of(env.get("KAFKA_CONTROLLER_QUORUM_VOTERS").split(","))).as("every broker votes in the same quorum")
                     .isEqualTo(Set.copyOf(Arrays.asList(brokers.get(0).environment().get("KAFKA_CONTROLLER_QUORUM_VOTERS").split(","))));
-            assertThat(env).as(broker.name()).containsKey("CLUSTER_ID").doesNotContainKey("KAFKA_ZOOKEEPER_CONNECT");
+            assertThat(env).as(broker.name()).doesNotContainKey("KAFKA_ZOOKEEPER_CONNECT")
+                    .containsEntry("CLUSTER_ID", brokers.get(0).environment().get("CLUSTER_ID"));
+            // The image formats storage with it; anything but a base64 UUID stops the broker at start.
+            assertThatCode(() -> Uuid.fromString(env.get("CLUSTER_ID"))).as(broker.name() + " CLUSTER_ID").doesNotThrowAnyException();
         }
         assertThat(voters).as("node ids and host names of the brokers").hasSize(3)
                 .isEqualTo(Set.of(brokers.get(0).environment().get("KAFKA_CONTROLLER_QUORUM_VOTERS").split(",")));
@@ -211,7 +215,7 @@ class ComposeFileTest {
                 }
             });
         }
-        assertThat(startOrder(byName)).as("dependencies without a cycle").hasSize(byName.size());
+        assertThat(COMPOSE.startOrder()).as("dependencies without a cycle").hasSize(byName.size());
 
         Service topics = oneShotMosaicService();
         assertThat(topics.command()).containsExactly("topics", "create");
@@ -315,24 +319,6 @@ class ComposeFileTest {
         }
         // Compose turns $$ into a literal $ for the shell in the container.
         return parts.stream().map(p -> p.replace("$$", "$")).toList();
-    }
-
-    /** Kahn's algorithm over depends_on: every service once, each after what it waits for; fewer on a cycle. */
-    static List<String> startOrder(Map<String, Service> services) {
-        List<String> order = new ArrayList<>();
-        Set<String> placed = new HashSet<>();
-        boolean progress = true;
-        while (progress) {
-            progress = false;
-            for (Service service : services.values()) {
-                if (!placed.contains(service.name()) && placed.containsAll(service.dependsOn().keySet())) {
-                    order.add(service.name());
-                    placed.add(service.name());
-                    progress = true;
-                }
-            }
-        }
-        return order;
     }
 
     private static ObjectNode service(JsonNode tree, String name) {

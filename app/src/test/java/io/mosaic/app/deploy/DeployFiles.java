@@ -7,6 +7,10 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.w3c.dom.Element;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -72,6 +76,51 @@ final class DeployFiles {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
+    }
+
+    /**
+     * The environment the Dockerfile's last stage (the image the services run) sets with
+     * {@code ENV KEY=VALUE ...} or {@code ENV KEY VALUE}.
+     */
+    static Map<String, String> imageEnvironment() {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(root().resolve("Dockerfile"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> instructions = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (String line : lines) {
+            String trimmed = line.strip();
+            if (trimmed.startsWith("#") && current.isEmpty()) {
+                continue;
+            }
+            if (trimmed.endsWith("\\")) {
+                current.append(trimmed, 0, trimmed.length() - 1).append(' ');
+            } else {
+                instructions.add(current.append(trimmed).toString());
+                current.setLength(0);
+            }
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String instruction : instructions) {
+            String[] words = instruction.split("\\s+", 2);
+            if (words[0].equalsIgnoreCase("FROM")) {
+                env.clear();
+            } else if (words[0].equalsIgnoreCase("ENV") && words.length == 2) {
+                if (words[1].contains("=")) {
+                    for (String pair : words[1].split("\\s+")) {
+                        String[] kv = pair.split("=", 2);
+                        env.put(kv[0], kv[1].replaceAll("^\"|\"$", ""));
+                    }
+                } else {
+                    String[] kv = words[1].split("\\s+", 2);
+                    env.put(kv[0], kv.length > 1 ? kv[1] : "");
+                }
+            }
+        }
+        return env;
     }
 
     /** A property of the root pom, where every version of the build lives. */

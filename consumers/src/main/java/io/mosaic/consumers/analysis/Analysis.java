@@ -10,22 +10,30 @@ public sealed interface Analysis permits Analysis.Ok, Analysis.Failed {
     long bytes();
 
     /**
-     * A decoded image and what was measured on it.
+     * A decoded image and what was measured on it. Everything is measured on the image as it is meant to be
+     * shown, that is with its EXIF orientation applied.
      *
      * @param format lower-case format name: jpeg, png, gif, bmp, tiff or webp
-     * @param width width in pixels as stored in the file
-     * @param height height in pixels as stored in the file
+     * @param width width in pixels as shown (the stored height when the EXIF orientation turns the image a
+     *     quarter turn)
+     * @param height height in pixels as shown
      * @param bytes size of the encoded image
      * @param meanLuma mean Rec. 601 luma of the RGB channels, 0 (black) to 1 (white); alpha is ignored
-     * @param sharpness variance of the 3x3 Laplacian of the luma (0..255 scale), measured on a copy whose
-     *     longer side is at most {@value ImageAnalyzer#SHARPNESS_LONG_SIDE} px, so resized copies of one
-     *     image score alike (smaller images are measured as they are, and score higher)
+     * @param sharpness how crisp the image's edges are: the ratio of its gradient energy at edges to that of
+     *     a copy smoothed by a 3 px Gaussian (see {@link Sharpness}), measured on a copy whose longer side is
+     *     at most {@value ImageAnalyzer#SHARPNESS_LONG_SIDE} px; 1 means no fine detail at all, crisp edges
+     *     score 3 and more; 0 when the image has no edge
      * @param blurry {@code sharpness} is below the configured threshold
      * @param perceptualHash 64-bit DCT perceptual hash; compare two with {@link PerceptualHash#distance}
      * @param durationMs time spent on this image
+     * @param orientation the EXIF orientation that was applied, 1 (as stored) to 8; 1 when the file has none
+     * @param capturedAt when the picture was taken according to its EXIF DateTimeOriginal, as ISO-8601
+     *     ({@code 2024-05-17T14:03:22}, with the UTC offset appended when the file records it); null when
+     *     the file does not say
      */
     record Ok(String format, int width, int height, long bytes, double meanLuma, double sharpness,
-              boolean blurry, long perceptualHash, long durationMs) implements Analysis {
+              boolean blurry, long perceptualHash, long durationMs, int orientation, String capturedAt)
+            implements Analysis {
     }
 
     /**

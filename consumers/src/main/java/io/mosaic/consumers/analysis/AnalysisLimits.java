@@ -1,7 +1,10 @@
 package io.mosaic.consumers.analysis;
 
+import java.time.Duration;
+import java.util.Objects;
+
 /**
- * What an analyzer is willing to decode, and when it calls an image blurry.
+ * What an analyzer is willing to decode, for how long, and when it calls an image blurry.
  *
  * <p>The byte and pixel limits are checked before any pixel is decoded, so a small file that declares a
  * huge canvas (a decompression bomb) is refused instead of exhausting the heap.
@@ -9,8 +12,10 @@ package io.mosaic.consumers.analysis;
  * @param maxBytes largest file accepted, in bytes
  * @param maxPixels largest canvas accepted, width times height as declared by the image header
  * @param blurThreshold an image whose {@link Analysis.Ok#sharpness() sharpness} is below this is blurry
+ * @param timeout longest time one image may take, reading included; an image that takes longer is
+ *     {@link Analysis.Failed} ("analysis timed out after N ms")
  */
-public record AnalysisLimits(long maxBytes, long maxPixels, double blurThreshold) {
+public record AnalysisLimits(long maxBytes, long maxPixels, double blurThreshold, Duration timeout) {
 
     /** 64 MiB: above camera JPEGs and most scanned TIFFs, small enough to hold in memory when needed. */
     public static final long DEFAULT_MAX_BYTES = 64L * 1024 * 1024;
@@ -26,7 +31,14 @@ public record AnalysisLimits(long maxBytes, long maxPixels, double blurThreshold
      * variance-of-Laplacian focus test on photographs. A blur of half a pixel (56 to 288) is not reliably
      * caught, and a sharp but featureless picture (fog, a clear sky) can score below 100.
      */
-    public static final double DEFAULT_BLUR_THRESHOLD = 100.0;
+    public static final double DEFAULT_BLUR_THRESHOLD = 3.5;
+
+    /**
+     * 30 s: a 100-megapixel image, the largest the default pixel limit admits, decodes in a few seconds on
+     * one core, so only a pathological file or a stalled disk comes near it, and a stuck image holds its
+     * worker for at most this long.
+     */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
     public AnalysisLimits {
         if (maxBytes <= 0) {
@@ -38,9 +50,23 @@ public record AnalysisLimits(long maxBytes, long maxPixels, double blurThreshold
         if (!(blurThreshold >= 0) || Double.isInfinite(blurThreshold)) {
             throw new IllegalArgumentException("blurThreshold must be a finite number >= 0, was " + blurThreshold);
         }
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+        }
+    }
+
+    /** Limits with the {@linkplain #DEFAULT_TIMEOUT default time limit}. */
+    public AnalysisLimits(long maxBytes, long maxPixels, double blurThreshold) {
+        this(maxBytes, maxPixels, blurThreshold, DEFAULT_TIMEOUT);
     }
 
     public static AnalysisLimits defaults() {
-        return new AnalysisLimits(DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, DEFAULT_BLUR_THRESHOLD);
+        return new AnalysisLimits(DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, DEFAULT_BLUR_THRESHOLD, DEFAULT_TIMEOUT);
+    }
+
+    /** These limits with another time limit per image. */
+    public AnalysisLimits withTimeout(Duration timeout) {
+        return new AnalysisLimits(maxBytes, maxPixels, blurThreshold, timeout);
     }
 }

@@ -76,6 +76,40 @@ final class GreyImage {
         }
     }
 
+    /**
+     * The plane as it is meant to be shown, given an EXIF orientation (1 to 8; anything else is taken as 1):
+     * 2 mirrors it left to right, 3 turns it half a turn, 4 mirrors it top to bottom, 5 mirrors it across
+     * the top-left to bottom-right diagonal, 6 turns it a quarter turn clockwise, 7 mirrors it across the
+     * other diagonal, 8 turns it a quarter turn anticlockwise. 5 to 8 swap width and height.
+     */
+    GreyImage oriented(int orientation) {
+        if (orientation < 2 || orientation > 8) {
+            return this;
+        }
+        boolean swapped = orientation >= 5;
+        int shownWidth = swapped ? height : width;
+        int shownHeight = swapped ? width : height;
+        float[] shown = new float[luma.length];
+        for (int y = 0; y < shownHeight; y++) {
+            for (int x = 0; x < shownWidth; x++) {
+                // The stored pixel that lands at (x, y) once shown.
+                int storedX;
+                int storedY;
+                switch (orientation) {
+                    case 2 -> { storedX = width - 1 - x; storedY = y; }
+                    case 3 -> { storedX = width - 1 - x; storedY = height - 1 - y; }
+                    case 4 -> { storedX = x; storedY = height - 1 - y; }
+                    case 5 -> { storedX = y; storedY = x; }
+                    case 6 -> { storedX = y; storedY = height - 1 - x; }
+                    case 7 -> { storedX = width - 1 - y; storedY = height - 1 - x; }
+                    default -> { storedX = width - 1 - y; storedY = x; }
+                }
+                shown[y * shownWidth + x] = luma[storedY * width + storedX];
+            }
+        }
+        return new GreyImage(shownWidth, shownHeight, shown);
+    }
+
     /** Mean luma, 0..255. */
     double mean() {
         double sum = 0;

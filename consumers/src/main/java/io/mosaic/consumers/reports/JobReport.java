@@ -56,6 +56,8 @@ public final class JobReport {
             image.put("meanLuma", round(r.getMeanLuma(), 4));
             image.put("sharpness", round(r.getSharpness(), 2));
             image.put("blurry", r.getBlurry());
+            image.put("orientation", r.getOrientation());
+            image.put("capturedAt", r.getCapturedAt());
             image.put("perceptualHash", r.getPerceptualHash() == null ? null : String.format("%016x", r.getPerceptualHash()));
             image.put("error", r.getError());
             image.put("attempts", r.getAttempts());

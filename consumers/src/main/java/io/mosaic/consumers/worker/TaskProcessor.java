@@ -71,6 +71,8 @@ public final class TaskProcessor {
                     .setSharpness(ok.sharpness())
                     .setBlurry(ok.blurry())
                     .setPerceptualHash(ok.perceptualHash())
+                    .setOrientation(ok.orientation())
+                    .setCapturedAt(ok.capturedAt())
                     .setDurationMs(ok.durationMs());
         } else if (analysis instanceof Analysis.Failed failed) {
             result.setStatus(ResultStatus.FAILED)

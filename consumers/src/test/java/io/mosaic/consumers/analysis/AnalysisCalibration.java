@@ -8,10 +8,12 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
- * Measures, on generated scenes, what the analysis thresholds are based on: the sharpness of sharp and
- * blurred scenes (for {@link AnalysisLimits#DEFAULT_BLUR_THRESHOLD}) and the hash distances of
- * near-duplicates and of distinct scenes (for the near-duplicate Hamming threshold). Not a test: it takes a
- * minute or two. Run it after changing the analysis and check the constants still sit in the gaps:
+ * Measures, on generated pictures from 640 to 2,400 px, what the analysis thresholds are based on: the
+ * sharpness of sharp and blurred scenes and of sharp and blurred pictures with little texture (for
+ * {@link AnalysisLimits#DEFAULT_BLUR_THRESHOLD}), and the hash distances of near-duplicates and of distinct
+ * scenes (for the near-duplicate Hamming threshold). Blurs are given in pixels of the 512 px working size.
+ * Not a test: it takes several minutes. Run it after changing the analysis and check the constants still sit
+ * in the gaps; {@link AnalysisAccuracy} then measures precision and recall on a labelled set:
  *
  * <pre>
  * mvn -q -o -pl consumers test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
@@ -43,12 +45,21 @@ public final class AnalysisCalibration {
 
             Analysis.Ok original = ok(analyzer, scene);
             originals[seed] = original.perceptualHash();
-            add(sharpness, "sharp", original.sharpness());
+            add(sharpness, "scene, sharp", original.sharpness());
 
             for (double sigma : new double[] {0.5, 1, 1.5, 2, 3}) {
                 Analysis.Ok blurred = ok(analyzer, TestImages.blur(scene, sigma * pixel));
-                add(sharpness, "blur sigma " + sigma + " px", blurred.sharpness());
+                add(sharpness, "scene, blur sigma " + sigma + " px", blurred.sharpness());
                 add(distances, "blur sigma " + sigma + " px", distance(original, blurred));
+            }
+            add(sharpness, "scene, blur sigma 2 px + noise 2 levels", ok(analyzer,
+                    TestImages.withNoise(TestImages.blur(scene, 2 * pixel), seed, 2)).sharpness());
+
+            BufferedImage shapes = TestImages.shapes(seed, width, height);
+            add(sharpness, "shapes (little texture), sharp", ok(analyzer, shapes).sharpness());
+            for (double sigma : new double[] {1, 2}) {
+                add(sharpness, "shapes, blur sigma " + sigma + " px",
+                        ok(analyzer, TestImages.blur(shapes, sigma * pixel)).sharpness());
             }
 
             Map<String, UnaryOperator<BufferedImage>> copies = new LinkedHashMap<>();
@@ -83,7 +94,7 @@ public final class AnalysisCalibration {
         }
         distances.put("distinct scenes (" + distinct.size() + " pairs)", distinct);
 
-        System.out.println("Sharpness (variance of Laplacian at working size), " + scenes + " scenes:");
+        System.out.println("Sharpness (fine to smoothed edge energy at working size), " + scenes + " scenes:");
         sharpness.forEach((name, values) -> System.out.println("  " + summary(name, values)));
         resizedSharpnessRatio.forEach((name, values) -> System.out.println("  " + summary(name, values)));
         System.out.println("Hash distance to the original:");

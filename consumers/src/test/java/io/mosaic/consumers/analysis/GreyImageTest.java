@@ -64,26 +64,30 @@ class GreyImageTest {
         assertThat(grey.mean()).isCloseTo(0.299 * 10 + 0.587 * 20 + 0.114 * 30, within(1e-4));
     }
 
-    @Test
-    void laplacianVarianceOfASinglePeak() {
-        // Responses: -36 at the peak, +9 at its four neighbours, 0 at the corners; mean 0.
-        GreyImage peak = new GreyImage(3, 3, new float[] {0, 0, 0, 0, 9, 0, 0, 0, 0});
-
-        assertThat(Sharpness.laplacianVariance(peak)).isCloseTo((36.0 * 36 + 4 * 81) / 9, within(1e-9));
+    static Stream<Arguments> orientations() {
+        // The stored plane is 3 x 2:  a b c / d e f. Each row gives the plane as shown.
+        return Stream.of(
+                Arguments.of(1, 3, new float[] {1, 2, 3, 4, 5, 6}),
+                Arguments.of(2, 3, new float[] {3, 2, 1, 6, 5, 4}),   // mirrored left to right
+                Arguments.of(3, 3, new float[] {6, 5, 4, 3, 2, 1}),   // half a turn
+                Arguments.of(4, 3, new float[] {4, 5, 6, 1, 2, 3}),   // mirrored top to bottom
+                Arguments.of(5, 2, new float[] {1, 4, 2, 5, 3, 6}),   // across the main diagonal
+                Arguments.of(6, 2, new float[] {4, 1, 5, 2, 6, 3}),   // a quarter turn clockwise
+                Arguments.of(7, 2, new float[] {6, 3, 5, 2, 4, 1}),   // across the other diagonal
+                Arguments.of(8, 2, new float[] {3, 6, 2, 5, 1, 4}),   // a quarter turn anticlockwise
+                Arguments.of(0, 3, new float[] {1, 2, 3, 4, 5, 6}),   // not an orientation: as stored
+                Arguments.of(9, 3, new float[] {1, 2, 3, 4, 5, 6}));
     }
 
-    @Test
-    void aFlatImageHasNoSharpnessAndAnEdgeHasSome() {
-        // The edge gives +200 on its dark side and -200 on its bright side, 16 rows each, 0 elsewhere:
-        // variance 32 * 200^2 / 256.
-        float[] flat = new float[16 * 16];
-        Arrays.fill(flat, 200);
-        float[] edge = flat.clone();
-        for (int y = 0; y < 16; y++) {
-            Arrays.fill(edge, y * 16, y * 16 + 8, 0);
-        }
+    @ParameterizedTest(name = "orientation {0}")
+    @MethodSource("orientations")
+    void orientationTurnsOrMirrorsThePlaneAsExifDefinesIt(int orientation, int shownWidth, float[] shown) {
+        GreyImage stored = new GreyImage(3, 2, new float[] {1, 2, 3, 4, 5, 6});
 
-        assertThat(Sharpness.laplacianVariance(new GreyImage(16, 16, flat))).isZero();
-        assertThat(Sharpness.laplacianVariance(new GreyImage(16, 16, edge))).isCloseTo(5000.0, within(1e-6));
+        GreyImage oriented = stored.oriented(orientation);
+
+        assertThat(oriented.width).isEqualTo(shownWidth);
+        assertThat(oriented.height).isEqualTo(6 / shownWidth);
+        assertThat(oriented.luma).containsExactly(shown);
     }
 }

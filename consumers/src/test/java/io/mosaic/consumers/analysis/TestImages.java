@@ -115,6 +115,60 @@ final class TestImages {
         return image;
     }
 
+    /**
+     * A sharp picture with little texture: two to five plain shapes with hard edges on a plain or gently
+     * shaded background, like a logo, a diagram or a product shot on a backdrop. Most of its pixels are flat,
+     * so a focus measure that sums edge energy over the whole picture finds little, yet every edge is crisp.
+     * Edges are drawn with or without antialiasing, and shapes differ from the background by at least 30 luma
+     * levels (many by far more).
+     */
+    static BufferedImage shapes(long seed, int width, int height) {
+        Random random = new Random(seed);
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, random.nextBoolean()
+                ? RenderingHints.VALUE_ANTIALIAS_ON : RenderingHints.VALUE_ANTIALIAS_OFF);
+        Color background = color(random, 255);
+        if (random.nextBoolean()) {
+            g.setColor(background);
+        } else {
+            g.setPaint(new GradientPaint(0, 0, background, width, height, shade(background, 20)));
+        }
+        g.fillRect(0, 0, width, height);
+        double scale = Math.min(width, height);
+        int shapes = 2 + random.nextInt(4);
+        for (int i = 0; i < shapes; i++) {
+            double w = scale * (0.15 + 0.45 * random.nextDouble());
+            double h = scale * (0.15 + 0.45 * random.nextDouble());
+            double x = random.nextDouble() * (width - w);
+            double y = random.nextDouble() * (height - h);
+            Color fill;
+            do {
+                fill = color(random, 255);
+            } while (Math.abs(luma(fill) - luma(background)) < 30);
+            g.setColor(fill);
+            g.fill(switch (random.nextInt(4)) {
+                case 0 -> new Rectangle2D.Double(x, y, w, h);
+                case 1 -> new Ellipse2D.Double(x, y, w, h);
+                case 2 -> new RoundRectangle2D.Double(x, y, w, h, w / 4, h / 4);
+                default -> triangle(random, x, y, w, h);
+            });
+        }
+        g.dispose();
+        addNoise(image, random, 1.0);
+        return image;
+    }
+
+    /**
+     * Sensor-like noise added to a copy: Gaussian, the same on all three channels. A blurred photo still has
+     * its sensor's noise, which a focus measure must not mistake for detail.
+     */
+    static BufferedImage withNoise(BufferedImage image, long seed, double sigma) {
+        BufferedImage noisy = copy(image);
+        addNoise(noisy, new Random(seed), sigma);
+        return noisy;
+    }
+
     /** A scene at the size most tests use. */
     static BufferedImage scene(long seed) {
         return scene(seed, 640, 480);
@@ -278,6 +332,14 @@ final class TestImages {
 
     private static Color color(Random random, int alpha) {
         return new Color(random.nextInt(256), random.nextInt(256), random.nextInt(256), alpha);
+    }
+
+    private static double luma(Color color) {
+        return 0.299 * color.getRed() + 0.587 * color.getGreen() + 0.114 * color.getBlue();
+    }
+
+    private static Color shade(Color color, int levels) {
+        return new Color(clamp(color.getRed() + levels), clamp(color.getGreen() + levels), clamp(color.getBlue() + levels));
     }
 
     private static Polygon triangle(Random random, double x, double y, double w, double h) {

@@ -41,6 +41,7 @@ public final class JobProgressTracker implements Lifecycle {
     static final int MAX_JOBS = 200;
     /** Images per second are measured over this span. */
     private static final long RATE_SPAN_MS = 10_000;
+    private static final long RETRY_MS = 2_000;
 
     private final MosaicConfig config;
     private final Topic<String, JobSummary> summaries;
@@ -110,9 +111,39 @@ public final class JobProgressTracker implements Lifecycle {
         }
     }
 
+    /** Follows the topic until stopped; a failure (broker gone, timeout) is logged and retried. */
     private void run() {
+        while (running) {
+            try {
+                follow();
+            } catch (WakeupException e) {
+                if (running) {
+                    log.warn("Job progress consumer woken up unexpectedly; starting it again");
+                }
+            } catch (KafkaException e) {
+                if (!running) {
+                    return;
+                }
+                log.warn("Job progress: {}; trying again in {} ms", e.toString(), RETRY_MS);
+                try {
+                    Thread.sleep(RETRY_MS);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void follow() throws InterruptedException {
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProps(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer = c;
+            if (!running) {
+                return;
+            }
             Map<TopicPartition, Long> history = assignWhenTopicExists(c);
             boolean caughtUp = false;
             while (running) {
@@ -133,14 +164,8 @@ public final class JobProgressTracker implements Lifecycle {
                     sample(System.currentTimeMillis());
                 }
             }
-        } catch (WakeupException e) {
-            if (running) {
-                log.error("Job progress stopped: {}", e.toString());
-            }
-        } catch (KafkaException e) {
-            log.error("Job progress stopped: {}", e.toString(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } finally {
+            consumer = null;
         }
     }
 

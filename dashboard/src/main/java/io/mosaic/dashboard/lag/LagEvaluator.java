@@ -150,9 +150,12 @@ public final class LagEvaluator {
             Owner owner = group.owners().getOrDefault(tp, Owner.NONE);
             Long committedBoxed = group.committed().get(tp);
             if (committedBoxed == null) {
-                // Assigned but never committed: the consumer's start position is unknown.
-                partitions.add(new PartitionLag(tp, Status.OK, -1, latest, earliest, -1, 0, Double.NaN,
-                        Double.NaN, Double.NaN, owner));
+                // Assigned but never committed: where the consumer starts is its own setting
+                // (auto.offset.reset), unknown here, so the lag is unknown, unless the log is empty
+                // and there is nothing to read from any position.
+                boolean empty = earliest >= 0 && earliest == latest;
+                partitions.add(new PartitionLag(tp, Status.OK, -1, latest, earliest, empty ? 0 : -1, 0,
+                        empty ? 0 : Double.NaN, Double.NaN, Double.NaN, owner));
                 continue;
             }
             long committed = committedBoxed;

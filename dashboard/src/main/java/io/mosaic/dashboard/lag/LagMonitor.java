@@ -12,10 +12,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
@@ -39,6 +39,8 @@ public final class LagMonitor implements Lifecycle, LagSource {
     private final MosaicConfig config;
     private final Pattern groups;
     private final Duration interval;
+    /** A round gives up after this long; the next interval tries again. */
+    private final Duration timeout;
     private final LagEvaluator evaluator;
     private final List<Consumer<LagReport>> listeners = new CopyOnWriteArrayList<>();
     private volatile LagReport current = LagReport.EMPTY;
@@ -51,6 +53,7 @@ public final class LagMonitor implements Lifecycle, LagSource {
         this.config = config;
         this.groups = groups;
         this.interval = interval;
+        this.timeout = Duration.ofMillis(Math.max(5_000, interval.toMillis() * 2));
         this.evaluator = new LagEvaluator(window, interval.toMillis());
     }
 
@@ -83,12 +86,10 @@ public final class LagMonitor implements Lifecycle, LagSource {
 
     @Override
     public synchronized void start() {
-        Map<String, Object> adminProps = KafkaClients.base(config, "dashboard");
-        // A round must not hang on an unreachable cluster: fail it and try again next interval.
-        adminProps.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Math.max(5_000, interval.toMillis() * 2));
-        admin = Admin.create(KafkaClients.withOverrides(adminProps, config));
+        admin = Admin.create(KafkaClients.withOverrides(KafkaClients.base(config, "dashboard"), config));
         probe = new MarkerProbe(this::newProbeConsumer, Duration.ofMillis(Math.min(1_000, interval.toMillis() / 2)));
-        reader = new AdminOffsetReader(admin, groups, Duration.ofMillis(Math.max(5_000, interval.toMillis() * 2)), Clock.systemUTC());
+        // A round must not hang on an unreachable cluster: each of its requests gives up after the timeout.
+        reader = new AdminOffsetReader(admin, groups, timeout, Clock.systemUTC());
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mosaic-lag-monitor");
             t.setDaemon(true);
@@ -109,6 +110,9 @@ public final class LagMonitor implements Lifecycle, LagSource {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
+        } catch (TimeoutException e) {
+            log.warn("Could not read consumer group offsets: no answer within {} ms", timeout.toMillis());
+            report = current.failed(started, "cannot read offsets: no answer from the cluster within " + timeout.toMillis() + " ms");
         } catch (Exception e) {
             String reason = e.getCause() != null ? e.getCause().toString() : e.toString();
             log.warn("Could not read consumer group offsets: {}", reason);

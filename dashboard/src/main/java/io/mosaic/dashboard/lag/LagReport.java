@@ -65,7 +65,8 @@ public record LagReport(long timeMs, long durationMs, List<GroupLag> groups,
      * One partition as one group consumes it.
      *
      * @param committed   committed offset, -1 when the group has not committed one
-     * @param lag         records to read, -1 when unknown; records that are only transaction
+     * @param lag         records to read; -1 when unknown (no committed offset, and a log that is not
+     *                    empty); records that are only transaction
      *                    markers are not counted (see {@link TransactionMarkers})
      * @param markers     offsets between the committed offset and the log end that hold no record
      *                    a read_committed consumer would get, and are left out of {@code lag}

@@ -12,6 +12,8 @@
     history: {},          // group -> {t: [s], lag: [], secs: [], cons: [], prod: []}
     lastHistoryMs: 0,
     selected: decodeURIComponent((location.hash.match(/group=([^&]+)/) || [])[1] || ''),
+    // Until the user picks a group, the detail follows the group with the largest lag.
+    autoSelect: !/group=/.test(location.hash),
     sort: {key: 'status', desc: true},
     filter: '',
     statusFilter: 'all',
@@ -94,6 +96,7 @@
   }
 
   function select(group) {
+    state.autoSelect = false;
     state.selected = group;
     history.replaceState(null, '', '#group=' + encodeURIComponent(group));
     renderGroups();
@@ -147,7 +150,8 @@
   function timeSeriesOpts(labels, yLabel) {
     return (width) => ({
       width, height: 240,
-      scales: {x: {time: true}},
+      // A single sample has no span: show the minute before it rather than years around it.
+      scales: {x: {time: true, range: (u, min, max) => (min === max ? [min - 60, max + 1] : [min, max])}},
       series: [{}].concat(labels.map((l, i) => ({label: l, stroke: PALETTE[i % PALETTE.length], width: 2, spanGaps: false}))),
       axes: [{}, {label: yLabel, size: 70}],
       legend: {live: false},
@@ -172,7 +176,13 @@
 
   function drawPartitions(detail) {
     const parts = detail.partitions;
-    const labels = parts.map((p) => p.topic.replace(/^mosaic\./, '') + '-' + p.partition);
+    const topics = new Set(parts.map((p) => p.topic));
+    const shortTopic = (t) => {
+      const name = t.replace(/^mosaic[.-]/, '');
+      return name.length > 14 ? name.slice(0, 13) + '\u2026' : name;
+    };
+    const labels = parts.map((p) => topics.size === 1 ? String(p.partition) : shortTopic(p.topic) + '-' + p.partition);
+    const widest = labels.reduce((w, l) => Math.max(w, l.length), 1);
     const data = [parts.map((_, i) => i), parts.map((p) => p.lag)];
     const key = state.selected + '\u0000' + labels.join(',');
     draw('partitions', 'chart-partitions', key, (width) => ({
@@ -180,7 +190,8 @@
       scales: {x: {time: false, range: [-0.5, Math.max(0.5, parts.length - 0.5)]}},
       series: [{}, {label: 'lag', stroke: PALETTE[0], fill: PALETTE[0] + '99', width: 1,
         paths: uPlot.paths.bars({size: [0.7, 60]}), points: {show: false}}],
-      axes: [{values: (u, splits) => splits.map((s) => Number.isInteger(s) ? (labels[s] || '') : ''), rotate: 0},
+      axes: [{values: (u, splits) => splits.map((s) => Number.isInteger(s) ? (labels[s] || '') : ''),
+        space: Math.max(20, widest * 7 + 10), incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]},
         {label: 'records', size: 70}],
       legend: {show: false},
     }), data);
@@ -264,9 +275,10 @@
       $('card-groups').textContent = groups.groups.length;
       $('card-unhealthy').textContent = groups.groups.filter((g) => g.status !== 'OK').length;
       $('card-lag').textContent = int(groups.groups.reduce((s, g) => s + g.lag, 0));
-      if (!state.selected && groups.groups.length) {
+      if ((state.autoSelect || !state.selected) && groups.groups.length) {
+        const current = groups.groups.find((g) => g.group === state.selected);
         const worst = groups.groups.slice().sort((a, b) => b.lag - a.lag)[0];
-        state.selected = worst.group;
+        if (!current || worst.lag > current.lag) state.selected = worst.group;
       }
       mergeHistory(hist);
       renderGroups();

@@ -26,22 +26,27 @@ class LagEvaluatorTest {
     @Test
     void sumsLagPerTopicAndGroupAndLeavesUncommittedPartitionsOut() {
         TopicPartition never = new TopicPartition("tasks", 2);
+        TopicPartition empty = new TopicPartition("tasks", 3);
         OffsetSnapshot snapshot = new OffsetSnapshot(1_000,
-                Map.of(TASKS_0, 100L, TASKS_1, 50L, RESULTS_0, 70L, never, 30L),
-                Map.of(TASKS_0, 0L, TASKS_1, 0L, RESULTS_0, 0L, never, 0L),
+                Map.of(TASKS_0, 100L, TASKS_1, 50L, RESULTS_0, 70L, never, 30L, empty, 12L),
+                Map.of(TASKS_0, 0L, TASKS_1, 0L, RESULTS_0, 0L, never, 0L, empty, 12L),
                 List.of(new GroupOffsets("g", "Stable", false, Map.of(TASKS_0, 90L, TASKS_1, 50L, RESULTS_0, 40L),
-                        Map.of(TASKS_0, WORKER, TASKS_1, WORKER, RESULTS_0, WORKER, never, WORKER), 1, null)));
+                        Map.of(TASKS_0, WORKER, TASKS_1, WORKER, RESULTS_0, WORKER, never, WORKER, empty, WORKER), 1, null)));
 
         GroupLag g = evaluator.evaluate(snapshot, TransactionMarkers.NONE).groups().get(0);
 
         assertThat(g.lag()).isEqualTo(10 + 0 + 30);
         assertThat(g.maxLag()).isEqualTo(30);
         assertThat(g.topicLag()).isEqualTo(Map.of("results", 30L, "tasks", 10L));
-        assertThat(g.partitions()).extracting(PartitionLag::partition).containsExactly(RESULTS_0, TASKS_0, TASKS_1, never);
+        assertThat(g.partitions()).extracting(PartitionLag::partition).containsExactly(RESULTS_0, TASKS_0, TASKS_1, never, empty);
         PartitionLag uncommitted = g.partitions().get(3);
         assertThat(uncommitted.committed()).isEqualTo(-1);
-        assertThat(uncommitted.lag()).isEqualTo(-1);
+        assertThat(uncommitted.lag()).as("where the consumer will start is unknown").isEqualTo(-1);
         assertThat(uncommitted.lagSeconds()).isNaN();
+        PartitionLag nothingToRead = g.partitions().get(4);
+        assertThat(nothingToRead.committed()).isEqualTo(-1);
+        assertThat(nothingToRead.lag()).as("an empty log has nothing to read from anywhere").isZero();
+        assertThat(nothingToRead.lagSeconds()).isZero();
     }
 
     @Test

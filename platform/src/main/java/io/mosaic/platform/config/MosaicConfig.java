@@ -47,6 +47,7 @@ public final class MosaicConfig {
     public static final Setting ANALYSIS_MAX_PIXELS = new Setting("analysis.max.pixels", "100000000", "largest image analysed, in pixels, read from the header before decoding");
     public static final Setting ANALYSIS_BLUR_THRESHOLD = new Setting("analysis.blur.threshold", null, "sharpness under which an image is blurry (default: the analyzer's measured default)");
     public static final Setting NEAR_DUPLICATE_DISTANCE = new Setting("analysis.near.duplicate.distance", "10", "largest Hamming distance between perceptual hashes of near-duplicates");
+    public static final Setting ANALYSIS_TIMEOUT_MS = new Setting("analysis.timeout.ms", "30000", "longest time the analysis of one image may take, reading included, in milliseconds; a longer one fails with \"analysis timed out\"");
     public static final Setting FILE_ALLOWED_ROOTS = new Setting("source.file.allowed.roots", null, "comma-separated directories that file: sources must lie under; unset, workers read any local file and warn at start (mosaic demo sets it to its images directory)");
     public static final Setting HTTP_ALLOWED_HOSTS = new Setting("source.http.allowed.hosts", null, "comma-separated host names http: and https: sources may be fetched from, any port (default: none, so http sources are off)");
     public static final Setting HTTP_CONNECT_TIMEOUT_MS = new Setting("source.http.connect.timeout.ms", "3000", "longest wait to open a connection to an http source, in milliseconds");
@@ -79,7 +80,7 @@ public final class MosaicConfig {
             TOPIC_RESULTS_PARTITIONS, TOPIC_SUMMARIES, TOPIC_SUMMARIES_PARTITIONS, TOPIC_DLQ,
             TOPIC_DLQ_PARTITIONS, TOPIC_NEAR_DUPLICATE_GROUPS, TOPIC_NEAR_DUPLICATE_GROUPS_PARTITIONS,
             REPLICATION_FACTOR, MIN_INSYNC_REPLICAS, WORKER_THREADS,
-            ANALYSIS_MAX_BYTES, ANALYSIS_MAX_PIXELS, ANALYSIS_BLUR_THRESHOLD, NEAR_DUPLICATE_DISTANCE,
+            ANALYSIS_MAX_BYTES, ANALYSIS_MAX_PIXELS, ANALYSIS_BLUR_THRESHOLD, NEAR_DUPLICATE_DISTANCE, ANALYSIS_TIMEOUT_MS,
             FILE_ALLOWED_ROOTS, REPORT_DIR, STATE_DIR, INSTANCE_ID,
             AGGREGATOR_ADVERTISED_URL, AGGREGATOR_STANDBY_REPLICAS, AGGREGATOR_URLS,
             HTTP_ALLOWED_HOSTS, HTTP_CONNECT_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS, RETRY_MAX_ATTEMPTS,
@@ -291,7 +292,7 @@ public final class MosaicConfig {
         private static void validate(MosaicConfig config) {
             for (Setting s : List.of(TOPIC_JOBS_PARTITIONS, TOPIC_TASKS_PARTITIONS, TOPIC_RESULTS_PARTITIONS,
                     TOPIC_SUMMARIES_PARTITIONS, TOPIC_DLQ_PARTITIONS, REPLICATION_FACTOR, MIN_INSYNC_REPLICAS,
-                    WORKER_THREADS, ANALYSIS_MAX_BYTES, ANALYSIS_MAX_PIXELS)) {
+                    WORKER_THREADS, ANALYSIS_MAX_BYTES, ANALYSIS_MAX_PIXELS, ANALYSIS_TIMEOUT_MS)) {
                 if (config.getLong(s) < 1) {
                     throw new IllegalArgumentException(s.key() + " must be at least 1, got " + config.get(s));
                 }

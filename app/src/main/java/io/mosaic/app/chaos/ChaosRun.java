@@ -1,0 +1,378 @@
+package io.mosaic.app.chaos;
+
+import io.mosaic.consumers.worker.AnalyzerWorker;
+import io.mosaic.platform.config.MosaicConfig;
+import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
+import io.mosaic.platform.kafka.TopicAdmin;
+import io.mosaic.platform.lifecycle.Lifecycles;
+import io.mosaic.platform.progress.Progress;
+import io.mosaic.platform.registry.EmbeddedSchemaRegistry;
+import io.mosaic.producers.JobSubmitter;
+import io.mosaic.schemas.JobState;
+import io.mosaic.schemas.JobSummary;
+import io.mosaic.schemas.ResultStatus;
+import io.mosaic.schemas.Topics;
+import io.mosaic.schemas.registry.SchemaRegistryClient;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+/**
+ * One chaos run: three brokers and the schema registry as child processes, worker and aggregator
+ * processes, one job of generated images, faults injected at moments drawn from a seed, and at
+ * the end an independent check that every task was counted exactly once.
+ *
+ * <p>It prints what it does as it goes and ends with one line, {@code faults=K lost=L
+ * duplicated=D ...}, followed by the checker's other numbers and the measured recovery times.
+ */
+public final class ChaosRun {
+
+    /** Analyzer threads per worker process: a killed worker takes several group members with it. */
+    static final int WORKER_THREADS = 2;
+    static final int AGGREGATORS = 2;
+
+    /**
+     * The broker's smallest allowed session timeout (group.min.session.timeout.ms), instead of the
+     * client's 45 s default: a dead worker is noticed in seconds, which keeps a run short.
+     */
+    static final Duration WORKER_SESSION_TIMEOUT = Duration.ofSeconds(6);
+    /** A third of the session timeout, the usual ratio: two heartbeats may be lost before it expires. */
+    static final Duration WORKER_HEARTBEAT_INTERVAL = Duration.ofSeconds(2);
+    /**
+     * 10 s instead of 5 min, so that a paused worker is past it within seconds; a batch of 20
+     * small images takes well under a second.
+     */
+    static final Duration WORKER_MAX_POLL_INTERVAL = Duration.ofSeconds(10);
+    /** Above the workers': an aggregator restoring state or committing under load must not be dropped. */
+    static final Duration AGGREGATOR_SESSION_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration AGGREGATOR_HEARTBEAT_INTERVAL = Duration.ofSeconds(3);
+
+    private static final String WORKER_HEAP = "256m";
+    private static final String AGGREGATOR_HEAP = "384m";
+    private static final String BROKER_HEAP = "384m";
+
+    /** The job is done when its summary folds every result and then stays unchanged this long. */
+    private static final Duration SETTLED_AFTER = Duration.ofSeconds(3);
+    /** With every process up and nothing left to consume, a summary unchanged this long will not change. */
+    private static final Duration GIVE_UP_AFTER = Duration.ofSeconds(60);
+
+    /** What the run found; {@code directory} is where its logs are, or null when they were deleted. */
+    public record Outcome(Verdict verdict, String line, Path directory) {
+        public boolean passed() {
+            return verdict.passed();
+        }
+    }
+
+    private final ChaosSettings settings;
+    private final PrintWriter out;
+    private final long started = System.nanoTime();
+
+    public ChaosRun(ChaosSettings settings, PrintWriter out) {
+        this.settings = settings;
+        this.out = out;
+    }
+
+    public Outcome run() throws Exception {
+        Path directory = Files.createTempDirectory("mosaic-chaos-");
+        Outcome outcome = null;
+        try {
+            outcome = runIn(directory);
+            return outcome;
+        } finally {
+            if (outcome == null) {
+                out.println("Run directory kept (logs of every process): " + directory);
+                out.flush();
+            } else if (outcome.directory() == null) {
+                deleteRecursively(directory);
+            }
+        }
+    }
+
+    private Outcome runIn(Path directory) throws Exception {
+        FaultPlan plan = FaultPlan.of(settings.seed(), settings.faults());
+        String jobId = "chaos-" + settings.seed();
+        out.printf("mosaic chaos: seed %d, %d images, %d faults, %d worker processes x %d threads, %d aggregators (standby replicas %d), %s%n",
+                settings.seed(), settings.images(), plan.size(), settings.workers(), WORKER_THREADS, AGGREGATORS,
+                settings.standbyReplicas(), settings.unsafe() ? "UNSAFE: aggregator at least once, no de-duplication" : "exactly once");
+        out.printf("fault plan: %s; tasks published over %d s%n", plan.size() == 0 ? "none" : plan, settings.publishOver().toSeconds());
+        out.flush();
+
+        ChaosImages.InputSet inputs = ChaosImages.write(directory.resolve("images"), settings.images(), settings.seed());
+        log("generated %d files in %s: %d images, %d broken on purpose, %d bytes", inputs.count(), inputs.directory(),
+                inputs.expected(ResultStatus.OK), inputs.expected(ResultStatus.FAILED), inputs.totalBytes());
+
+        try (Lifecycles parts = new Lifecycles()) {
+            EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder().brokers(3).childProcesses(true).childHeap(BROKER_HEAP)
+                    .baseDirectory(directory.resolve("kafka")).build();
+            EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry();
+            startTogether(parts, kafka, registry);
+            MosaicConfig config = MosaicConfig.builder()
+                    .set(MosaicConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers())
+                    .set(MosaicConfig.SCHEMA_REGISTRY_URL, registry.url())
+                    .set(MosaicConfig.INSTANCE_ID, "chaos")
+                    .build();
+            Topics topics = Topics.create(config.topicSettings(), new SchemaRegistryClient(registry.url()));
+            createTopics(config, topics);
+            log("3 brokers up (pids %s), schema registry at %s, topics created", kafka.brokerIds().stream()
+                    .map(id -> kafka.brokerProcess(id).map(p -> Long.toString(p.pid())).orElse("?"))
+                    .collect(Collectors.joining(", ")), registry.url());
+
+            Path logs = Files.createDirectories(directory.resolve("logs"));
+            ServiceFleet fleet = parts.start(fleet(config, inputs.directory(), directory, logs));
+            log("running: %s (logs in %s)", fleet.all().stream().map(ChildJvm::toString).collect(Collectors.joining(", ")), logs);
+
+            JobRecords live = new JobRecords(jobId);
+            parts.start(new TopicReader(config, topics, live));
+            Recovery recovery = new Recovery(settings.standbyReplicas());
+            try (GroupWatch groups = new GroupWatch(config);
+                 JobSubmitter submitter = new JobSubmitter(pacedSubmitter(config, topics, inputs.count()), topics);
+                 JobSubmitter resubmitter = new JobSubmitter(config.with(MosaicConfig.INSTANCE_ID, "chaos-resubmit"), topics)) {
+                long jobStarted = System.nanoTime();
+                long deadline = jobStarted + settings.timeout().toNanos();
+                // Published in the background, so that the first faults can strike while tasks are still arriving.
+                CompletableFuture<Void> published = CompletableFuture.runAsync(() -> {
+                    try {
+                        log("%s", submit(submitter, inputs.directory(), jobId, "submitted job"));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new CompletionException(e);
+                    }
+                });
+                // A resubmission goes out at full speed, as when a user runs submit again, while the first may still be publishing.
+                FaultInjector injector = new FaultInjector(fleet, kafka, groups, live, topics,
+                        () -> submit(resubmitter, inputs.directory(), jobId, "submitted the whole job again"),
+                        recovery, WORKER_THREADS, WORKER_MAX_POLL_INTERVAL, message -> log("%s", message));
+
+                int duringJob = 0;
+                for (FaultPlan.Fault fault : plan.faults()) {
+                    long due = jobStarted + (long) (fault.at() * settings.publishOver().toNanos());
+                    if (!awaitMoment(due, fleet, deadline)) {
+                        log("timed out before fault %d; no more faults", fault.number());
+                        break;
+                    }
+                    boolean busy = !published.isDone() || hasWorkLeft(live, inputs.count());
+                    duringJob += busy ? 1 : 0;
+                    log("fault %d/%d: %s (%d task records published, %d results, %d of %d tasks done%s)", fault.number(), plan.size(),
+                            fault.kind().description(), live.taskRecords(), live.resultRecords(), live.tasksWithResult(), inputs.count(),
+                            busy ? "" : "; nothing left to do");
+                    log("  %s", injector.inject(fault));
+                }
+
+                published.join();
+                injector.awaitMeasurements();
+                boolean settled = awaitSettled(live, groups, topics, fleet, deadline);
+                long jobNanos = System.nanoTime() - jobStarted;
+                log(settled ? "the job has settled; checking" : "timed out after %d s; checking what there is", settings.timeout().toSeconds());
+
+                JobRecords snapshot = new JobRecords(jobId);
+                new TopicReader(config, topics, snapshot).readToEnd(Duration.ofMinutes(2));
+                Verdict verdict = ExactlyOnceCheck.check(inputs, snapshot, !settled);
+                String line = "faults=" + plan.size() + " " + verdict.describe()
+                        + " mode=" + (settings.unsafe() ? "unsafe" : "exactly-once")
+                        + " seed=" + settings.seed()
+                        + " faultsDuringJob=" + duringJob
+                        + " " + recovery.describe()
+                        + String.format(Locale.ROOT, " jobTime=%.0fs elapsed=%.0fs", jobNanos / 1e9, (System.nanoTime() - started) / 1e9);
+                log("stopping every process");
+                parts.stopAll();
+                boolean keep = settings.keep() || !verdict.passed();
+                if (keep) {
+                    out.println("Run directory kept (logs of every process): " + directory);
+                }
+                out.println(line);
+                out.flush();
+                return new Outcome(verdict, line, keep ? directory : null);
+            }
+        }
+    }
+
+    private ServiceFleet fleet(MosaicConfig config, Path images, Path directory, Path logs) {
+        // Port 0: several instances share this host, so each takes a free port for /health and its queries.
+        List<String> common = List.of("--bootstrap-servers", config.bootstrapServers(), "--schema-registry-url", config.schemaRegistryUrl(),
+                "--http-port", "0");
+        List<ChildJvm> workers = new ArrayList<>();
+        for (int i = 1; i <= settings.workers(); i++) {
+            String name = "w" + i;
+            List<String> args = new ArrayList<>(common);
+            args.addAll(List.of("--threads", Integer.toString(WORKER_THREADS),
+                    "--set", MosaicConfig.INSTANCE_ID.key() + "=" + name,
+                    "--set", MosaicConfig.FILE_ALLOWED_ROOTS.key() + "=" + images.toAbsolutePath(),
+                    "--set", kafka(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, WORKER_SESSION_TIMEOUT),
+                    "--set", kafka(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, WORKER_HEARTBEAT_INTERVAL),
+                    "--set", kafka(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, WORKER_MAX_POLL_INTERVAL)));
+            workers.add(new ChildJvm(name, "worker", args, WORKER_HEAP, logs.resolve(name + ".log")));
+        }
+        List<ChildJvm> aggregators = new ArrayList<>();
+        for (int i = 1; i <= AGGREGATORS; i++) {
+            String name = "a" + i;
+            List<String> args = new ArrayList<>(common);
+            args.addAll(List.of(
+                    "--set", MosaicConfig.INSTANCE_ID.key() + "=" + name,
+                    // Its own state directory, kept across restarts like a container's volume.
+                    "--set", MosaicConfig.STATE_DIR.key() + "=" + directory.resolve("state").resolve(name).toAbsolutePath(),
+                    "--set", MosaicConfig.AGGREGATOR_STANDBY_REPLICAS.key() + "=" + settings.standbyReplicas(),
+                    "--set", kafka(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, AGGREGATOR_SESSION_TIMEOUT),
+                    "--set", kafka(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, AGGREGATOR_HEARTBEAT_INTERVAL)));
+            if (settings.unsafe()) {
+                args.add("--unsafe-at-least-once");
+            }
+            aggregators.add(new ChildJvm(name, "aggregator", args, AGGREGATOR_HEAP, logs.resolve(name + ".log")));
+        }
+        return new ServiceFleet(workers, aggregators);
+    }
+
+    /** The first submission's settings: its tasks paced by {@link PacingInterceptor} over {@link ChaosSettings#publishOver()}. */
+    private MosaicConfig pacedSubmitter(MosaicConfig config, Topics topics, int tasks) {
+        long interval = settings.publishOver().toMillis() / Math.max(1, tasks);
+        return MosaicConfig.builder()
+                .set(MosaicConfig.BOOTSTRAP_SERVERS, config.bootstrapServers())
+                .set(MosaicConfig.SCHEMA_REGISTRY_URL, config.schemaRegistryUrl())
+                .set(MosaicConfig.INSTANCE_ID, "chaos-submit")
+                .flags(Map.of(
+                        "kafka." + ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, PacingInterceptor.class.getName(),
+                        "kafka." + PacingInterceptor.INTERVAL_CONFIG, Long.toString(interval),
+                        "kafka." + PacingInterceptor.TOPIC_CONFIG, topics.imageTasks().name()))
+                .build();
+    }
+
+    private static String kafka(String key, Duration value) {
+        return "kafka." + key + "=" + value.toMillis();
+    }
+
+    /** Publishes the job; a broker that is down makes a send fail only after retries, so try again a few times. */
+    private String submit(JobSubmitter submitter, Path images, String jobId, String what) throws InterruptedException {
+        long startedAt = System.nanoTime();
+        RuntimeException last = null;
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            try {
+                JobSubmitter.SubmittedJob job = submitter.submit(images, jobId, Progress.none());
+                return String.format(Locale.ROOT, "%s %s: %d tasks in %.1f s%s", what, job.jobId(), job.taskCount(),
+                        (System.nanoTime() - startedAt) / 1e9, attempt > 1 ? " (attempt " + attempt + ")" : "");
+            } catch (RuntimeException e) {
+                last = e;
+                Thread.sleep(2_000);
+            }
+        }
+        throw last;
+    }
+
+    /** Waits until {@code due}, restarting crashed processes meanwhile; false if the deadline passed first. */
+    private boolean awaitMoment(long due, ServiceFleet fleet, long deadline) throws Exception {
+        if (System.nanoTime() > deadline) {
+            return false;
+        }
+        while (System.nanoTime() < due) {
+            restartCrashed(fleet);
+            Thread.sleep(100);
+        }
+        return true;
+    }
+
+    private static boolean hasWorkLeft(JobRecords live, int tasks) {
+        return live.tasksWithResult() < tasks || live.taskRecords() > live.resultRecords() || live.folded() < live.resultRecords();
+    }
+
+    /**
+     * Waits until the workers have consumed every task and the job's summary folds every result
+     * and has stopped changing; gives up when the summary stays unchanged for a minute although it
+     * does not fold every result, which is a verdict too.
+     */
+    private boolean awaitSettled(JobRecords live, GroupWatch groups, Topics topics, ServiceFleet fleet, long deadline) throws Exception {
+        while (System.nanoTime() < deadline) {
+            restartCrashed(fleet);
+            boolean consumed = groups.caughtUp(AnalyzerWorker.GROUP_ID, topics.imageTasks().name(), topics.imageTasks().partitions());
+            Optional<JobRecords.SummaryArrival> latest = live.latestArrival();
+            if (consumed && latest.isPresent()) {
+                Duration quiet = Duration.ofNanos(System.nanoTime() - latest.get().receivedNanos());
+                JobSummary summary = latest.get().summary();
+                boolean foldedAll = JobRecords.folded(summary) >= live.resultRecords();
+                if (foldedAll && summary.getState() == JobState.COMPLETED && quiet.compareTo(SETTLED_AFTER) >= 0) {
+                    return true;
+                }
+                if (quiet.compareTo(GIVE_UP_AFTER) >= 0) {
+                    log("the summary has not changed for %d s although it folds %d of %d results", quiet.toSeconds(),
+                            JobRecords.folded(summary), live.resultRecords());
+                    return true;
+                }
+            }
+            Thread.sleep(250);
+        }
+        return false;
+    }
+
+    /** A process that died without being told to is started again, as its supervisor would. */
+    private void restartCrashed(ServiceFleet fleet) throws IOException {
+        for (ChildJvm child : fleet.all()) {
+            if (!child.isAlive()) {
+                log("%s exited on its own (see %s); starting it again", child.name(), child.logFile());
+                child.start();
+            }
+        }
+    }
+
+    /**
+     * Just after start-up a broker may not know a topic that another broker just created, and
+     * describing it fails; creating is idempotent, so ask again.
+     */
+    private static void createTopics(MosaicConfig config, Topics topics) throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                TopicAdmin.createTopics(config, topics);
+                return;
+            } catch (IllegalStateException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+                Thread.sleep(2_000);
+            }
+        }
+    }
+
+    /** The cluster and the registry do not depend on each other: start them side by side. */
+    private static void startTogether(Lifecycles parts, EmbeddedKafkaCluster kafka, EmbeddedSchemaRegistry registry) throws Exception {
+        CompletableFuture<Void> registryStarted = CompletableFuture.runAsync(() -> {
+            try {
+                parts.start(registry);
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
+        try {
+            parts.start(kafka);
+        } finally {
+            try {
+                registryStarted.get();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof CompletionException c && c.getCause() instanceof Exception root ? root : e;
+            }
+        }
+    }
+
+    private void log(String format, Object... args) {
+        out.printf(Locale.ROOT, "[%6.1fs] %s%n", (System.nanoTime() - started) / 1e9, String.format(Locale.ROOT, format, args));
+        out.flush();
+    }
+
+    private static void deleteRecursively(Path directory) {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // A temporary directory: the system cleans it up eventually.
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.mosaic.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mosaic.app.chaos.FaultKind;
+import io.mosaic.app.chaos.FaultPlan;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@code mosaic chaos} as CI runs it: a short seeded run through separate processes (three
+ * brokers, the registry, two workers, two aggregators) must count every task exactly once, and
+ * the same run with {@code --unsafe} must be caught double counting, which shows that the checker
+ * can fail.
+ *
+ * <p>Seed 120's three faults are a paused worker (fenced as a zombie), a resubmission of the whole
+ * job and a killed aggregator; the resubmission alone makes an aggregator without
+ * de-duplication count every task twice. The size of the run comes from system properties, so
+ * the {@code chaos} Maven profile runs the same test on 500 images with 10 faults.
+ */
+class ChaosIT {
+
+    private static final int IMAGES = Integer.getInteger("mosaic.chaos.images", 60);
+    private static final int FAULTS = Integer.getInteger("mosaic.chaos.faults", 3);
+    private static final long SEED = Long.getLong("mosaic.chaos.seed", 120);
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.MINUTES)
+    void everyTaskIsCountedExactlyOnceWhileProcessesAndBrokersFail() {
+        Run run = chaos();
+
+        Map<String, String> result = resultLine(run.output);
+        assertThat(run.exitCode).as(run.output).isZero();
+        assertThat(result).containsEntry("faults", Integer.toString(FAULTS))
+                .containsEntry("lost", "0")
+                .containsEntry("duplicated", "0")
+                .containsEntry("tasks", Integer.toString(IMAGES))
+                .containsEntry("state", "COMPLETED")
+                .containsEntry("extraResults", "0")
+                .containsEntry("missingResults", "0")
+                .containsEntry("refolded", "0");
+        for (String observedOverExpected : List.of("succeeded", "failed", "sumBytes")) {
+            String[] sides = result.get(observedOverExpected).split("/");
+            assertThat(sides[0]).as(observedOverExpected).isEqualTo(sides[1]);
+        }
+        assertThat(run.output).doesNotContain("Run directory kept");
+        assertNothingLeftRunning();
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.MINUTES)
+    void withoutExactlyOnceTheCheckerFindsDuplicates() {
+        assertThat(FaultPlan.of(SEED, FAULTS).count(FaultKind.RESUBMIT)).as("the seed's plan resubmits the job").isPositive();
+
+        Run run = chaos("--unsafe");
+
+        Map<String, String> result = resultLine(run.output);
+        assertThat(run.exitCode).as(run.output).isEqualTo(1);
+        assertThat(Integer.parseInt(result.get("duplicated"))).isGreaterThanOrEqualTo(IMAGES);
+        // At least once loses nothing: it only counts some results more than once.
+        assertThat(result).containsEntry("lost", "0").containsEntry("mode", "unsafe");
+        assertNothingLeftRunning();
+    }
+
+    private record Run(int exitCode, String output) {
+    }
+
+    private static Run chaos(String... extra) {
+        PrintStream originalOut = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true));
+        try {
+            String[] args = Stream.concat(Stream.of("chaos", "--images", Integer.toString(IMAGES), "--faults", Integer.toString(FAULTS),
+                    "--seed", Long.toString(SEED)), Arrays.stream(extra)).toArray(String[]::new);
+            int code = MosaicCommand.execute(args);
+            return new Run(code, captured.toString());
+        } finally {
+            System.setOut(originalOut);
+            originalOut.print(captured);
+        }
+    }
+
+    /** The {@code faults=K lost=L ...} line as a map of its fields. */
+    private static Map<String, String> resultLine(String output) {
+        String line = output.lines().filter(l -> l.startsWith("faults=")).reduce((first, second) -> second)
+                .orElseThrow(() -> new AssertionError("no result line in:\n" + output));
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String field : line.split(" ")) {
+            int eq = field.indexOf('=');
+            fields.put(field.substring(0, eq), field.substring(eq + 1));
+        }
+        return fields;
+    }
+
+    /** Brokers, registry, workers and aggregators: every child process must be gone. */
+    private static void assertNothingLeftRunning() {
+        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+                .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList()).isEmpty();
+    }
+}
