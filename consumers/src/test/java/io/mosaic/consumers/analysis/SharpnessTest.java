@@ -67,7 +67,9 @@ class SharpnessTest {
     void sensorNoiseDoesNotMakeABlurredEdgeLookSharp(double blur, double noise) {
         double clean = Sharpness.of(edges(128, 64, blur, 120, 1, 0));
 
-        assertThat(Sharpness.of(edges(128, 64, blur, 120, 1, noise))).isCloseTo(clean, within(clean * 0.05));
+        // Noise of 4 levels is 3% of the edge's height: it moves the score by a few percent, never by the
+        // factor between a blurred and a crisp edge.
+        assertThat(Sharpness.of(edges(128, 64, blur, 120, 1, noise))).isCloseTo(clean, within(clean * 0.1));
     }
 
     /**
