@@ -139,66 +139,97 @@ public final class ChaosRun {
             JobRecords live = new JobRecords(jobId);
             parts.start(new TopicReader(config, topics, live));
             Recovery recovery = new Recovery(settings.standbyReplicas());
-            try (GroupWatch groups = new GroupWatch(config);
-                 JobSubmitter submitter = new JobSubmitter(pacedSubmitter(config, topics, inputs.count()), topics);
-                 JobSubmitter resubmitter = new JobSubmitter(config.with(MosaicConfig.INSTANCE_ID, "chaos-resubmit"), topics)) {
-                long jobStarted = System.nanoTime();
-                long deadline = jobStarted + settings.timeout().toNanos();
-                // Published in the background, so that the first faults can strike while tasks are still arriving.
-                CompletableFuture<Void> published = CompletableFuture.runAsync(() -> {
-                    try {
-                        log("%s", submit(submitter, inputs.directory(), jobId, "submitted job"));
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new CompletionException(e);
-                    }
-                });
-                // A resubmission goes out at full speed, as when a user runs submit again, while the first may still be publishing.
-                FaultInjector injector = new FaultInjector(fleet, kafka, groups, live, topics,
-                        () -> submit(resubmitter, inputs.directory(), jobId, "submitted the whole job again"),
-                        recovery, WORKER_THREADS, WORKER_MAX_POLL_INTERVAL, message -> log("%s", message));
-
-                int duringJob = 0;
-                for (FaultPlan.Fault fault : plan.faults()) {
-                    long due = jobStarted + (long) (fault.at() * settings.publishOver().toNanos());
-                    if (!awaitMoment(due, fleet, deadline)) {
-                        log("timed out before fault %d; no more faults", fault.number());
-                        break;
-                    }
-                    boolean busy = !published.isDone() || hasWorkLeft(live, inputs.count());
-                    duringJob += busy ? 1 : 0;
-                    log("fault %d/%d: %s (%d task records published, %d results, %d of %d tasks done%s)", fault.number(), plan.size(),
-                            fault.kind().description(), live.taskRecords(), live.resultRecords(), live.tasksWithResult(), inputs.count(),
-                            busy ? "" : "; nothing left to do");
-                    log("  %s", injector.inject(fault));
-                }
-
-                published.join();
-                injector.awaitMeasurements();
-                boolean settled = awaitSettled(live, groups, topics, fleet, deadline);
-                long jobNanos = System.nanoTime() - jobStarted;
-                log(settled ? "the job has settled; checking" : "timed out after %d s; checking what there is", settings.timeout().toSeconds());
-
-                JobRecords snapshot = new JobRecords(jobId);
-                new TopicReader(config, topics, snapshot).readToEnd(Duration.ofMinutes(2));
-                Verdict verdict = ExactlyOnceCheck.check(inputs, snapshot, !settled);
-                String line = "faults=" + plan.size() + " " + verdict.describe()
-                        + " mode=" + (settings.unsafe() ? "unsafe" : "exactly-once")
-                        + " seed=" + settings.seed()
-                        + " faultsDuringJob=" + duringJob
-                        + " " + recovery.describe()
-                        + String.format(Locale.ROOT, " jobTime=%.0fs elapsed=%.0fs", jobNanos / 1e9, (System.nanoTime() - started) / 1e9);
-                log("stopping every process");
-                parts.stopAll();
-                boolean keep = settings.keep() || !verdict.passed();
-                if (keep) {
-                    out.println("Run directory kept (logs of every process): " + directory);
-                }
-                out.println(line);
-                out.flush();
-                return new Outcome(verdict, line, keep ? directory : null);
+            Result result = runJob(plan, inputs, new Pipeline(config, topics, kafka, fleet), live, recovery);
+            log("stopping every process");
+            parts.stopAll();
+            // An unsafe run is meant to fail the check; its logs tell nothing new.
+            boolean keep = settings.keep() || (!result.verdict().passed() && !settings.unsafe());
+            if (keep) {
+                out.println("Run directory kept (logs of every process): " + directory);
             }
+            out.println(result.line());
+            out.flush();
+            return new Outcome(result.verdict(), result.line(), keep ? directory : null);
         }
+    }
+
+    /** What runs while the job goes through. */
+    private record Pipeline(MosaicConfig config, Topics topics, EmbeddedKafkaCluster kafka, ServiceFleet fleet) {
+    }
+
+    /** The run's own clients: the Admin view of the cluster, the paced first submitter and the resubmitter. */
+    private record Clients(GroupWatch groups, JobSubmitter submitter, JobSubmitter resubmitter) {
+    }
+
+    private record Result(Verdict verdict, String line) {
+    }
+
+    /** Submits the job, injects the plan's faults as their moments come, waits for the job to settle, checks it. */
+    private Result runJob(FaultPlan plan, ChaosImages.InputSet inputs, Pipeline pipeline, JobRecords live, Recovery recovery)
+            throws Exception {
+        MosaicConfig config = pipeline.config();
+        Topics topics = pipeline.topics();
+        try (GroupWatch groups = new GroupWatch(config);
+             JobSubmitter submitter = new JobSubmitter(pacedSubmitter(config, topics, inputs.count()), topics);
+             JobSubmitter resubmitter = new JobSubmitter(config.with(MosaicConfig.INSTANCE_ID, "chaos-resubmit"), topics)) {
+            return runJob(plan, inputs, pipeline, live, recovery, new Clients(groups, submitter, resubmitter));
+        }
+    }
+
+    private Result runJob(FaultPlan plan, ChaosImages.InputSet inputs, Pipeline pipeline, JobRecords live, Recovery recovery,
+                          Clients clients) throws Exception {
+        String jobId = live.jobId();
+        GroupWatch groups = clients.groups();
+        ServiceFleet fleet = pipeline.fleet();
+        Topics topics = pipeline.topics();
+        long jobStarted = System.nanoTime();
+        long deadline = jobStarted + settings.timeout().toNanos();
+        // Published in the background, so that the faults strike while tasks are still arriving.
+        CompletableFuture<Void> published = CompletableFuture.runAsync(() -> {
+            try {
+                log("%s", submit(clients.submitter(), inputs.directory(), jobId, "submitted job"));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CompletionException(e);
+            }
+        });
+        // A resubmission goes out at full speed, as when a user runs submit again, while the first may still be publishing.
+        FaultInjector injector = new FaultInjector(fleet, pipeline.kafka(), groups, live, topics,
+                () -> submit(clients.resubmitter(), inputs.directory(), jobId, "submitted the whole job again"),
+                recovery, WORKER_THREADS, WORKER_MAX_POLL_INTERVAL, message -> log("%s", message));
+
+        int duringJob = 0;
+        for (FaultPlan.Fault fault : plan.faults()) {
+            long due = jobStarted + (long) (fault.at() * settings.publishOver().toNanos());
+            if (!awaitMoment(due, fleet, deadline)) {
+                log("timed out before fault %d; no more faults", fault.number());
+                break;
+            }
+            boolean busy = !published.isDone() || hasWorkLeft(live, inputs.count());
+            duringJob += busy ? 1 : 0;
+            log("fault %d/%d: %s (%d task records published, %d results, %d of %d tasks done%s)", fault.number(), plan.size(),
+                    fault.kind().description(), live.taskRecords(), live.resultRecords(), live.tasksWithResult(), inputs.count(),
+                    busy ? "" : "; nothing left to do");
+            log("  %s", injector.inject(fault));
+        }
+
+        published.join();
+        injector.awaitMeasurements();
+        boolean settled = awaitSettled(live, groups, topics, fleet, deadline);
+        long jobNanos = System.nanoTime() - jobStarted;
+        log(settled ? "the job has settled; checking" : "timed out after %d s; checking what there is", settings.timeout().toSeconds());
+
+        // The checker's own reading, from the beginning of every topic, independent of what the run saw.
+        JobRecords snapshot = new JobRecords(jobId);
+        new TopicReader(pipeline.config(), topics, snapshot).readToEnd(Duration.ofMinutes(2));
+        Verdict verdict = ExactlyOnceCheck.check(inputs, snapshot, !settled);
+        String line = "faults=" + plan.size() + " " + verdict.describe()
+                + " mode=" + (settings.unsafe() ? "unsafe" : "exactly-once")
+                + " seed=" + settings.seed()
+                + " faultsDuringJob=" + duringJob
+                + " " + recovery.describe()
+                + String.format(Locale.ROOT, " jobTime=%.0fs elapsed=%.0fs", jobNanos / 1e9, (System.nanoTime() - started) / 1e9);
+        return new Result(verdict, line);
     }
 
     private ServiceFleet fleet(MosaicConfig config, Path images, Path directory, Path logs) {

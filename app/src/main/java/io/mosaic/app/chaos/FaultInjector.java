@@ -107,8 +107,10 @@ final class FaultInjector {
         Duration stopped = Duration.ofNanos(System.nanoTime() - paused);
         Optional<Duration> rejoined = awaitWorkersComplete(System.nanoTime());
         String zombieLog = worker.logSinceStart().substring(logBefore.length());
-        String refused = zombieLog.contains("fenced") || zombieLog.contains("transaction failed")
-                ? "its open transaction was refused and aborted" : "it had no transaction open";
+        String refused = zombieLog.contains("CommitFailedException")
+                ? "the coordinator refused its transaction's offsets (no longer a member) and it aborted"
+                : zombieLog.contains("fenced") ? "its producer was fenced and it aborted"
+                : zombieLog.contains("transaction failed") ? "its transaction failed and it aborted" : "it had no transaction open";
         return "SIGSTOP worker " + worker.name() + " (pid " + worker.pid() + "): group noticed after " + show(noticed)
                 + "; SIGCONT after " + Recovery.seconds(stopped) + ", " + refused + "; back in the group after " + show(rejoined);
     }

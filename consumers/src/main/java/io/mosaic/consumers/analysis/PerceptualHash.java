@@ -26,6 +26,11 @@ public final class PerceptualHash {
      * of their original (99% within 2), while the 4,950 pairs of distinct scenes were 16 to 48 bits apart
      * (median 32, 1st percentile 22). 10 leaves a margin of 6 bits on both sides. Distances are almost
      * always even: every hash has the same number of bits set, so a change flips them in pairs.
+     *
+     * <p>The labelled sets of {@code AnalysisAccuracy} add small images and pictures with little texture (a
+     * few plain shapes). Over 2,580 of them, copies of one picture were at most 8 bits apart and distinct
+     * pictures at least 8. At 10 every copy pair was found (recall 1.0), and 9 of the 1,809 pairs found were
+     * distinct pictures, 8 of them plain-shape pictures, whose hashes carry less (precision 0.995).
      */
     public static final int NEAR_DUPLICATE_DISTANCE = 10;
 

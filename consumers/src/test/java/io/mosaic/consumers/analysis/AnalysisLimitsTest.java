@@ -101,7 +101,7 @@ class AnalysisLimitsTest {
         assertThatThrownBy(() -> new AnalysisLimits(1, 1, 1, Duration.ofMillis(-1)))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new AnalysisLimits(1, 1, 1, null)).isInstanceOf(NullPointerException.class);
-        assertThat(AnalysisLimits.defaults().timeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(AnalysisLimits.defaults().timeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(new AnalysisLimits(1, 1, 1).timeout()).isEqualTo(AnalysisLimits.DEFAULT_TIMEOUT);
         assertThat(AnalysisLimits.defaults().withTimeout(Duration.ofSeconds(2)).timeout()).isEqualTo(Duration.ofSeconds(2));
     }

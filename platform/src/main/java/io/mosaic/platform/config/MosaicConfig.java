@@ -47,7 +47,7 @@ public final class MosaicConfig {
     public static final Setting ANALYSIS_MAX_PIXELS = new Setting("analysis.max.pixels", "100000000", "largest image analysed, in pixels, read from the header before decoding");
     public static final Setting ANALYSIS_BLUR_THRESHOLD = new Setting("analysis.blur.threshold", null, "sharpness under which an image is blurry (default: the analyzer's measured default)");
     public static final Setting NEAR_DUPLICATE_DISTANCE = new Setting("analysis.near.duplicate.distance", "10", "largest Hamming distance between perceptual hashes of near-duplicates");
-    public static final Setting ANALYSIS_TIMEOUT_MS = new Setting("analysis.timeout.ms", "30000", "longest time the analysis of one image may take, reading included, in milliseconds; a longer one fails with \"analysis timed out\"");
+    public static final Setting ANALYSIS_TIMEOUT_MS = new Setting("analysis.timeout.ms", "10000", "longest time the analysis of one image may take, reading included, in milliseconds; a longer one fails with \"analysis timed out\"");
     public static final Setting FILE_ALLOWED_ROOTS = new Setting("source.file.allowed.roots", null, "comma-separated directories that file: sources must lie under; unset, workers read any local file and warn at start (mosaic demo sets it to its images directory)");
     public static final Setting HTTP_ALLOWED_HOSTS = new Setting("source.http.allowed.hosts", null, "comma-separated host names http: and https: sources may be fetched from, any port (default: none, so http sources are off)");
     public static final Setting HTTP_CONNECT_TIMEOUT_MS = new Setting("source.http.connect.timeout.ms", "3000", "longest wait to open a connection to an http source, in milliseconds");

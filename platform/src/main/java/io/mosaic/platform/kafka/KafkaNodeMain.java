@@ -44,6 +44,18 @@ public final class KafkaNodeMain {
                     }
                 } else {
                     System.err.println("parent process " + parentPid + " is gone; stopping node " + nodeId);
+                    // A broker's controlled shutdown waits for the controller, which may be gone
+                    // with the parent: halt if stopping cleanly takes longer than this.
+                    Thread halt = new Thread(() -> {
+                        try {
+                            Thread.sleep(20_000);
+                        } catch (InterruptedException ignored) {
+                            // Halting anyway.
+                        }
+                        Runtime.getRuntime().halt(1);
+                    }, "halt-after-grace");
+                    halt.setDaemon(true);
+                    halt.start();
                     System.exit(0);
                 }
             }
