@@ -198,6 +198,7 @@ public final class ChaosRun {
                 () -> submit(clients.resubmitter(), inputs.directory(), jobId, "submitted the whole job again"),
                 recovery, WORKER_THREADS, WORKER_MAX_POLL_INTERVAL, message -> log("%s", message));
 
+        int injected = 0;
         int duringJob = 0;
         for (FaultPlan.Fault fault : plan.faults()) {
             long due = jobStarted + (long) (fault.at() * settings.publishOver().toNanos());
@@ -211,6 +212,7 @@ public final class ChaosRun {
                     fault.kind().description(), live.taskRecords(), live.resultRecords(), live.tasksWithResult(), inputs.count(),
                     busy ? "" : "; nothing left to do");
             log("  %s", injector.inject(fault));
+            injected++;
         }
 
         published.join();
@@ -223,7 +225,7 @@ public final class ChaosRun {
         JobRecords snapshot = new JobRecords(jobId);
         new TopicReader(pipeline.config(), topics, snapshot).readToEnd(Duration.ofMinutes(2));
         Verdict verdict = ExactlyOnceCheck.check(inputs, snapshot, !settled);
-        String line = "faults=" + plan.size() + " " + verdict.describe()
+        String line = "faults=" + injected + " " + verdict.describe()
                 + " mode=" + (settings.unsafe() ? "unsafe" : "exactly-once")
                 + " seed=" + settings.seed()
                 + " faultsDuringJob=" + duringJob
