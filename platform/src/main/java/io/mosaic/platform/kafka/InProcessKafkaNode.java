@@ -11,6 +11,12 @@ import org.slf4j.LoggerFactory;
 final class InProcessKafkaNode implements KafkaNode {
 
     private static final Logger log = LoggerFactory.getLogger(InProcessKafkaNode.class);
+    /**
+     * Nodes in one JVM share Kafka's global metrics registry: two built at the same moment race
+     * to register the same JMX names and log InstanceAlreadyExistsException. Build one at a time;
+     * the slow part, startup, still runs side by side.
+     */
+    private static final Object CONSTRUCTION = new Object();
 
     private final int nodeId;
     private final Map<String, String> properties;
@@ -28,7 +34,10 @@ final class InProcessKafkaNode implements KafkaNode {
 
     @Override
     public void start() {
-        KafkaRaftServer s = new KafkaRaftServer(new KafkaConfig(properties, false), Time.SYSTEM);
+        KafkaRaftServer s;
+        synchronized (CONSTRUCTION) {
+            s = new KafkaRaftServer(new KafkaConfig(properties, false), Time.SYSTEM);
+        }
         server = s;
         s.startup();
     }
