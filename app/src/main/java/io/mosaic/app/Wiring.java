@@ -1,7 +1,7 @@
 package io.mosaic.app;
 
-import io.mosaic.consumers.analysis.AnalysisLimits;
-import io.mosaic.consumers.analysis.ImageAnalyzer;
+import io.mosaic.analysis.AnalysisLimits;
+import io.mosaic.analysis.ImageAnalyzer;
 import io.mosaic.consumers.source.ImageSources;
 import io.mosaic.consumers.worker.TaskProcessor;
 import io.mosaic.platform.config.MosaicConfig;

@@ -1,5 +1,6 @@
 package io.mosaic.streams;
 
+import io.mosaic.analysis.NearDuplicateGrouper;
 import io.mosaic.schemas.JobSummary;
 import io.mosaic.schemas.NearDuplicateChunks;
 import io.mosaic.schemas.NearDuplicateGroups;

@@ -1,5 +1,6 @@
 package io.mosaic.streams;
 
+import io.mosaic.analysis.HashedImage;
 import io.mosaic.schemas.JobSummary;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.mosaic.streams;
 
+import io.mosaic.analysis.HashedImage;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.errors.SerializationException;

@@ -1,5 +1,6 @@
 package io.mosaic.streams;
 
+import io.mosaic.analysis.HashedImage;
 import io.mosaic.schemas.ImageJob;
 import io.mosaic.schemas.ImageResult;
 import io.mosaic.schemas.JobState;

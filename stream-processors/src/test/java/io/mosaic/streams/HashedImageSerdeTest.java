@@ -1,5 +1,6 @@
 package io.mosaic.streams;
 
+import io.mosaic.analysis.HashedImage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

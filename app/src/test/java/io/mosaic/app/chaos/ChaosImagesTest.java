@@ -2,9 +2,9 @@ package io.mosaic.app.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mosaic.consumers.analysis.Analysis;
-import io.mosaic.consumers.analysis.AnalysisLimits;
-import io.mosaic.consumers.analysis.ImageAnalyzer;
+import io.mosaic.analysis.Analysis;
+import io.mosaic.analysis.AnalysisLimits;
+import io.mosaic.analysis.ImageAnalyzer;
 import io.mosaic.producers.SourceScanner;
 import io.mosaic.schemas.ResultStatus;
 import java.io.IOException;

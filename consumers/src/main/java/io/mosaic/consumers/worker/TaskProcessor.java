@@ -1,7 +1,7 @@
 package io.mosaic.consumers.worker;
 
-import io.mosaic.consumers.analysis.Analysis;
-import io.mosaic.consumers.analysis.ImageAnalyzer;
+import io.mosaic.analysis.Analysis;
+import io.mosaic.analysis.ImageAnalyzer;
 import io.mosaic.consumers.source.FetchResult;
 import io.mosaic.consumers.source.ImageContent;
 import io.mosaic.consumers.source.ImageSources;

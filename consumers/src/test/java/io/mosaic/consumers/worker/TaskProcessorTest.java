@@ -5,8 +5,8 @@ import static io.mosaic.consumers.source.TestHttpServer.png;
 import static io.mosaic.consumers.source.TestHttpServer.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mosaic.consumers.analysis.AnalysisLimits;
-import io.mosaic.consumers.analysis.ImageAnalyzer;
+import io.mosaic.analysis.AnalysisLimits;
+import io.mosaic.analysis.ImageAnalyzer;
 import io.mosaic.consumers.source.ImageSources;
 import io.mosaic.consumers.source.TestHttpServer;
 import io.mosaic.platform.config.MosaicConfig;
