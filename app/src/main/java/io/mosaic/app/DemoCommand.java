@@ -1,21 +1,11 @@
 package io.mosaic.app;
 
-import io.mosaic.consumers.reports.ReportWriter;
-import io.mosaic.consumers.worker.AnalyzerWorker;
 import io.mosaic.dashboard.Dashboard;
-import io.mosaic.platform.config.MosaicConfig;
-import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
-import io.mosaic.platform.kafka.TopicAdmin;
-import io.mosaic.platform.lifecycle.Lifecycles;
 import io.mosaic.platform.progress.Progress;
-import io.mosaic.platform.registry.EmbeddedSchemaRegistry;
 import io.mosaic.platform.samples.SampleImages;
 import io.mosaic.producers.JobSubmitter;
 import io.mosaic.schemas.JobState;
 import io.mosaic.schemas.JobSummary;
-import io.mosaic.schemas.Topics;
-import io.mosaic.schemas.registry.SchemaRegistryClient;
-import io.mosaic.streams.AggregatorSettings;
 import io.mosaic.streams.JobAggregator;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -23,12 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -46,7 +33,7 @@ import picocli.CommandLine.Option;
                 "and schema registry, all in this process, then print a summary and exit.",
                 "Without --images, a sample set is generated: distinct scenes, near-duplicates,",
                 "blurry images and a few broken files."})
-final class DemoCommand implements java.util.concurrent.Callable<Integer> {
+final class DemoCommand extends CommandBase.Local implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--images", paramLabel = "DIR", description = "Directory of images to analyse (recursive). Default: a generated sample set.")
     Path images;
@@ -70,27 +57,21 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "600", description = "Give up if the job has not completed after this long. Default: ${DEFAULT-VALUE}.")
     long timeoutSeconds;
 
-    @Option(names = {"-v", "--verbose"}, description = "Log at INFO level (default: warnings only).")
-    boolean verbose;
-
     @Option(names = "--serve", description = "Keep the dashboard (and the cluster it watches) up after the job, until Ctrl-C.")
     boolean serve;
 
     /** Counted down once the demo has stopped everything and deleted its temp directory. */
     private final CountDownLatch cleanedUp = new CountDownLatch(1);
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() throws Exception {
         validate();
         Logging.configure(verbose);
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         long started = System.nanoTime();
 
         Path workDir = Files.createTempDirectory("mosaic-demo-");
-        try (Lifecycles parts = new Lifecycles()) {
+        try {
             Path imageDir = images;
             if (imageDir == null) {
                 SampleImages.SampleSet set = SampleImages.writeSampleSet(workDir.resolve("images"), samples, 42);
@@ -100,46 +81,32 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             }
             out.printf("Starting %d Kafka broker%s (KRaft) and the schema registry...%n", brokers, brokers == 1 ? "" : "s");
             out.flush();
-            EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.builder().brokers(brokers).build();
-            EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry();
-            startTogether(parts, cluster, registry);
-            out.printf("  bootstrap.servers=%s%n  schema.registry.url=%s%n", cluster.bootstrapServers(), registry.url());
+            try (Pipeline pipeline = Pipeline.builder().brokers(brokers).workers(workers).images(imageDir)
+                    .reportDir(reportDir).workDir(workDir).instanceId("demo").dashboard(true)
+                    .environment(System.getenv()).start()) {
+                out.printf("  bootstrap.servers=%s%n  schema.registry.url=%s%n", pipeline.config().bootstrapServers(),
+                        pipeline.config().schemaRegistryUrl());
+                Dashboard dashboard = pipeline.dashboard().orElseThrow();
+                out.printf("Dashboard: %s%n", dashboard.url());
 
-            MosaicConfig config = demoConfig(cluster, registry, imageDir, workDir);
-            Topics topics = Topics.create(config.topicSettings(), new SchemaRegistryClient(config.schemaRegistryUrl()));
-            TopicAdmin.createTopics(config, topics);
-            Dashboard dashboard = parts.start(Dashboard.forDemo(config, topics));
-            out.printf("Dashboard: %s%n", dashboard.url());
+                long submitStart = System.nanoTime();
+                JobSubmitter.SubmittedJob job;
+                try (Progress progress = Progress.terminal("Publishing")) {
+                    job = pipeline.submit(imageDir, jobId, progress);
+                }
+                out.printf("Job %s: %d tasks published to %s (%d other files skipped)%n",
+                        job.jobId(), job.taskCount(), pipeline.topics().imageTasks().name(), job.skipped());
+                out.flush();
 
-            JobAggregator aggregator = parts.start(new JobAggregator(config, topics,
-                    AggregatorSettings.defaults().withNearDuplicateDistance(config.getInt(MosaicConfig.NEAR_DUPLICATE_DISTANCE)), true));
-            ReportWriter reports = new ReportWriter(config, topics);
-            AtomicReference<Path> reportPath = new AtomicReference<>();
-            CountDownLatch reportWritten = new CountDownLatch(1);
-            reports.onReport(path -> {
-                reportPath.set(path);
-                reportWritten.countDown();
-            });
-            parts.start(reports);
-            parts.start(new AnalyzerWorker(config, topics, Wiring.taskProcessor(config)));
-
-            long submitStart = System.nanoTime();
-            JobSubmitter.SubmittedJob job;
-            try (JobSubmitter submitter = new JobSubmitter(config, topics); Progress progress = Progress.terminal("Publishing")) {
-                job = submitter.submit(imageDir, jobId, progress);
+                JobSummary summary = awaitCompletion(pipeline, job);
+                long jobNanos = System.nanoTime() - submitStart;
+                printSummary(out, summary, pipeline.report(job.jobId()).orElseThrow(), jobNanos, System.nanoTime() - started);
+                if (serve) {
+                    serveUntilStopped(out, dashboard);
+                }
+                Logging.quietForShutdown();
+                return summary.getSucceeded() + summary.getFailed() == summary.getTaskCount() ? 0 : 1;
             }
-            out.printf("Job %s: %d tasks published to %s (%d other files skipped)%n",
-                    job.jobId(), job.taskCount(), topics.imageTasks().name(), job.skipped());
-            out.flush();
-
-            JobSummary summary = awaitCompletion(aggregator, job, reportWritten);
-            long jobNanos = System.nanoTime() - submitStart;
-            printSummary(out, summary, reportPath.get(), jobNanos, System.nanoTime() - started);
-            if (serve) {
-                serveUntilStopped(out, dashboard);
-            }
-            Logging.quietForShutdown();
-            return summary.getSucceeded() + summary.getFailed() == summary.getTaskCount() ? 0 : 1;
         } finally {
             deleteRecursively(workDir);
             cleanedUp.countDown();
@@ -177,55 +144,21 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
 
     private void validate() {
         if (brokers != 1 && brokers != 3) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--brokers must be 1 or 3, got " + brokers);
+            throw usageError("--brokers must be 1 or 3, got " + brokers);
         }
         if (workers < 1 || workers > 64) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--workers must be between 1 and 64, got " + workers);
+            throw usageError("--workers must be between 1 and 64, got " + workers);
         }
         if (images != null && !Files.isDirectory(images)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--images: no such directory: " + images);
+            throw usageError("--images: no such directory: " + images);
         }
         if (samples < 1 || samples > 10_000) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--samples must be between 1 and 10000, got " + samples);
+            throw usageError("--samples must be between 1 and 10000, got " + samples);
         }
     }
 
-    /** The broker cluster and the registry start independently: start them at the same time. */
-    private static void startTogether(Lifecycles parts, EmbeddedKafkaCluster cluster, EmbeddedSchemaRegistry registry) throws Exception {
-        CompletableFuture<Void> registryStarted = CompletableFuture.runAsync(() -> {
-            try {
-                parts.start(registry);
-            } catch (Exception e) {
-                throw new java.util.concurrent.CompletionException(e);
-            }
-        });
-        try {
-            parts.start(cluster);
-        } finally {
-            try {
-                registryStarted.get();
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw e.getCause() instanceof Exception ex && ex.getCause() instanceof Exception root ? root : e;
-            }
-        }
-    }
-
-    private MosaicConfig demoConfig(EmbeddedKafkaCluster cluster, EmbeddedSchemaRegistry registry, Path imageDir, Path workDir) {
-        return MosaicConfig.builder()
-                .environment(System.getenv())
-                .set(MosaicConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers())
-                .set(MosaicConfig.SCHEMA_REGISTRY_URL, registry.url())
-                .set(MosaicConfig.REPLICATION_FACTOR, brokers >= 3 ? "3" : "1")
-                .set(MosaicConfig.MIN_INSYNC_REPLICAS, brokers >= 3 ? "2" : "1")
-                .set(MosaicConfig.WORKER_THREADS, Integer.toString(workers))
-                .set(MosaicConfig.REPORT_DIR, reportDir.toString())
-                .set(MosaicConfig.STATE_DIR, workDir.resolve("streams").toString())
-                .set(MosaicConfig.FILE_ALLOWED_ROOTS, imageDir.toAbsolutePath().toString())
-                .set(MosaicConfig.INSTANCE_ID, "demo")
-                .build();
-    }
-
-    private JobSummary awaitCompletion(JobAggregator aggregator, JobSubmitter.SubmittedJob job, CountDownLatch reportWritten) throws InterruptedException {
+    private JobSummary awaitCompletion(Pipeline pipeline, JobSubmitter.SubmittedJob job) throws InterruptedException {
+        JobAggregator aggregator = pipeline.aggregator();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         try (Progress progress = Progress.terminal("Analysing")) {
             while (System.nanoTime() < deadline) {
@@ -233,7 +166,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                 if (summary.isPresent()) {
                     JobSummary s = summary.get();
                     progress.stepTo(s.getSucceeded() + s.getFailed(), job.taskCount());
-                    if (s.getState() == JobState.COMPLETED && reportWritten.await(0, TimeUnit.MILLISECONDS)) {
+                    if (s.getState() == JobState.COMPLETED && pipeline.report(job.jobId()).isPresent()) {
                         return s;
                     }
                 }

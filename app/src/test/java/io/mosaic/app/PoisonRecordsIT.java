@@ -74,42 +74,18 @@ class PoisonRecordsIT {
     @Test
     void poisonRecordsEndInTheDeadLetterTopicAndTheJobStillCompletesExactly() throws Exception {
         SampleImages.SampleSet set = SampleImages.writeSampleSet(dir.resolve("images"), 6, 11);
-        try (Lifecycles parts = new Lifecycles()) {
-            EmbeddedKafkaCluster cluster = parts.start(EmbeddedKafkaCluster.builder().brokers(1).build());
-            EmbeddedSchemaRegistry registry = parts.start(new EmbeddedSchemaRegistry());
-            MosaicConfig config = MosaicConfig.builder()
-                    .set(MosaicConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers())
-                    .set(MosaicConfig.SCHEMA_REGISTRY_URL, registry.url())
-                    .set(MosaicConfig.REPLICATION_FACTOR, "1")
-                    .set(MosaicConfig.MIN_INSYNC_REPLICAS, "1")
-                    .set(MosaicConfig.WORKER_THREADS, "2")
-                    .set(MosaicConfig.REPORT_DIR, dir.resolve("reports").toString())
-                    .set(MosaicConfig.STATE_DIR, dir.resolve("streams").toString())
-                    .set(MosaicConfig.FILE_ALLOWED_ROOTS, set.directory().toAbsolutePath().toString())
-                    .set(MosaicConfig.INSTANCE_ID, "poison-it")
-                    .build();
-            Topics topics = Topics.create(config.topicSettings(), new SchemaRegistryClient(config.schemaRegistryUrl()));
-            TopicAdmin.createTopics(config, topics);
-
-            parts.start(new JobAggregator(config, topics, AggregatorSettings.defaults(), true));
-            ReportWriter reports = new ReportWriter(config, topics);
-            AtomicReference<Path> reportPath = new AtomicReference<>();
-            CountDownLatch reportWritten = new CountDownLatch(1);
-            reports.onReport(path -> {
-                reportPath.set(path);
-                reportWritten.countDown();
-            });
-            parts.start(reports);
-            parts.start(new AnalyzerWorker(config, topics, Wiring.taskProcessor(config)));
+        try (Pipeline pipeline = Pipeline.builder().brokers(1).workers(2).images(set.directory())
+                .reportDir(dir.resolve("reports")).workDir(dir).instanceId("poison-it").start()) {
+            MosaicConfig config = pipeline.config();
+            Topics topics = pipeline.topics();
 
             List<Poison> poisons = new ArrayList<>();
+            String jobId;
             try (KafkaProducer<byte[], byte[]> raw = rawProducer(config)) {
                 poisons.add(send(raw, topics, "wrong magic byte", new byte[] {1, 0, 0, 0, 1, 2, 3}));
                 poisons.add(send(raw, topics, "unknown schema id", new byte[] {0, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xf0, 2, 4, 6}));
-                JobSubmitter.SubmittedJob job;
-                try (JobSubmitter submitter = new JobSubmitter(config, topics); Progress quiet = Progress.none()) {
-                    job = submitter.submit(set.directory(), null, quiet);
-                }
+                JobSubmitter.SubmittedJob job = pipeline.submit(set.directory(), null, Progress.none());
+                jobId = job.jobId();
                 poisons.add(send(raw, topics, "garbage", "this is not an image task".getBytes(StandardCharsets.UTF_8)));
                 poisons.add(send(raw, topics, "empty value", new byte[0]));
                 byte[] task = topics.imageTasks().valueSerde().serializer().serialize(topics.imageTasks().name(),
@@ -119,8 +95,8 @@ class PoisonRecordsIT {
                 assertThat(job.taskCount()).isEqualTo(set.taskCount());
             }
 
-            assertThat(reportWritten.await(180, TimeUnit.SECONDS)).as("report written").isTrue();
-            JsonNode report = JSON.readTree(reportPath.get().toFile());
+            Path reportPath = pipeline.awaitReport(jobId, Duration.ofSeconds(180)).orElseThrow(() -> new AssertionError("no report written"));
+            JsonNode report = JSON.readTree(reportPath.toFile());
             assertThat(report.get("state").asText()).isEqualTo("COMPLETED");
             assertThat(report.get("taskCount").asInt()).isEqualTo(set.taskCount());
             assertThat(report.get("succeeded").asInt()).isEqualTo(set.images());

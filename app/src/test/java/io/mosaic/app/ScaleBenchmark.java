@@ -20,9 +20,9 @@ import io.mosaic.schemas.JobSummary;
 import io.mosaic.schemas.Topics;
 import io.mosaic.schemas.registry.SchemaRegistryClient;
 import io.mosaic.streams.AggregatorSettings;
-import io.mosaic.streams.HashedImage;
+import io.mosaic.analysis.HashedImage;
 import io.mosaic.streams.JobAggregator;
-import io.mosaic.streams.NearDuplicateGrouper;
+import io.mosaic.analysis.NearDuplicateGrouper;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -91,47 +91,22 @@ class ScaleBenchmark {
         Map<String, String> copyOf = writeImages(dir.resolve("images"), count);
         timings.put("generate " + count + " PNGs of 16x16", seconds(t));
 
-        try (Lifecycles parts = new Lifecycles()) {
-            t = System.nanoTime();
-            EmbeddedKafkaCluster cluster = parts.start(EmbeddedKafkaCluster.builder().brokers(1).build());
-            EmbeddedSchemaRegistry registry = parts.start(new EmbeddedSchemaRegistry());
-            MosaicConfig config = MosaicConfig.builder()
-                    .set(MosaicConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers())
-                    .set(MosaicConfig.SCHEMA_REGISTRY_URL, registry.url())
-                    .set(MosaicConfig.REPLICATION_FACTOR, "1")
-                    .set(MosaicConfig.MIN_INSYNC_REPLICAS, "1")
-                    .set(MosaicConfig.WORKER_THREADS, "4")
-                    .set(MosaicConfig.REPORT_DIR, dir.resolve("reports").toString())
-                    .set(MosaicConfig.STATE_DIR, dir.resolve("streams").toString())
-                    .set(MosaicConfig.FILE_ALLOWED_ROOTS, dir.resolve("images").toAbsolutePath().toString())
-                    .set(MosaicConfig.INSTANCE_ID, "scale")
-                    .build();
-            Topics topics = Topics.create(config.topicSettings(), new SchemaRegistryClient(config.schemaRegistryUrl()));
-            TopicAdmin.createTopics(config, topics);
-            JobAggregator aggregator = parts.start(new JobAggregator(config, topics,
-                    AggregatorSettings.defaults().withNearDuplicateDistance(distance), true));
-            ReportWriter reports = new ReportWriter(config, topics);
-            AtomicReference<Path> reportPath = new AtomicReference<>();
-            CountDownLatch reportWritten = new CountDownLatch(1);
-            reports.onReport(path -> {
-                reportPath.set(path);
-                reportWritten.countDown();
-            });
-            parts.start(reports);
-            parts.start(new AnalyzerWorker(config, topics, Wiring.taskProcessor(config)));
+        t = System.nanoTime();
+        try (Pipeline pipeline = Pipeline.builder().brokers(1).workers(4).images(dir.resolve("images"))
+                .reportDir(dir.resolve("reports")).workDir(dir).instanceId("scale").start()) {
+            MosaicConfig config = pipeline.config();
+            Topics topics = pipeline.topics();
+            JobAggregator aggregator = pipeline.aggregator();
             timings.put("start broker, registry and services", seconds(t));
 
             long jobStart = System.nanoTime();
-            JobSubmitter.SubmittedJob job;
-            try (JobSubmitter submitter = new JobSubmitter(config, topics); Progress quiet = Progress.none()) {
-                job = submitter.submit(dir.resolve("images"), "scale", quiet);
-            }
+            JobSubmitter.SubmittedJob job = pipeline.submit(dir.resolve("images"), "scale", Progress.none());
             timings.put("publish " + job.taskCount() + " tasks", seconds(jobStart));
             assertThat(job.taskCount()).isEqualTo(count);
 
             long completedAt = 0;
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(60);
-            while (!reportWritten.await(1, TimeUnit.SECONDS)) {
+            while (pipeline.awaitReport(job.jobId(), Duration.ofSeconds(1)).isEmpty()) {
                 if (completedAt == 0 && aggregator.localSummary(job.jobId()).map(s -> s.getState() == JobState.COMPLETED).orElse(false)) {
                     completedAt = System.nanoTime();
                 }
@@ -147,8 +122,9 @@ class ScaleBenchmark {
             JobSummary summary = aggregator.localSummary(job.jobId()).orElseThrow();
 
             t = System.nanoTime();
-            JsonNode report = JSON.readTree(reportPath.get().toFile());
-            timings.put("read the report (" + Files.size(reportPath.get()) / 1024 + " KiB)", seconds(t));
+            Path reportPath = pipeline.report(job.jobId()).orElseThrow();
+            JsonNode report = JSON.readTree(reportPath.toFile());
+            timings.put("read the report (" + Files.size(reportPath) / 1024 + " KiB)", seconds(t));
             assertThat(report.get("state").asText()).isEqualTo("COMPLETED");
             assertThat(report.get("taskCount").asInt()).isEqualTo(count);
             assertThat(report.get("succeeded").asInt()).isEqualTo(count);

@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -120,7 +119,7 @@ public final class ChaosRun {
             EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder().brokers(3).childProcesses(true).childHeap(BROKER_HEAP)
                     .baseDirectory(directory.resolve("kafka")).build();
             EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry();
-            startTogether(parts, kafka, registry);
+            parts.startTogether(kafka, registry);
             MosaicConfig config = MosaicConfig.builder()
                     .set(MosaicConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers())
                     .set(MosaicConfig.SCHEMA_REGISTRY_URL, registry.url())
@@ -372,26 +371,6 @@ public final class ChaosRun {
                     throw e;
                 }
                 Thread.sleep(2_000);
-            }
-        }
-    }
-
-    /** The cluster and the registry do not depend on each other: start them side by side. */
-    private static void startTogether(Lifecycles parts, EmbeddedKafkaCluster kafka, EmbeddedSchemaRegistry registry) throws Exception {
-        CompletableFuture<Void> registryStarted = CompletableFuture.runAsync(() -> {
-            try {
-                parts.start(registry);
-            } catch (Exception e) {
-                throw new CompletionException(e);
-            }
-        });
-        try {
-            parts.start(kafka);
-        } finally {
-            try {
-                registryStarted.get();
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof CompletionException c && c.getCause() instanceof Exception root ? root : e;
             }
         }
     }

@@ -2,6 +2,9 @@ package io.mosaic.platform.lifecycle;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +39,29 @@ public final class Lifecycles implements AutoCloseable {
         }
         started.push(part);
         return part;
+    }
+
+    /**
+     * Starts two parts that do not depend on each other side by side (a cluster and a registry, say)
+     * and returns once both are ready; the first failure is thrown once both have finished starting.
+     */
+    public void startTogether(Lifecycle first, Lifecycle second) throws Exception {
+        CompletableFuture<Void> secondStarted = CompletableFuture.runAsync(() -> {
+            try {
+                start(second);
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
+        try {
+            start(first);
+        } finally {
+            try {
+                secondStarted.get();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof CompletionException c && c.getCause() instanceof Exception root ? root : e;
+            }
+        }
     }
 
     /** Stops every started part, last started first. */

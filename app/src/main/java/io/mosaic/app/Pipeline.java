@@ -1,0 +1,234 @@
+package io.mosaic.app;
+
+import io.mosaic.consumers.reports.ReportWriter;
+import io.mosaic.consumers.worker.AnalyzerWorker;
+import io.mosaic.dashboard.Dashboard;
+import io.mosaic.platform.config.MosaicConfig;
+import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
+import io.mosaic.platform.kafka.TopicAdmin;
+import io.mosaic.platform.lifecycle.Lifecycles;
+import io.mosaic.platform.progress.Progress;
+import io.mosaic.platform.registry.EmbeddedSchemaRegistry;
+import io.mosaic.producers.JobSubmitter;
+import io.mosaic.schemas.Topics;
+import io.mosaic.schemas.registry.SchemaRegistryClient;
+import io.mosaic.streams.AggregatorSettings;
+import io.mosaic.streams.JobAggregator;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
+
+/**
+ * The whole pipeline in this process, wired once: an embedded Kafka cluster and schema registry,
+ * the topics, the aggregator, the report writer, the analyzer workers and, if asked, the dashboard.
+ * {@code mosaic demo}, the integration tests and the benchmarks all start it here, so that they
+ * measure and check the same thing. {@link #close()} stops everything, newest first.
+ */
+public final class Pipeline implements AutoCloseable {
+
+    private final Lifecycles parts = new Lifecycles();
+    private final Map<String, Path> reports = new ConcurrentHashMap<>();
+    private EmbeddedKafkaCluster cluster;
+    private EmbeddedSchemaRegistry registry;
+    private MosaicConfig config;
+    private Topics topics;
+    private JobAggregator aggregator;
+    private Dashboard dashboard;
+
+    private Pipeline() {
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public MosaicConfig config() {
+        return config;
+    }
+
+    public Topics topics() {
+        return topics;
+    }
+
+    public EmbeddedKafkaCluster cluster() {
+        return cluster;
+    }
+
+    public JobAggregator aggregator() {
+        return aggregator;
+    }
+
+    /** The dashboard, when the pipeline was built with one. */
+    public Optional<Dashboard> dashboard() {
+        return Optional.ofNullable(dashboard);
+    }
+
+    /** Publishes the images under {@code directory} as one job; {@code jobId} null derives it. */
+    public JobSubmitter.SubmittedJob submit(Path directory, String jobId, Progress progress) throws Exception {
+        try (JobSubmitter submitter = new JobSubmitter(config, topics)) {
+            return submitter.submit(directory, jobId, progress);
+        }
+    }
+
+    /** The report of {@code jobId}, once the report writer has written it. */
+    public Optional<Path> report(String jobId) {
+        return Optional.ofNullable(reports.get(jobId));
+    }
+
+    /** Waits for the report of {@code jobId}; empty when it is not written within {@code timeout}. */
+    public Optional<Path> awaitReport(String jobId, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<Path> report = report(jobId);
+            if (report.isPresent()) {
+                return report;
+            }
+            Thread.sleep(100);
+        }
+        return report(jobId);
+    }
+
+    @Override
+    public void close() {
+        parts.close();
+    }
+
+    private void start(Builder b) throws Exception {
+        try {
+            cluster = EmbeddedKafkaCluster.builder().brokers(b.brokers).build();
+            registry = new EmbeddedSchemaRegistry();
+            parts.startTogether(cluster, registry);
+            config = b.configure.apply(baseConfig(b)).build();
+            topics = Topics.create(config.topicSettings(), new SchemaRegistryClient(config.schemaRegistryUrl()));
+            TopicAdmin.createTopics(config, topics);
+            if (b.dashboard) {
+                dashboard = parts.start(Dashboard.forDemo(config, topics));
+            }
+            aggregator = parts.start(new JobAggregator(config, topics,
+                    b.aggregatorSettings.withNearDuplicateDistance(config.getInt(MosaicConfig.NEAR_DUPLICATE_DISTANCE)), true));
+            ReportWriter reportWriter = new ReportWriter(config, topics);
+            reportWriter.onReport(path -> reports.put(jobIdOf(path), path));
+            parts.start(reportWriter);
+            parts.start(new AnalyzerWorker(config, topics, Wiring.taskProcessor(config)));
+        } catch (Exception | Error e) {
+            parts.close();
+            throw e;
+        }
+    }
+
+    private MosaicConfig.Builder baseConfig(Builder b) {
+        boolean replicated = b.brokers >= 3;
+        MosaicConfig.Builder config = MosaicConfig.builder();
+        if (b.environment != null) {
+            config.environment(b.environment);
+        }
+        return config
+                .set(MosaicConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers())
+                .set(MosaicConfig.SCHEMA_REGISTRY_URL, registry.url())
+                // A write survives the loss of one of three replicas; one broker can only hold one.
+                .set(MosaicConfig.REPLICATION_FACTOR, replicated ? "3" : "1")
+                .set(MosaicConfig.MIN_INSYNC_REPLICAS, replicated ? "2" : "1")
+                .set(MosaicConfig.WORKER_THREADS, Integer.toString(b.workers))
+                .set(MosaicConfig.REPORT_DIR, b.reportDir.toString())
+                .set(MosaicConfig.STATE_DIR, b.workDir.resolve("streams").toString())
+                .set(MosaicConfig.FILE_ALLOWED_ROOTS, b.images.toAbsolutePath().toString())
+                .set(MosaicConfig.INSTANCE_ID, b.instanceId);
+    }
+
+    private static String jobIdOf(Path report) {
+        String name = report.getFileName().toString();
+        return name.endsWith(".json") ? name.substring(0, name.length() - ".json".length()) : name;
+    }
+
+    /** What to start; {@link #start()} starts it and returns once every part is ready. */
+    public static final class Builder {
+
+        private int brokers = 1;
+        private int workers = 4;
+        private Path images;
+        private Path reportDir;
+        private Path workDir;
+        private String instanceId = "pipeline";
+        private boolean dashboard;
+        private Map<String, String> environment;
+        private AggregatorSettings aggregatorSettings = AggregatorSettings.defaults();
+        private UnaryOperator<MosaicConfig.Builder> configure = UnaryOperator.identity();
+
+        private Builder() {
+        }
+
+        /** 1 or 3 brokers; with 3, every topic has replication factor 3 and min.insync.replicas 2. */
+        public Builder brokers(int count) {
+            this.brokers = count;
+            return this;
+        }
+
+        /** Analyzer threads, each a consumer of the analyzer group. */
+        public Builder workers(int count) {
+            this.workers = count;
+            return this;
+        }
+
+        /** The only directory workers may read images from. */
+        public Builder images(Path directory) {
+            this.images = directory;
+            return this;
+        }
+
+        public Builder reportDir(Path directory) {
+            this.reportDir = directory;
+            return this;
+        }
+
+        /** Where the aggregator keeps its state stores; the caller owns and deletes it. */
+        public Builder workDir(Path directory) {
+            this.workDir = directory;
+            return this;
+        }
+
+        /** This process's name in client and transactional ids. */
+        public Builder instanceId(String id) {
+            this.instanceId = id;
+            return this;
+        }
+
+        /** Also serve the dashboard, sampling every second. */
+        public Builder dashboard(boolean enabled) {
+            this.dashboard = enabled;
+            return this;
+        }
+
+        /** {@code MOSAIC_*} variables to apply under the pipeline's own settings. */
+        public Builder environment(Map<String, String> variables) {
+            this.environment = variables;
+            return this;
+        }
+
+        public Builder aggregatorSettings(AggregatorSettings settings) {
+            this.aggregatorSettings = settings;
+            return this;
+        }
+
+        /** Adjusts the configuration after the pipeline's own settings, before anything reads it. */
+        public Builder configure(UnaryOperator<MosaicConfig.Builder> adjust) {
+            this.configure = adjust;
+            return this;
+        }
+
+        public Pipeline start() throws Exception {
+            if (brokers != 1 && brokers != 3) {
+                throw new IllegalArgumentException("brokers must be 1 or 3, got " + brokers);
+            }
+            Objects.requireNonNull(images, "images");
+            Objects.requireNonNull(reportDir, "reportDir");
+            Objects.requireNonNull(workDir, "workDir");
+            Pipeline pipeline = new Pipeline();
+            pipeline.start(this);
+            return pipeline;
+        }
+    }
+}
