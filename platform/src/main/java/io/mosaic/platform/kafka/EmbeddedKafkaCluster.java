@@ -72,29 +72,11 @@ public final class EmbeddedKafkaCluster implements Lifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaCluster.class);
 
-    private static final String HOST = "127.0.0.1";
-    private static final String CONTROLLER_LISTENER = "CONTROLLER";
-    private static final String BROKER_LISTENER = "PLAINTEXT";
-    /** Outside the broker id range, so a controller id never collides with a broker id. */
-    private static final int CONTROLLER_NODE_ID = 1000;
+    private static final String HOST = KafkaNodeConfig.HOST;
+    private static final int CONTROLLER_NODE_ID = KafkaNodeConfig.CONTROLLER_NODE_ID;
     private static final int FIRST_BROKER_ID = 1;
-    private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(2);
+    private static final Duration STARTUP_TIMEOUT = KafkaNodeConfig.STARTUP_TIMEOUT;
     private static final Duration CLUSTER_VISIBLE_TIMEOUT = Duration.ofSeconds(30);
-
-    /** Settings that describe the cluster's shape; overriding them would break it. */
-    private static final Set<String> RESERVED_PROPERTIES = Set.of(
-            KRaftConfigs.PROCESS_ROLES_CONFIG,
-            KRaftConfigs.NODE_ID_CONFIG,
-            KRaftConfigs.CONTROLLER_LISTENER_NAMES_CONFIG,
-            QuorumConfig.QUORUM_VOTERS_CONFIG,
-            QuorumConfig.QUORUM_BOOTSTRAP_SERVERS_CONFIG,
-            SocketServerConfigs.LISTENERS_CONFIG,
-            SocketServerConfigs.ADVERTISED_LISTENERS_CONFIG,
-            SocketServerConfigs.LISTENER_SECURITY_PROTOCOL_MAP_CONFIG,
-            ReplicationConfigs.INTER_BROKER_LISTENER_NAME_CONFIG,
-            ServerLogConfigs.LOG_DIRS_CONFIG,
-            ServerLogConfigs.LOG_DIR_CONFIG,
-            MetadataLogConfig.METADATA_LOG_DIR_CONFIG);
 
     private enum State { NEW, STARTED, STOPPED }
 
@@ -136,7 +118,7 @@ public final class EmbeddedKafkaCluster implements Lifecycle {
                     "an embedded Kafka cluster has 1 or 3 brokers, not " + brokerCount);
         }
         List<String> reserved = extraProperties.keySet().stream()
-                .filter(RESERVED_PROPERTIES::contains)
+                .filter(KafkaNodeConfig.RESERVED_PROPERTIES::contains)
                 .sorted()
                 .toList();
         if (!reserved.isEmpty()) {
@@ -159,26 +141,27 @@ public final class EmbeddedKafkaCluster implements Lifecycle {
         state = State.STARTED;
         try {
             prepareBaseDirectory();
-            List<Integer> ports = freePorts(brokerCount + 1);
+            List<Integer> ports = KafkaNodes.freePorts(brokerCount + 1);
             int controllerPort = ports.get(0);
             List<Integer> brokerPorts = ports.subList(1, ports.size());
             String voters = CONTROLLER_NODE_ID + "@" + HOST + ":" + controllerPort;
 
             Path controllerDir = baseDirectory.resolve("controller");
-            clusterId = existingClusterId(controllerDir).orElseGet(() -> Uuid.randomUuid().toString());
+            clusterId = KafkaNodeConfig.existingClusterId(controllerDir).orElseGet(() -> Uuid.randomUuid().toString());
 
-            format(CONTROLLER_NODE_ID, controllerDir);
-            controller = node(CONTROLLER_NODE_ID, controllerProperties(controllerDir, controllerPort, voters), controllerDir);
+            KafkaNodeConfig nodes = new KafkaNodeConfig(brokerCount, extraProperties, voters);
+            nodes.format(CONTROLLER_NODE_ID, controllerDir, clusterId);
+            controller = node(CONTROLLER_NODE_ID, nodes.controller(controllerDir, controllerPort), controllerDir);
             controller.start();
 
             for (int i = 0; i < brokerCount; i++) {
                 int nodeId = FIRST_BROKER_ID + i;
                 Path brokerDir = baseDirectory.resolve("broker-" + nodeId);
-                Map<String, Object> brokerProps = brokerProperties(nodeId, brokerDir, brokerPorts.get(i), voters);
-                format(nodeId, brokerDir);
+                Map<String, Object> brokerProps = nodes.broker(nodeId, brokerDir, brokerPorts.get(i));
+                nodes.format(nodeId, brokerDir, clusterId);
                 brokers.add(node(nodeId, brokerProps, brokerDir));
             }
-            startBrokers();
+            KafkaNodes.startAll(brokers, STARTUP_TIMEOUT);
 
             bootstrapServers = brokerPorts.stream()
                     .map(port -> HOST + ":" + port)
@@ -207,10 +190,10 @@ public final class EmbeddedKafkaCluster implements Lifecycle {
         if (!wasStarted) {
             return;
         }
-        shutDownAll(brokers, "broker");
+        KafkaNodes.shutDownAll(brokers, "broker");
         brokers.clear();
         if (controller != null) {
-            shutDownAll(List.of(controller), "controller");
+            KafkaNodes.shutDownAll(List.of(controller), "controller");
             controller = null;
         }
         if (ownsBaseDirectory && baseDirectory != null) {
@@ -317,133 +300,6 @@ public final class EmbeddedKafkaCluster implements Lifecycle {
         }
     }
 
-    /** A directory kept from an earlier run is reused, so its topics and offsets survive. */
-    private static Optional<String> existingClusterId(Path controllerDir) throws IOException {
-        if (!Files.isDirectory(controllerDir)) {
-            return Optional.empty();
-        }
-        MetaPropertiesEnsemble ensemble = new MetaPropertiesEnsemble.Loader()
-                .addLogDirs(List.of(controllerDir.toString()))
-                .load();
-        return ensemble.clusterId();
-    }
-
-    /** Settings every node shares, then the caller's, which may override them. */
-    private Map<String, Object> commonProperties(String voters) {
-        int replicationFactor = replicationFactor();
-        int minInsyncReplicas = brokerCount == 3 ? 2 : 1;
-        Map<String, Object> props = new HashMap<>();
-        props.put(KRaftConfigs.CONTROLLER_LISTENER_NAMES_CONFIG, CONTROLLER_LISTENER);
-        // Plain TCP: every listener is bound to loopback, so nothing outside this machine reaches it.
-        props.put(SocketServerConfigs.LISTENER_SECURITY_PROTOCOL_MAP_CONFIG,
-                CONTROLLER_LISTENER + ":PLAINTEXT," + BROKER_LISTENER + ":PLAINTEXT");
-        // A static voter set: the single controller is the whole quorum.
-        props.put(QuorumConfig.QUORUM_VOTERS_CONFIG, voters);
-
-        // Mosaic creates every topic explicitly with its configured partitions; a misspelt topic
-        // name must fail instead of silently creating a one-partition topic.
-        props.put(ServerLogConfigs.AUTO_CREATE_TOPICS_ENABLE_CONFIG, false);
-        // Three replicas with two in sync survive the loss of one broker without losing an
-        // acknowledged write; one broker can hold only one replica.
-        props.put(ServerLogConfigs.MIN_IN_SYNC_REPLICAS_CONFIG, minInsyncReplicas);
-        // The internal topics follow the cluster size: with the defaults (3 replicas) a single
-        // broker could never create them, and consumer groups and transactions (Streams
-        // exactly-once included) would wait for them forever.
-        props.put(GroupCoordinatorConfig.OFFSETS_TOPIC_REPLICATION_FACTOR_CONFIG, replicationFactor);
-        props.put(TransactionLogConfig.TRANSACTIONS_TOPIC_REPLICATION_FACTOR_CONFIG, replicationFactor);
-        props.put(TransactionLogConfig.TRANSACTIONS_TOPIC_MIN_ISR_CONFIG, minInsyncReplicas);
-        // 6 instead of 50 partitions each: far fewer logs to create and load, so the first
-        // consumer group and the first transaction are ready sooner; plenty for one machine.
-        props.put(GroupCoordinatorConfig.OFFSETS_TOPIC_PARTITIONS_CONFIG, 6);
-        props.put(TransactionLogConfig.TRANSACTIONS_TOPIC_PARTITIONS_CONFIG, 6);
-        // No wait for more members before the first rebalance: an embedded cluster serves
-        // tests and demos whose members all start together.
-        props.put(GroupCoordinatorConfig.GROUP_INITIAL_REBALANCE_DELAY_MS_CONFIG, 0);
-        // 4 MiB instead of 128 MiB per broker for compacting topics: ample for the small
-        // compacted topics here, and three brokers share one heap.
-        props.put(CleanerConfig.LOG_CLEANER_DEDUPE_BUFFER_SIZE_PROP, 4L * 1024 * 1024);
-        // Give up instead of waiting forever when a node cannot join the quorum.
-        props.put(KRaftConfigs.SERVER_MAX_STARTUP_TIME_MS_CONFIG, STARTUP_TIMEOUT.toMillis());
-
-        props.putAll(extraProperties);
-        return props;
-    }
-
-    private int replicationFactor() {
-        return brokerCount == 3 ? 3 : 1;
-    }
-
-    private Map<String, Object> controllerProperties(Path dir, int port, String voters) {
-        Map<String, Object> props = commonProperties(voters);
-        props.put(KRaftConfigs.PROCESS_ROLES_CONFIG, "controller");
-        props.put(KRaftConfigs.NODE_ID_CONFIG, CONTROLLER_NODE_ID);
-        // Topics created without a replication factor get the cluster's: 3 on three brokers, else
-        // 1. Only the controller applies this default; brokers warn that they ignore it.
-        props.putIfAbsent(ReplicationConfigs.DEFAULT_REPLICATION_FACTOR_CONFIG, replicationFactor());
-        props.put(SocketServerConfigs.LISTENERS_CONFIG, CONTROLLER_LISTENER + "://" + HOST + ":" + port);
-        // A controller keeps only the metadata log, in its own directory.
-        props.put(ServerLogConfigs.LOG_DIRS_CONFIG, dir.toString());
-        return props;
-    }
-
-    private Map<String, Object> brokerProperties(int nodeId, Path dir, int port, String voters) {
-        Map<String, Object> props = commonProperties(voters);
-        props.put(KRaftConfigs.PROCESS_ROLES_CONFIG, "broker");
-        props.put(KRaftConfigs.NODE_ID_CONFIG, nodeId);
-        props.put(SocketServerConfigs.LISTENERS_CONFIG, BROKER_LISTENER + "://" + HOST + ":" + port);
-        // One directory per broker for its partitions and its copy of the metadata log.
-        props.put(ServerLogConfigs.LOG_DIRS_CONFIG, dir.toString());
-        return props;
-    }
-
-    /** What {@code kafka-storage.sh format} does, for one node; a formatted directory is kept. */
-    private void format(int nodeId, Path dir) throws Exception {
-        ByteArrayOutputStream output = new ByteArrayOutputStream();
-        try (PrintStream printStream = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-            new Formatter()
-                    .setPrintStream(printStream)
-                    .setNodeId(nodeId)
-                    .setClusterId(clusterId)
-                    .setDirectories(List.of(dir.toString()))
-                    .setMetadataLogDirectory(dir.toString())
-                    .setControllerListenerName(CONTROLLER_LISTENER)
-                    .setIgnoreFormatted(true)
-                    .run();
-        }
-        log.debug("Formatted node {}: {}", nodeId,
-                output.toString(StandardCharsets.UTF_8).trim().replace(System.lineSeparator(), " | "));
-    }
-
-    /**
-     * Starts the brokers side by side: in this JVM each startup blocks until the controller
-     * unfences that broker, which takes a few heartbeats; a child process returns at once.
-     */
-    private void startBrokers() throws Exception {
-        List<CompletableFuture<Void>> startups = new ArrayList<>();
-        for (KafkaNode broker : brokers) {
-            CompletableFuture<Void> startup = new CompletableFuture<>();
-            Thread thread = new Thread(() -> {
-                try {
-                    broker.start();
-                    startup.complete(null);
-                } catch (Throwable t) {
-                    startup.completeExceptionally(t);
-                }
-            }, "mosaic-kafka-broker-start-" + broker.nodeId());
-            thread.setDaemon(true);
-            thread.start();
-            startups.add(startup);
-        }
-        try {
-            CompletableFuture.allOf(startups.toArray(CompletableFuture[]::new))
-                    .get(STARTUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("a Kafka broker failed to start: " + e.getCause(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("the Kafka brokers did not start within " + STARTUP_TIMEOUT, e);
-        }
-    }
-
     private void awaitAllBrokersVisible() throws Exception {
         Duration timeout = childProcesses ? STARTUP_TIMEOUT : CLUSTER_VISIBLE_TIMEOUT;
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -468,53 +324,6 @@ public final class EmbeddedKafkaCluster implements Lifecycle {
             }
             throw new IllegalStateException("the cluster shows " + nodes.size() + " of " + brokerCount
                     + " brokers after " + timeout);
-        }
-    }
-
-    /** Shuts the nodes down side by side and waits for all of them; logs instead of throwing. */
-    private static void shutDownAll(List<KafkaNode> nodes, String role) {
-        List<Thread> threads = new ArrayList<>();
-        for (KafkaNode node : nodes) {
-            Thread thread = new Thread(() -> {
-                try {
-                    node.stop();
-                } catch (Throwable t) {
-                    log.warn("Stopping Kafka {} {} failed: {}", role, node.nodeId(), t.toString());
-                }
-            }, "mosaic-kafka-" + role + "-stop-" + node.nodeId());
-            thread.setDaemon(true);
-            thread.start();
-            threads.add(thread);
-        }
-        boolean interrupted = false;
-        for (Thread thread : threads) {
-            while (thread.isAlive()) {
-                try {
-                    thread.join();
-                } catch (InterruptedException e) {
-                    // Finish stopping: returning early would leave brokers running.
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Ports free on 127.0.0.1 now, all distinct; held open together so none is handed out twice. */
-    private static List<Integer> freePorts(int count) throws IOException {
-        InetAddress loopback = InetAddress.getByName(HOST);
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                sockets.add(new ServerSocket(0, 1, loopback));
-            }
-            return sockets.stream().map(ServerSocket::getLocalPort).toList();
-        } finally {
-            for (ServerSocket socket : sockets) {
-                socket.close();
-            }
         }
     }
 
