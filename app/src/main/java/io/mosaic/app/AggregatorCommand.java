@@ -25,23 +25,14 @@ import picocli.CommandLine.Option;
                 "Serves GET /jobs/{jobId} and GET /jobs on its HTTP port (default 7072) by interactive",
                 "query, from whichever instance holds the job. With several instances, add",
                 "--set aggregator.standby.replicas=1 so that one takes over at once when another stops."})
-final class AggregatorCommand implements Callable<Integer> {
+final class AggregatorCommand extends CommandBase.Service implements Callable<Integer> {
 
     static final int DEFAULT_PORT = 7072;
-
-    @Mixin
-    ServiceOptions options;
-
-    @Mixin
-    HttpOptions httpOptions;
 
     /** Only for {@code mosaic chaos --unsafe}, which must show that its checker catches double counting. */
     @Option(names = "--unsafe-at-least-once", hidden = true,
             description = "Process at least once and count every result, duplicates included: counts can be wrong.")
     boolean unsafe;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
@@ -53,7 +44,7 @@ final class AggregatorCommand implements Callable<Integer> {
                 .description("1 while the Kafka Streams instance is RUNNING, 0 while rebalancing, restoring or stopped")
                 .register(metrics.registry());
         return ServiceRunner.run("aggregator", List.of(aggregator), http, metrics,
-                () -> aggregator.state() == KafkaStreams.State.RUNNING, spec.commandLine().getOut());
+                () -> aggregator.state() == KafkaStreams.State.RUNNING, out());
     }
 
     /**

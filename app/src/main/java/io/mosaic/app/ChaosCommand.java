@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
                 "killed, and check that every task was counted exactly once. Prints one line",
                 "'faults=K lost=L duplicated=D ...' with the measured recovery times; exits 1 unless L and D are 0",
                 "and every other check holds."})
-final class ChaosCommand implements Callable<Integer> {
+final class ChaosCommand extends CommandBase.Local implements Callable<Integer> {
 
     @Option(names = "--images", paramLabel = "N", defaultValue = "500", description = "Images in the job (one in 20 broken on purpose). Default: ${DEFAULT-VALUE}.")
     int images;
@@ -53,12 +53,6 @@ final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "600", description = "Longest wait for the job after it is submitted. Default: ${DEFAULT-VALUE}.")
     long timeoutSeconds;
 
-    @Option(names = {"-v", "--verbose"}, description = "Log at INFO level (default: warnings only).")
-    boolean verbose;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() throws Exception {
         ChaosSettings settings;
@@ -68,10 +62,10 @@ final class ChaosCommand implements Callable<Integer> {
                     publishOverSeconds != null ? Duration.ofSeconds(publishOverSeconds) : ChaosSettings.defaultPublishOver(faults),
                     keep, Duration.ofSeconds(timeoutSeconds));
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            throw usageError(e.getMessage());
         }
         Logging.configure(verbose);
-        ChaosRun.Outcome outcome = new ChaosRun(settings, spec.commandLine().getOut()).run();
+        ChaosRun.Outcome outcome = new ChaosRun(settings, out()).run();
         Logging.quietForShutdown();
         return outcome.passed() ? 0 : 1;
     }

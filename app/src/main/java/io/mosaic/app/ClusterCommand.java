@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
         description = {"Run a local Kafka cluster (KRaft: one controller and 1 or 3 brokers, each a child JVM that can be",
                 "killed on its own) and a schema registry, create the pipeline's topics, print",
                 "bootstrap.servers=... and schema.registry.url=... and run until Ctrl-C or SIGTERM."})
-final class ClusterCommand implements Callable<Integer> {
+final class ClusterCommand extends CommandBase.Local implements Callable<Integer> {
 
     @Option(names = "--brokers", paramLabel = "1|3", defaultValue = "3", description = "Brokers. Default: ${DEFAULT-VALUE}.")
     int brokers;
@@ -34,19 +34,13 @@ final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--registry-port", paramLabel = "PORT", defaultValue = "8081", description = "Schema registry port (0: any free port). Default: ${DEFAULT-VALUE}.")
     int registryPort;
 
-    @Option(names = {"-v", "--verbose"}, description = "Log at INFO level.")
-    boolean verbose;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() throws Exception {
         if (brokers != 1 && brokers != 3) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--brokers must be 1 or 3, got " + brokers);
+            throw usageError("--brokers must be 1 or 3, got " + brokers);
         }
         Logging.configure(verbose);
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         EmbeddedKafkaCluster.Builder builder = EmbeddedKafkaCluster.builder().brokers(brokers).childProcesses(true);
         if (dataDir != null) {
             builder.baseDirectory(dataDir);

@@ -24,10 +24,7 @@ import picocli.CommandLine.Option;
         description = {"Serve the consumer-lag dashboard: every consumer group's lag in records and in seconds, its health",
                 "(Burrow's OK/WARN/STALL/STOP/REWIND/ERR), rates and drain time, history charts, job progress,",
                 "Prometheus metrics at /metrics (kafka-lag-exporter's names) and webhook alerts. Runs until Ctrl-C or SIGTERM."})
-final class DashboardCommand implements Callable<Integer> {
-
-    @Mixin
-    ServiceOptions options;
+final class DashboardCommand extends CommandBase.Client implements Callable<Integer> {
 
     @Option(names = "--bind", paramLabel = "ADDRESS", description = "Address to listen on (setting dashboard.bind; default 127.0.0.1; 0.0.0.0 in containers).")
     String bind;
@@ -52,9 +49,6 @@ final class DashboardCommand implements Callable<Integer> {
     @Option(names = "--no-jobs", description = "Do not show job progress (it needs the schema registry to read job summaries).")
     boolean noJobs;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() throws Exception {
         Map<String, String> flags = new HashMap<>();
@@ -66,7 +60,7 @@ final class DashboardCommand implements Callable<Integer> {
         flags.put(MosaicConfig.ALERT_AFTER_MS.key(), alertAfterMs == null ? null : alertAfterMs.toString());
         MosaicConfig config = options.config(flags);
         Topics topics = noJobs ? null : ServiceOptions.topics(config);
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
 
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(stopped::countDown, "mosaic-dashboard-stop");

@@ -22,20 +22,17 @@ import picocli.CommandLine.Parameters;
 @Command(name = "dlq", mixinStandardHelpOptions = true,
         description = "Inspect and replay the dead-letter topic (task records the workers could not read).",
         subcommands = {DlqCommand.ListDeadLetters.class, DlqCommand.Replay.class})
-final class DlqCommand implements Runnable {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+final class DlqCommand extends CommandBase.Group {
 
     @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: try 'mosaic dlq list' or 'mosaic dlq replay'");
+    String subcommands() {
+        return "'mosaic dlq list' or 'mosaic dlq replay'";
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = {"Print one line per dead letter: its PARTITION@OFFSET, when it failed, the record it was",
                     "(source topic-partition@offset), and the error. Reads without a consumer group: nothing is consumed."})
-    static final class ListDeadLetters implements Callable<Integer> {
+    static final class ListDeadLetters extends CommandBase.Client implements Callable<Integer> {
 
         @Option(names = "--max", paramLabel = "N", defaultValue = "100", description = "Print at most N records. Default: ${DEFAULT-VALUE}.")
         int max;
@@ -45,21 +42,15 @@ final class DlqCommand implements Runnable {
                         "--no-from-beginning prints the N most recent instead."})
         boolean fromBeginning;
 
-        @Mixin
-        ServiceOptions options;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
         @Override
         public Integer call() {
             if (max < 1) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--max must be at least 1, got " + max);
+                throw usageError("--max must be at least 1, got " + max);
             }
             MosaicConfig config = options.config();
             DeadLetterTopic dlq = new DeadLetterTopic(config, ServiceOptions.topics(config));
             List<DeadLetter> letters = fromBeginning ? dlq.list(max) : dlq.listLatest(max);
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = out();
             for (DeadLetter letter : letters) {
                 out.println(line(letter));
             }
@@ -79,19 +70,13 @@ final class DlqCommand implements Runnable {
             description = {"Send dead letters back to the topic they came from, with their original key and value,",
                     "without the dead-letter headers and with a mosaic.replayed.from header. A record that still",
                     "cannot be read comes back to the dead-letter topic."})
-    static final class Replay implements Callable<Integer> {
+    static final class Replay extends CommandBase.Client implements Callable<Integer> {
 
         @Parameters(arity = "0..*", paramLabel = "PARTITION@OFFSET", description = "Records to replay, as printed by 'mosaic dlq list'.")
         List<String> positions = new ArrayList<>();
 
         @Option(names = "--all", description = "Replay every record of the dead-letter topic.")
         boolean all;
-
-        @Mixin
-        ServiceOptions options;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
@@ -104,13 +89,13 @@ final class DlqCommand implements Runnable {
                 try {
                     chosen.add(Position.parse(text));
                 } catch (IllegalArgumentException e) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+                    throw usageError(e.getMessage());
                 }
             }
             MosaicConfig config = options.config();
             DeadLetterTopic dlq = new DeadLetterTopic(config, ServiceOptions.topics(config));
             List<DeadLetter> letters = all ? dlq.list(Integer.MAX_VALUE) : dlq.read(chosen);
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = out();
             if (letters.isEmpty()) {
                 spec.commandLine().getErr().println("nothing to replay: no records in " + dlq.name());
                 return 0;

@@ -20,26 +20,17 @@ import picocli.CommandLine.Option;
                 "  DELETE /jobs/{jobId}             cancel a job",
                 "Runs until Ctrl-C or SIGTERM."},
         footer = {"", "Example:", "  curl -X POST localhost:7070/jobs -d '{\"source\": \"/data/photos\"}'", "  curl localhost:7070/jobs/<jobId>"})
-final class JobsApiCommand implements Callable<Integer> {
-
-    @Mixin
-    ServiceOptions options;
-
-    @Mixin
-    HttpOptions httpOptions;
+final class JobsApiCommand extends CommandBase.Service implements Callable<Integer> {
 
     @Option(names = "--aggregator-urls", paramLabel = "URL,...",
             description = "Aggregator instances to read summaries from, tried in turn (setting aggregator.urls; default http://127.0.0.1:7072).")
     String aggregatorUrls;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         MosaicConfig config = options.config(aggregatorUrls == null ? Map.of() : Map.of(MosaicConfig.AGGREGATOR_URLS.key(), aggregatorUrls));
         JobsApi api = new JobsApi(config, ServiceOptions.topics(config));
         HttpService http = httpOptions.http("jobs-api", JobsApi.DEFAULT_PORT).route(JobsApi.PATH, api);
-        return ServiceRunner.run("jobs-api", List.of(api), http, new ServiceMetrics("jobs-api"), () -> true, spec.commandLine().getOut());
+        return ServiceRunner.run("jobs-api", List.of(api), http, new ServiceMetrics("jobs-api"), () -> true, out());
     }
 }

@@ -16,19 +16,10 @@ import picocli.CommandLine.Option;
 @Command(name = "reports", mixinStandardHelpOptions = true,
         description = {"Run the report writer: consume mosaic.image-results and mosaic.job-summaries in group",
                 "mosaic-reports and write <report-dir>/<jobId>.json when a job completes. Runs until Ctrl-C or SIGTERM."})
-final class ReportsCommand implements Callable<Integer> {
-
-    @Mixin
-    ServiceOptions options;
-
-    @Mixin
-    HttpOptions httpOptions;
+final class ReportsCommand extends CommandBase.Service implements Callable<Integer> {
 
     @Option(names = "--report-dir", paramLabel = "DIR", description = "Where reports go (setting report.dir; default reports).")
     String reportDir;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
@@ -38,9 +29,9 @@ final class ReportsCommand implements Callable<Integer> {
         Counter written = Counter.builder("mosaic_reports_written").description("Job reports written").register(metrics.registry());
         writer.onReport(path -> {
             written.increment();
-            spec.commandLine().getOut().println("report written: " + path);
-            spec.commandLine().getOut().flush();
+            out().println("report written: " + path);
+            out().flush();
         });
-        return ServiceRunner.run("reports", List.of(writer), httpOptions.http("reports", 0), metrics, () -> true, spec.commandLine().getOut());
+        return ServiceRunner.run("reports", List.of(writer), httpOptions.http("reports", 0), metrics, () -> true, out());
     }
 }

@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "submit", mixinStandardHelpOptions = true,
         description = {"Publish a job: one ImageJob record, then one ImageTask per image under SOURCE (recursive).",
                 "The same SOURCE gives the same job id and task ids, so submitting twice is safe."})
-final class SubmitCommand implements Callable<Integer> {
+final class SubmitCommand extends CommandBase.Client implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "SOURCE", description = "Directory of images.")
     Path source;
@@ -35,17 +35,11 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "3600", description = "With --wait: give up after this long. Default: ${DEFAULT-VALUE}.")
     long timeoutSeconds;
 
-    @Mixin
-    ServiceOptions options;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() {
         MosaicConfig config = options.config();
         Topics topics = ServiceOptions.topics(config);
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         JobSubmitter.SubmittedJob job;
         try (JobSubmitter submitter = new JobSubmitter(config, topics); Progress progress = Progress.terminal("Publishing")) {
             job = submitter.submit(source, jobId, progress);

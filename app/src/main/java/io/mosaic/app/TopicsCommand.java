@@ -13,26 +13,17 @@ import picocli.CommandLine.Mixin;
 /** {@code mosaic topics create}: creates the pipeline's topics; safe to run again. */
 @Command(name = "topics", mixinStandardHelpOptions = true, description = "Manage the pipeline's topics.",
         subcommands = {TopicsCommand.Create.class})
-final class TopicsCommand implements Runnable {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+final class TopicsCommand extends CommandBase.Group {
 
     @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: try 'mosaic topics create'");
+    String subcommands() {
+        return "'mosaic topics create'";
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = {"Create every topic with its configured partitions, replication factor and min.insync.replicas.",
                     "Topics that exist are left alone, so running it twice is safe."})
-    static final class Create implements Callable<Integer> {
-
-        @Mixin
-        ServiceOptions options;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+    static final class Create extends CommandBase.Client implements Callable<Integer> {
 
         @Override
         public Integer call() {
@@ -40,11 +31,11 @@ final class TopicsCommand implements Runnable {
             Topics topics = ServiceOptions.topics(config);
             List<String> created = TopicAdmin.createTopics(config, topics);
             for (Topic<?, ?> topic : topics.all()) {
-                spec.commandLine().getOut().printf("%-32s %3d partitions, replication %d, min.insync.replicas %d  %s%n",
+                out().printf("%-32s %3d partitions, replication %d, min.insync.replicas %d  %s%n",
                         topic.name(), topic.partitions(), topics.replicationFactor(), topics.minInSyncReplicas(),
                         created.contains(topic.name()) ? "created" : "exists");
             }
-            spec.commandLine().getOut().flush();
+            out().flush();
             return 0;
         }
     }

@@ -16,19 +16,10 @@ import picocli.CommandLine.Option;
 @Command(name = "worker", mixinStandardHelpOptions = true,
         description = {"Run analyzer workers: consume mosaic.image-tasks in group mosaic-analyzers, analyse each image,",
                 "publish results in transactions with the consumed offsets. Runs until Ctrl-C or SIGTERM."})
-final class WorkerCommand implements Callable<Integer> {
-
-    @Mixin
-    ServiceOptions options;
-
-    @Mixin
-    HttpOptions httpOptions;
+final class WorkerCommand extends CommandBase.Service implements Callable<Integer> {
 
     @Option(names = "--threads", paramLabel = "N", description = "Analyzer threads (setting worker.threads; default 4).")
     Integer threads;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
@@ -41,6 +32,6 @@ final class WorkerCommand implements Callable<Integer> {
         ServiceMetrics metrics = new ServiceMetrics("worker");
         FunctionCounter.builder("mosaic_worker_tasks_processed", worker, AnalyzerWorker::processed)
                 .description("Tasks whose result this worker process has committed").register(metrics.registry());
-        return ServiceRunner.run("worker", List.of(worker), httpOptions.http("worker", 0), metrics, () -> true, spec.commandLine().getOut());
+        return ServiceRunner.run("worker", List.of(worker), httpOptions.http("worker", 0), metrics, () -> true, out());
     }
 }
