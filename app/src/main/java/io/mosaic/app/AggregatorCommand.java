@@ -4,8 +4,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.http.HttpService;
 import io.mosaic.platform.metrics.ServiceMetrics;
-import io.mosaic.streams.AggregatorSettings;
 import io.mosaic.schemas.Topics;
+import io.mosaic.streams.AggregatorSettings;
 import io.mosaic.streams.JobAggregator;
 import io.mosaic.streams.query.JobQueries;
 import java.net.InetAddress;
@@ -13,10 +13,10 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.kafka.streams.KafkaStreams;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code mosaic aggregator}: the Kafka Streams job aggregator, until stopped. */
 @Command(name = "aggregator", mixinStandardHelpOptions = true,
@@ -56,9 +56,9 @@ final class AggregatorCommand extends CommandBase.Service implements Callable<In
      */
     static JobAggregator queryableAggregator(MosaicConfig config, Topics topics, HttpService http, String bind, boolean unsafe) {
         JobAggregator aggregator = new JobAggregator(config, topics,
-                AggregatorSettings.defaults().withNearDuplicateDistance(config.getInt(MosaicConfig.NEAR_DUPLICATE_DISTANCE))
+                AggregatorSettings.defaults().withNearDuplicateDistance(config.get(AggregatorSettings.NEAR_DUPLICATE_DISTANCE))
                         .withDeduplicate(!unsafe), !unsafe,
-                () -> advertisedUrl(config.get(MosaicConfig.AGGREGATOR_ADVERTISED_URL), bind, http.port()));
+                () -> advertisedUrl(config.get(AggregatorSettings.ADVERTISED_URL), bind, http.port()));
         http.route(JobQueries.PATH, new JobQueries(aggregator));
         return aggregator;
     }
@@ -77,7 +77,7 @@ final class AggregatorCommand extends CommandBase.Service implements Callable<In
                 host = InetAddress.getLocalHost().getHostName();
             } catch (UnknownHostException e) {
                 throw new IllegalStateException("bound to " + bind + " but this host's name is unknown; set "
-                        + MosaicConfig.AGGREGATOR_ADVERTISED_URL.key(), e);
+                        + AggregatorSettings.ADVERTISED_URL.key(), e);
             }
         }
         if (host.contains(":") && !host.startsWith("[")) {

@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code mosaic dashboard}: consumer lag, health, history, Prometheus metrics, alerts and job
@@ -52,12 +52,12 @@ final class DashboardCommand extends CommandBase.Client implements Callable<Inte
     @Override
     public Integer call() throws Exception {
         Map<String, String> flags = new HashMap<>();
-        flags.put(MosaicConfig.DASHBOARD_BIND.key(), bind);
-        flags.put(MosaicConfig.DASHBOARD_PORT.key(), port == null ? null : port.toString());
-        flags.put(MosaicConfig.LAG_INTERVAL_MS.key(), intervalMs == null ? null : intervalMs.toString());
-        flags.put(MosaicConfig.LAG_GROUPS.key(), groups);
-        flags.put(MosaicConfig.ALERT_WEBHOOK_URLS.key(), webhooks == null ? null : String.join(",", webhooks));
-        flags.put(MosaicConfig.ALERT_AFTER_MS.key(), alertAfterMs == null ? null : alertAfterMs.toString());
+        flags.put(DashboardSettings.BIND.key(), bind);
+        flags.put(DashboardSettings.PORT.key(), port == null ? null : port.toString());
+        flags.put(DashboardSettings.LAG_INTERVAL_MS.key(), intervalMs == null ? null : intervalMs.toString());
+        flags.put(DashboardSettings.LAG_GROUPS.key(), groups);
+        flags.put(DashboardSettings.ALERT_WEBHOOK_URLS.key(), webhooks == null ? null : String.join(",", webhooks));
+        flags.put(DashboardSettings.ALERT_AFTER_MS.key(), alertAfterMs == null ? null : alertAfterMs.toString());
         MosaicConfig config = options.config(flags);
         Topics topics = noJobs ? null : ServiceOptions.topics(config);
         PrintWriter out = out();

@@ -7,10 +7,10 @@ import io.mosaic.producers.api.JobsApi;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code mosaic jobs-api}: the jobs HTTP API, until stopped. */
 @Command(name = "jobs-api", mixinStandardHelpOptions = true,
@@ -28,7 +28,7 @@ final class JobsApiCommand extends CommandBase.Service implements Callable<Integ
 
     @Override
     public Integer call() throws Exception {
-        MosaicConfig config = options.config(aggregatorUrls == null ? Map.of() : Map.of(MosaicConfig.AGGREGATOR_URLS.key(), aggregatorUrls));
+        MosaicConfig config = options.config(aggregatorUrls == null ? Map.of() : Map.of(JobsApi.AGGREGATOR_URLS.key(), aggregatorUrls));
         JobsApi api = new JobsApi(config, ServiceOptions.topics(config));
         HttpService http = httpOptions.http("jobs-api", JobsApi.DEFAULT_PORT).route(JobsApi.PATH, api);
         return ServiceRunner.run("jobs-api", List.of(api), http, new ServiceMetrics("jobs-api"), () -> true, out());

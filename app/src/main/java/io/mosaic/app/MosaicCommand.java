@@ -1,7 +1,7 @@
 package io.mosaic.app;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code mosaic} command line: every service and tool of Mosaic as a subcommand. */
 @Command(name = "mosaic",
@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         versionProvider = MosaicCommand.Version.class,
         description = "Kafka-based, event-driven pipeline for parallel image analysis.",
         subcommands = {DemoCommand.class, SubmitCommand.class, WorkerCommand.class, AggregatorCommand.class,
-                ReportsCommand.class, TopicsCommand.class, ClusterCommand.class, ChaosCommand.class, DlqCommand.class, DashboardCommand.class, JobsApiCommand.class, CommandLine.HelpCommand.class},
+                ReportsCommand.class, TopicsCommand.class, ClusterCommand.class, ChaosCommand.class, DlqCommand.class, DashboardCommand.class, JobsApiCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Start with: mosaic demo   (a whole pipeline on an embedded Kafka cluster)"})
 public final class MosaicCommand implements Runnable {
 

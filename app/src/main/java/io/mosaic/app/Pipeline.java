@@ -2,6 +2,7 @@ package io.mosaic.app;
 
 import io.mosaic.consumers.reports.ReportWriter;
 import io.mosaic.consumers.worker.AnalyzerWorker;
+import io.mosaic.consumers.worker.WorkerSettings;
 import io.mosaic.dashboard.Dashboard;
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
@@ -109,7 +110,7 @@ public final class Pipeline implements AutoCloseable {
                 dashboard = parts.start(Dashboard.forDemo(config, topics));
             }
             aggregator = parts.start(new JobAggregator(config, topics,
-                    b.aggregatorSettings.withNearDuplicateDistance(config.getInt(MosaicConfig.NEAR_DUPLICATE_DISTANCE)), true));
+                    b.aggregatorSettings.withNearDuplicateDistance(config.get(AggregatorSettings.NEAR_DUPLICATE_DISTANCE)), true));
             ReportWriter reportWriter = new ReportWriter(config, topics);
             reportWriter.onReport(path -> reports.put(jobIdOf(path), path));
             parts.start(reportWriter);
@@ -122,7 +123,7 @@ public final class Pipeline implements AutoCloseable {
 
     private MosaicConfig.Builder baseConfig(Builder b) {
         boolean replicated = b.brokers >= 3;
-        MosaicConfig.Builder config = MosaicConfig.builder();
+        MosaicConfig.Builder config = Wiring.config();
         if (b.environment != null) {
             config.environment(b.environment);
         }
@@ -132,9 +133,9 @@ public final class Pipeline implements AutoCloseable {
                 // A write survives the loss of one of three replicas; one broker can only hold one.
                 .set(MosaicConfig.REPLICATION_FACTOR, replicated ? "3" : "1")
                 .set(MosaicConfig.MIN_INSYNC_REPLICAS, replicated ? "2" : "1")
-                .set(MosaicConfig.WORKER_THREADS, Integer.toString(b.workers))
-                .set(MosaicConfig.REPORT_DIR, b.reportDir.toString())
-                .set(MosaicConfig.STATE_DIR, b.workDir.resolve("streams").toString())
+                .set(WorkerSettings.THREADS, Integer.toString(b.workers))
+                .set(ReportWriter.REPORT_DIR, b.reportDir.toString())
+                .set(AggregatorSettings.STATE_DIR, b.workDir.resolve("streams").toString())
                 .set(MosaicConfig.FILE_ALLOWED_ROOTS, b.images.toAbsolutePath().toString())
                 .set(MosaicConfig.INSTANCE_ID, b.instanceId);
     }

@@ -2,15 +2,15 @@ package io.mosaic.app;
 
 import io.micrometer.core.instrument.Counter;
 import io.mosaic.consumers.reports.ReportWriter;
-import io.mosaic.platform.metrics.ServiceMetrics;
 import io.mosaic.platform.config.MosaicConfig;
+import io.mosaic.platform.metrics.ServiceMetrics;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code mosaic reports}: writes a JSON report for every completed job, until stopped. */
 @Command(name = "reports", mixinStandardHelpOptions = true,
@@ -23,7 +23,7 @@ final class ReportsCommand extends CommandBase.Service implements Callable<Integ
 
     @Override
     public Integer call() throws Exception {
-        MosaicConfig config = options.config(reportDir == null ? Map.of() : Map.of(MosaicConfig.REPORT_DIR.key(), reportDir));
+        MosaicConfig config = options.config(reportDir == null ? Map.of() : Map.of(ReportWriter.REPORT_DIR.key(), reportDir));
         ReportWriter writer = new ReportWriter(config, ServiceOptions.topics(config));
         ServiceMetrics metrics = new ServiceMetrics("reports");
         Counter written = Counter.builder("mosaic_reports_written").description("Job reports written").register(metrics.registry());

@@ -41,7 +41,7 @@ final class ServiceOptions {
         flags.putAll(commandFlags);
         flags.put(MosaicConfig.BOOTSTRAP_SERVERS.key(), bootstrapServers);
         flags.put(MosaicConfig.SCHEMA_REGISTRY_URL.key(), schemaRegistryUrl);
-        return MosaicConfig.builder()
+        return Wiring.config()
                 .file(configFile)
                 .environment(System.getenv())
                 .flags(flags)

@@ -1,30 +1,45 @@
 package io.mosaic.app;
 
-import io.mosaic.analysis.AnalysisLimits;
 import io.mosaic.analysis.ImageAnalyzer;
+import io.mosaic.consumers.reports.ReportWriter;
 import io.mosaic.consumers.source.ImageSources;
+import io.mosaic.consumers.source.SourceSettings;
 import io.mosaic.consumers.worker.TaskProcessor;
+import io.mosaic.consumers.worker.WorkerSettings;
+import io.mosaic.dashboard.DashboardSettings;
 import io.mosaic.platform.config.MosaicConfig;
+import io.mosaic.platform.config.Setting;
+import io.mosaic.producers.api.JobsApi;
+import io.mosaic.streams.AggregatorSettings;
 import java.time.Clock;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Builds the parts that several commands share from one configuration. */
-final class Wiring {
+/** Builds the parts that several commands share from one configuration, and knows every setting. */
+public final class Wiring {
 
     private Wiring() {
     }
 
-    static ImageAnalyzer analyzer(MosaicConfig config) {
-        AnalysisLimits defaults = AnalysisLimits.defaults();
-        return new ImageAnalyzer(new AnalysisLimits(
-                config.getLong(MosaicConfig.ANALYSIS_MAX_BYTES),
-                config.getLong(MosaicConfig.ANALYSIS_MAX_PIXELS),
-                config.getDouble(MosaicConfig.ANALYSIS_BLUR_THRESHOLD, defaults.blurThreshold()),
-                Duration.ofMillis(config.getLong(MosaicConfig.ANALYSIS_TIMEOUT_MS))));
+    /** Every module's settings: the one list behind files, flags, the environment and {@code mosaic config --list}. */
+    public static List<Setting<?>> settings() {
+        List<Setting<?>> all = new ArrayList<>(MosaicConfig.defaults().knownSettings());
+        all.addAll(WorkerSettings.SETTINGS);
+        all.addAll(SourceSettings.SETTINGS);
+        all.addAll(ReportWriter.SETTINGS);
+        all.addAll(AggregatorSettings.SETTINGS);
+        all.addAll(JobsApi.SETTINGS);
+        all.addAll(DashboardSettings.SETTINGS);
+        return List.copyOf(all);
     }
 
-    /** A task processor with the configured sources: file roots, allowed HTTP hosts, retries, breakers. */
+    /** A configuration builder that knows every module's settings. */
+    static MosaicConfig.Builder config() {
+        return MosaicConfig.builder(settings());
+    }
+
+    /** A task processor with the configured limits and sources: file roots, allowed HTTP hosts, retries, breakers. */
     static TaskProcessor taskProcessor(MosaicConfig config) {
-        return new TaskProcessor(analyzer(config), ImageSources.from(config), Clock.systemUTC());
+        return new TaskProcessor(new ImageAnalyzer(WorkerSettings.from(config).limits()), ImageSources.from(config), Clock.systemUTC());
     }
 }

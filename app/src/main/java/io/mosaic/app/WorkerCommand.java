@@ -2,15 +2,16 @@ package io.mosaic.app;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.mosaic.consumers.worker.AnalyzerWorker;
-import io.mosaic.platform.metrics.ServiceMetrics;
+import io.mosaic.consumers.worker.WorkerSettings;
 import io.mosaic.platform.config.MosaicConfig;
+import io.mosaic.platform.metrics.ServiceMetrics;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code mosaic worker}: analyzer threads in consumer group mosaic-analyzers, until stopped. */
 @Command(name = "worker", mixinStandardHelpOptions = true,
@@ -23,7 +24,7 @@ final class WorkerCommand extends CommandBase.Service implements Callable<Intege
 
     @Override
     public Integer call() throws Exception {
-        MosaicConfig config = options.config(threads == null ? Map.of() : Map.of(MosaicConfig.WORKER_THREADS.key(), threads.toString()));
+        MosaicConfig config = options.config(threads == null ? Map.of() : Map.of(WorkerSettings.THREADS.key(), threads.toString()));
         if (config.get(MosaicConfig.FILE_ALLOWED_ROOTS) == null) {
             spec.commandLine().getErr().println("worker: warning: source.file.allowed.roots is not set, so tasks may name any file this process can read;"
                     + " set it (e.g. --set source.file.allowed.roots=/data/images) to confine them");

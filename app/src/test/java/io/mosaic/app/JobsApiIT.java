@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mosaic.consumers.reports.ReportWriter;
 import io.mosaic.consumers.worker.AnalyzerWorker;
 import io.mosaic.consumers.worker.CancelledJobs;
+import io.mosaic.consumers.worker.WorkerSettings;
 import io.mosaic.platform.config.MosaicConfig;
+import io.mosaic.platform.config.TopicConfig;
 import io.mosaic.platform.http.HttpService;
 import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
 import io.mosaic.platform.kafka.KafkaClients;
@@ -20,6 +22,7 @@ import io.mosaic.schemas.ImageResult;
 import io.mosaic.schemas.ResultStatus;
 import io.mosaic.schemas.Topics;
 import io.mosaic.schemas.registry.SchemaRegistryClient;
+import io.mosaic.streams.AggregatorSettings;
 import io.mosaic.streams.JobAggregator;
 import io.mosaic.streams.JobAggregatorTopology;
 import java.io.IOException;
@@ -109,13 +112,13 @@ class JobsApiIT {
                 .set(MosaicConfig.REPLICATION_FACTOR, "1")
                 .set(MosaicConfig.MIN_INSYNC_REPLICAS, "1")
                 // Few partitions keep the two instances' rebalances short; still several per instance.
-                .set(MosaicConfig.TOPIC_JOBS_PARTITIONS, "2")
-                .set(MosaicConfig.TOPIC_TASKS_PARTITIONS, "4")
-                .set(MosaicConfig.TOPIC_RESULTS_PARTITIONS, "4")
-                .set(MosaicConfig.TOPIC_SUMMARIES_PARTITIONS, "2")
-                .set(MosaicConfig.WORKER_THREADS, "2")
-                .set(MosaicConfig.AGGREGATOR_STANDBY_REPLICAS, "1")
-                .set(MosaicConfig.REPORT_DIR, dir.resolve("reports").toString())
+                .set(TopicConfig.TOPIC_JOBS_PARTITIONS, "2")
+                .set(TopicConfig.TOPIC_TASKS_PARTITIONS, "4")
+                .set(TopicConfig.TOPIC_RESULTS_PARTITIONS, "4")
+                .set(TopicConfig.TOPIC_SUMMARIES_PARTITIONS, "2")
+                .set(WorkerSettings.THREADS, "2")
+                .set(AggregatorSettings.STANDBY_REPLICAS, "1")
+                .set(ReportWriter.REPORT_DIR, dir.resolve("reports").toString())
                 .set(MosaicConfig.FILE_ALLOWED_ROOTS, dir.resolve("images").toString())
                 .set(MosaicConfig.INSTANCE_ID, "jobs-api-it")
                 .build();
@@ -125,7 +128,7 @@ class JobsApiIT {
         // Both instances join the group together, so one rebalance spreads the tasks over both.
         for (int i = 0; i < aggregators.length; i++) {
             String name = "aggregator-" + (char) ('a' + i);
-            MosaicConfig own = config.with(MosaicConfig.INSTANCE_ID, name).with(MosaicConfig.STATE_DIR, dir.resolve("state-" + name).toString());
+            MosaicConfig own = config.with(MosaicConfig.INSTANCE_ID, name).with(AggregatorSettings.STATE_DIR, dir.resolve("state-" + name).toString());
             HttpService http = new HttpService(name, "127.0.0.1", 0);
             aggregators[i] = new Aggregator(name, AggregatorCommand.queryableAggregator(own, topics, http, "127.0.0.1", false), http);
             start(http);
@@ -136,7 +139,7 @@ class JobsApiIT {
         start(new AnalyzerWorker(config.with(MosaicConfig.INSTANCE_ID, "worker"), topics, Wiring.taskProcessor(config)));
 
         MosaicConfig apiConfig = config.with(MosaicConfig.INSTANCE_ID, "jobs-api")
-                .with(MosaicConfig.AGGREGATOR_URLS, aggregators[0].url() + "," + aggregators[1].url());
+                .with(JobsApi.AGGREGATOR_URLS, aggregators[0].url() + "," + aggregators[1].url());
         JobsApi jobsApi = new JobsApi(apiConfig, topics);
         jobsApi.validate();
         start(jobsApi);

@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.mosaic.consumers.worker.AnalyzerWorker;
+import io.mosaic.consumers.worker.WorkerSettings;
 import io.mosaic.dashboard.Dashboard;
+import io.mosaic.dashboard.DashboardSettings;
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.kafka.TopicAdmin;
 import io.mosaic.platform.lifecycle.Lifecycles;
@@ -93,16 +95,16 @@ class LagAlertIT {
 
         backend = TestBackend.embedded(1);
         MosaicConfig config = backend.config()
-                .with(MosaicConfig.WORKER_THREADS, "2")
+                .with(WorkerSettings.THREADS, "2")
                 .with(MosaicConfig.FILE_ALLOWED_ROOTS, images.toString())
                 .with(MosaicConfig.INSTANCE_ID, "lag-alert-it")
-                .with(MosaicConfig.DASHBOARD_PORT, "0")
-                .with(MosaicConfig.LAG_INTERVAL_MS, "500")
-                .with(MosaicConfig.LAG_WINDOW, "4")
-                .with(MosaicConfig.LAG_GROUPS, GROUP)
-                .with(MosaicConfig.ALERT_WEBHOOK_URLS, "http://127.0.0.1:" + receiver.getAddress().getPort() + "/alerts")
-                .with(MosaicConfig.ALERT_AFTER_MS, "2000")
-                .with(MosaicConfig.ALERT_MIN_INTERVAL_MS, "0");
+                .with(DashboardSettings.PORT, "0")
+                .with(DashboardSettings.LAG_INTERVAL_MS, "500")
+                .with(DashboardSettings.LAG_WINDOW, "4")
+                .with(DashboardSettings.LAG_GROUPS, GROUP)
+                .with(DashboardSettings.ALERT_WEBHOOK_URLS, "http://127.0.0.1:" + receiver.getAddress().getPort() + "/alerts")
+                .with(DashboardSettings.ALERT_AFTER_MS, "2000")
+                .with(DashboardSettings.ALERT_MIN_INTERVAL_MS, "0");
         Topics topics = ServiceOptions.topics(config);
         TopicAdmin.createTopics(config, topics);
 

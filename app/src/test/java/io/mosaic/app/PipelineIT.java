@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mosaic.consumers.reports.ReportWriter;
 import io.mosaic.consumers.worker.AnalyzerWorker;
+import io.mosaic.consumers.worker.WorkerSettings;
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.lifecycle.Lifecycles;
 import io.mosaic.platform.samples.SampleImages;
@@ -59,9 +60,9 @@ class PipelineIT {
             assertThat(topicsCreate.output).contains("mosaic.image-tasks").contains("created");
 
             MosaicConfig config = backend.config()
-                    .with(MosaicConfig.REPORT_DIR, reports.toString())
-                    .with(MosaicConfig.WORKER_THREADS, "2")
-                    .with(MosaicConfig.STATE_DIR, dir.resolve("streams").toString());
+                    .with(ReportWriter.REPORT_DIR, reports.toString())
+                    .with(WorkerSettings.THREADS, "2")
+                    .with(AggregatorSettings.STATE_DIR, dir.resolve("streams").toString());
             Topics topics = Topics.create(config.topicSettings(), new SchemaRegistryClient(config.schemaRegistryUrl()));
             try (Lifecycles pipeline = new Lifecycles()) {
                 pipeline.start(new JobAggregator(config, topics, AggregatorSettings.defaults(), true));

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mosaic.analysis.HashedImage;
+import io.mosaic.analysis.NearDuplicateGrouper;
 import io.mosaic.consumers.reports.ReportWriter;
 import io.mosaic.consumers.worker.AnalyzerWorker;
 import io.mosaic.platform.config.MosaicConfig;
@@ -20,9 +22,7 @@ import io.mosaic.schemas.JobSummary;
 import io.mosaic.schemas.Topics;
 import io.mosaic.schemas.registry.SchemaRegistryClient;
 import io.mosaic.streams.AggregatorSettings;
-import io.mosaic.analysis.HashedImage;
 import io.mosaic.streams.JobAggregator;
-import io.mosaic.analysis.NearDuplicateGrouper;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -84,7 +84,7 @@ class ScaleBenchmark {
     @Test
     void aJobOfManyTinyImagesCompletesWithExactGroupsAndNoRecordOf1Mb() throws Exception {
         int count = Integer.getInteger("mosaic.scale.images", 100_000);
-        int distance = MosaicConfig.defaults().getInt(MosaicConfig.NEAR_DUPLICATE_DISTANCE);
+        int distance = MosaicConfig.defaults().get(AggregatorSettings.NEAR_DUPLICATE_DISTANCE);
         Map<String, String> timings = new java.util.LinkedHashMap<>();
 
         long t = System.nanoTime();

@@ -1,6 +1,7 @@
 package io.mosaic.dashboard;
 
 import io.mosaic.platform.config.MosaicConfig;
+import io.mosaic.platform.config.Setting;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
@@ -24,18 +25,40 @@ import java.util.regex.PatternSyntaxException;
 public record DashboardSettings(String bind, int port, String clusterName, Duration interval, int window,
                                 Pattern groups, List<URI> webhooks, Duration alertAfter, Duration alertInterval) {
 
+    public static final Setting<String> BIND = Setting.string("dashboard.bind", "127.0.0.1",
+            "address the dashboard listens on (0.0.0.0 inside a container)");
+    public static final Setting<Integer> PORT = Setting.integer("dashboard.port", 8080, 0, 65_535,
+            "port of the dashboard's web page, JSON API and /metrics");
+    public static final Setting<String> CLUSTER_NAME = Setting.string("dashboard.cluster.name", "mosaic",
+            "value of the cluster_name label on the dashboard's Prometheus metrics");
+    public static final Setting<Long> LAG_INTERVAL_MS = Setting.whole("lag.interval.ms", 5000L, 100, Long.MAX_VALUE,
+            "how often the dashboard reads committed and log-end offsets, in milliseconds");
+    public static final Setting<Integer> LAG_WINDOW = Setting.integer("lag.window", 10, 2, 1_000,
+            "offset samples per partition that consumer health is judged over (Burrow's window)");
+    public static final Setting<String> LAG_GROUPS = Setting.string("lag.groups", ".*",
+            "regular expression: the consumer groups the dashboard monitors");
+    public static final Setting<String> ALERT_WEBHOOK_URLS = Setting.string("alert.webhook.urls", null,
+            "comma-separated URLs that get a JSON POST when a group stays unhealthy and when it recovers (default: no alerts)");
+    public static final Setting<Long> ALERT_AFTER_MS = Setting.whole("alert.after.ms", 60_000L, 0, Long.MAX_VALUE,
+            "how long a group must stay WARN, STALL or STOP before an alert is sent, in milliseconds");
+    public static final Setting<Long> ALERT_MIN_INTERVAL_MS = Setting.whole("alert.min.interval.ms", 300_000L, 0, Long.MAX_VALUE,
+            "least time between two alerts for the same group, in milliseconds; a recovery is always sent");
+
+    public static final List<Setting<?>> SETTINGS = List.of(BIND, PORT, CLUSTER_NAME, LAG_INTERVAL_MS, LAG_WINDOW, LAG_GROUPS,
+            ALERT_WEBHOOK_URLS, ALERT_AFTER_MS, ALERT_MIN_INTERVAL_MS);
+
     public DashboardSettings {
         if (port < 0 || port > 65_535) {
-            throw new IllegalArgumentException(MosaicConfig.DASHBOARD_PORT.key() + " must be between 0 and 65535, got " + port);
+            throw new IllegalArgumentException(PORT.key() + " must be between 0 and 65535, got " + port);
         }
         if (interval.toMillis() < 100) {
-            throw new IllegalArgumentException(MosaicConfig.LAG_INTERVAL_MS.key() + " must be at least 100 ms, got " + interval.toMillis());
+            throw new IllegalArgumentException(LAG_INTERVAL_MS.key() + " must be at least 100 ms, got " + interval.toMillis());
         }
         if (window < 2 || window > 1_000) {
-            throw new IllegalArgumentException(MosaicConfig.LAG_WINDOW.key() + " must be between 2 and 1000, got " + window);
+            throw new IllegalArgumentException(LAG_WINDOW.key() + " must be between 2 and 1000, got " + window);
         }
         if (alertAfter.isNegative() || alertInterval.isNegative()) {
-            throw new IllegalArgumentException(MosaicConfig.ALERT_AFTER_MS.key() + " and " + MosaicConfig.ALERT_MIN_INTERVAL_MS.key()
+            throw new IllegalArgumentException(ALERT_AFTER_MS.key() + " and " + ALERT_MIN_INTERVAL_MS.key()
                     + " must not be negative");
         }
         webhooks = List.copyOf(webhooks);
@@ -43,15 +66,15 @@ public record DashboardSettings(String bind, int port, String clusterName, Durat
 
     public static DashboardSettings from(MosaicConfig config) {
         return new DashboardSettings(
-                config.get(MosaicConfig.DASHBOARD_BIND),
-                config.getInt(MosaicConfig.DASHBOARD_PORT),
-                config.get(MosaicConfig.DASHBOARD_CLUSTER_NAME),
-                Duration.ofMillis(config.getLong(MosaicConfig.LAG_INTERVAL_MS)),
-                config.getInt(MosaicConfig.LAG_WINDOW),
-                groupPattern(config.get(MosaicConfig.LAG_GROUPS)),
-                webhooks(config.get(MosaicConfig.ALERT_WEBHOOK_URLS)),
-                Duration.ofMillis(config.getLong(MosaicConfig.ALERT_AFTER_MS)),
-                Duration.ofMillis(config.getLong(MosaicConfig.ALERT_MIN_INTERVAL_MS)));
+                config.get(BIND),
+                config.get(PORT),
+                config.get(CLUSTER_NAME),
+                Duration.ofMillis(config.get(LAG_INTERVAL_MS)),
+                config.get(LAG_WINDOW),
+                groupPattern(config.get(LAG_GROUPS)),
+                webhooks(config.get(ALERT_WEBHOOK_URLS)),
+                Duration.ofMillis(config.get(ALERT_AFTER_MS)),
+                Duration.ofMillis(config.get(ALERT_MIN_INTERVAL_MS)));
     }
 
     /** A copy listening on {@code port}. */
@@ -63,7 +86,7 @@ public record DashboardSettings(String bind, int port, String clusterName, Durat
         try {
             return Pattern.compile(regex == null || regex.isBlank() ? ".*" : regex);
         } catch (PatternSyntaxException e) {
-            throw new IllegalArgumentException(MosaicConfig.LAG_GROUPS.key() + " is not a regular expression: " + e.getDescription());
+            throw new IllegalArgumentException(LAG_GROUPS.key() + " is not a regular expression: " + e.getDescription());
         }
     }
 
@@ -83,10 +106,10 @@ public record DashboardSettings(String bind, int port, String clusterName, Durat
         try {
             uri = URI.create(url);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(MosaicConfig.ALERT_WEBHOOK_URLS.key() + ": not a URL: " + url);
+            throw new IllegalArgumentException(ALERT_WEBHOOK_URLS.key() + ": not a URL: " + url);
         }
         if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-            throw new IllegalArgumentException(MosaicConfig.ALERT_WEBHOOK_URLS.key() + ": not an http(s) URL: " + url);
+            throw new IllegalArgumentException(ALERT_WEBHOOK_URLS.key() + ": not an http(s) URL: " + url);
         }
         return uri;
     }

@@ -1,7 +1,9 @@
 package io.mosaic.streams;
 
+import io.mosaic.platform.config.Setting;
 import io.mosaic.schemas.NearDuplicateChunks;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -17,6 +19,20 @@ import java.util.Objects;
  *     {@link NearDuplicateChunks}); far below Kafka's 1 MB record limit
  */
 public record AggregatorSettings(int nearDuplicateDistance, Duration progressInterval, boolean deduplicate, int groupChunkBytes) {
+
+    public static final Setting<Integer> NEAR_DUPLICATE_DISTANCE = Setting.integer("analysis.near.duplicate.distance", 10, 0, 32,
+            "largest Hamming distance between perceptual hashes of near-duplicates");
+    public static final Setting<String> STATE_DIR = Setting.string("state.dir", null,
+            "Kafka Streams state directory (default: a directory under the system temp dir)");
+    public static final Setting<String> ADVERTISED_URL = Setting.string("aggregator.advertised.url", null,
+            "URL at which other aggregator instances and the jobs API reach this aggregator's HTTP endpoints, e.g."
+                    + " http://aggregator-1:7072; it becomes Kafka Streams' application.server (default: http://<bind address>:<HTTP"
+                    + " port>, the host name when bound to 0.0.0.0)");
+    public static final Setting<Integer> STANDBY_REPLICAS = Setting.integer("aggregator.standby.replicas", 0, 0, 10,
+            "warm copies of each aggregator state store kept on other aggregator instances (num.standby.replicas): with 1 and"
+                    + " two instances, the survivor of a failure answers queries from its copy at once");
+
+    public static final List<Setting<?>> SETTINGS = List.of(NEAR_DUPLICATE_DISTANCE, STATE_DIR, ADVERTISED_URL, STANDBY_REPLICAS);
 
     /** 256 KiB: a quarter of Kafka's default 1 MB record limit, whatever the record's other fields. */
     public static final int DEFAULT_GROUP_CHUNK_BYTES = 256 * 1024;

@@ -58,7 +58,7 @@ public final class JobAggregator implements Lifecycle {
      * Interactive queries reach this instance at {@code aggregator.advertised.url}, if set.
      */
     public JobAggregator(MosaicConfig config, Topics topics, AggregatorSettings settings, boolean exactlyOnce) {
-        this(config, topics, settings, exactlyOnce, () -> config.get(MosaicConfig.AGGREGATOR_ADVERTISED_URL));
+        this(config, topics, settings, exactlyOnce, () -> config.get(AggregatorSettings.ADVERTISED_URL));
     }
 
     /**
@@ -96,13 +96,13 @@ public final class JobAggregator implements Lifecycle {
 
     @Override
     public void validate() {
-        String url = config.get(MosaicConfig.AGGREGATOR_ADVERTISED_URL);
+        String url = config.get(AggregatorSettings.ADVERTISED_URL);
         if (url != null && !url.isBlank()) {
             hostInfo(url);
         }
-        if (config.getInt(MosaicConfig.AGGREGATOR_STANDBY_REPLICAS) < 0) {
-            throw new IllegalArgumentException(MosaicConfig.AGGREGATOR_STANDBY_REPLICAS.key() + " must be 0 or more, got "
-                    + config.get(MosaicConfig.AGGREGATOR_STANDBY_REPLICAS));
+        if (config.get(AggregatorSettings.STANDBY_REPLICAS) < 0) {
+            throw new IllegalArgumentException(AggregatorSettings.STANDBY_REPLICAS.key() + " must be 0 or more, got "
+                    + config.get(AggregatorSettings.STANDBY_REPLICAS));
         }
     }
 
@@ -142,7 +142,7 @@ public final class JobAggregator implements Lifecycle {
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) topics.replicationFactor());
         props.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), String.valueOf(topics.minInSyncReplicas()));
         // Each instance on a host needs its own state directory: two cannot lock the same one.
-        String stateDir = config.get(MosaicConfig.STATE_DIR);
+        String stateDir = config.get(AggregatorSettings.STATE_DIR);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir != null ? stateDir
                 : Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "mosaic-streams", KafkaClients.instanceId(config))).toString());
         // A new aggregator must fold every result still in the topics, not only new ones.
@@ -155,7 +155,7 @@ public final class JobAggregator implements Lifecycle {
         // Standby replicas keep a warm copy of each store on another instance: when the owner
         // goes, the survivor answers queries from its copy at once and takes over without
         // restoring the whole changelog.
-        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.getInt(MosaicConfig.AGGREGATOR_STANDBY_REPLICAS));
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.get(AggregatorSettings.STANDBY_REPLICAS));
         props.putAll(config.kafkaOverrides());
         return props;
     }

@@ -13,6 +13,7 @@ import io.mosaic.schemas.JobSummary;
 import io.mosaic.schemas.ResultStatus;
 import io.mosaic.schemas.Topics;
 import io.mosaic.schemas.registry.SchemaRegistryClient;
+import io.mosaic.streams.AggregatorSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -256,8 +257,8 @@ public final class ChaosRun {
             args.addAll(List.of(
                     "--set", MosaicConfig.INSTANCE_ID.key() + "=" + name,
                     // Its own state directory, kept across restarts like a container's volume.
-                    "--set", MosaicConfig.STATE_DIR.key() + "=" + directory.resolve("state").resolve(name).toAbsolutePath(),
-                    "--set", MosaicConfig.AGGREGATOR_STANDBY_REPLICAS.key() + "=" + settings.standbyReplicas(),
+                    "--set", AggregatorSettings.STATE_DIR.key() + "=" + directory.resolve("state").resolve(name).toAbsolutePath(),
+                    "--set", AggregatorSettings.STANDBY_REPLICAS.key() + "=" + settings.standbyReplicas(),
                     "--set", kafka(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, AGGREGATOR_SESSION_TIMEOUT),
                     "--set", kafka(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, AGGREGATOR_HEARTBEAT_INTERVAL)));
             if (settings.unsafe()) {

@@ -11,6 +11,8 @@ import io.mosaic.app.deploy.ComposeFile.Service;
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.config.Setting;
 import io.mosaic.platform.testing.TestBackend;
+import io.mosaic.producers.api.JobsApi;
+import io.mosaic.streams.AggregatorSettings;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -146,7 +148,7 @@ class ComposeFileTest {
 
     @Test
     void everyMosaicVariableNamesARealSetting() {
-        Set<String> known = MosaicConfig.knownSettings().stream().map(Setting::environmentVariable).collect(Collectors.toSet());
+        Set<String> known = io.mosaic.app.Wiring.settings().stream().map(Setting::environmentVariable).collect(Collectors.toSet());
         for (Service service : COMPOSE.mosaicServices()) {
             // MosaicConfig ignores an unknown MOSAIC_ variable, so a typo here would silently fall back to a default.
             assertThat(service.environment().keySet()).as(service.name())
@@ -174,8 +176,8 @@ class ComposeFileTest {
         assertThat(COMPOSE.service("worker").replicas()).isGreaterThan(1);
         Service aggregator = COMPOSE.service("aggregator");
         assertThat(aggregator.replicas()).isEqualTo(2);
-        assertThat(aggregator.environment()).containsEntry(MosaicConfig.AGGREGATOR_STANDBY_REPLICAS.environmentVariable(), "1");
-        assertThat(COMPOSE.service("jobs-api").environment().get(MosaicConfig.AGGREGATOR_URLS.environmentVariable()))
+        assertThat(aggregator.environment()).containsEntry(AggregatorSettings.STANDBY_REPLICAS.environmentVariable(), "1");
+        assertThat(COMPOSE.service("jobs-api").environment().get(JobsApi.AGGREGATOR_URLS.environmentVariable()))
                 .isEqualTo("http://aggregator:" + aggregator.httpPort().orElseThrow());
     }
 

@@ -1,6 +1,7 @@
 package io.mosaic.consumers.reports;
 
 import io.mosaic.platform.config.MosaicConfig;
+import io.mosaic.platform.config.Setting;
 import io.mosaic.platform.kafka.KafkaClients;
 import io.mosaic.platform.lifecycle.Lifecycle;
 import io.mosaic.schemas.ImageResult;
@@ -46,6 +47,9 @@ public final class ReportWriter implements Lifecycle {
     public static final String GROUP_ID = "mosaic-reports";
     private static final Logger log = LoggerFactory.getLogger(ReportWriter.class);
 
+    public static final Setting<String> REPORT_DIR = Setting.string("report.dir", "reports", "where job reports are written");
+    public static final List<Setting<?>> SETTINGS = List.of(REPORT_DIR);
+
     private final MosaicConfig config;
     private final Topics topics;
     private final Path reportDir;
@@ -61,7 +65,7 @@ public final class ReportWriter implements Lifecycle {
     public ReportWriter(MosaicConfig config, Topics topics) {
         this.config = config;
         this.topics = topics;
-        this.reportDir = Path.of(config.get(MosaicConfig.REPORT_DIR));
+        this.reportDir = Path.of(config.get(REPORT_DIR));
     }
 
     @Override

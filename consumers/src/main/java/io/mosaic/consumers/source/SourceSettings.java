@@ -1,5 +1,6 @@
 package io.mosaic.consumers.source;
 
+import io.mosaic.consumers.worker.WorkerSettings;
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.config.Setting;
 import java.nio.file.Path;
@@ -21,6 +22,33 @@ import java.util.stream.Collectors;
  */
 public record SourceSettings(List<Path> allowedRoots, HttpSettings http, RetrySettings retry) {
 
+    public static final Setting<String> HTTP_ALLOWED_HOSTS = Setting.string("source.http.allowed.hosts", null,
+            "comma-separated host names http: and https: sources may be fetched from, any port (default: none, so http sources are off)");
+    public static final Setting<Integer> HTTP_CONNECT_TIMEOUT_MS = positive("source.http.connect.timeout.ms", 3000,
+            "longest wait to open a connection to an http source, in milliseconds");
+    public static final Setting<Integer> HTTP_REQUEST_TIMEOUT_MS = positive("source.http.request.timeout.ms", 15000,
+            "longest wait for one whole download (redirects, headers and body), in milliseconds");
+    public static final Setting<Integer> RETRY_MAX_ATTEMPTS = positive("source.retry.max.attempts", 4,
+            "attempts to fetch an image, the first included, when errors are transient (I/O, timeout, HTTP 5xx or 429); 1 turns retries off");
+    public static final Setting<Integer> RETRY_INITIAL_BACKOFF_MS = positive("source.retry.initial.backoff.ms", 500,
+            "nominal wait before the first retry, in milliseconds; doubled for each further retry up to source.retry.max.backoff.ms,"
+                    + " each wait then less a random share of up to half (jitter)");
+    public static final Setting<Integer> RETRY_MAX_BACKOFF_MS = positive("source.retry.max.backoff.ms", 8000,
+            "longest wait between two attempts, in milliseconds");
+    public static final Setting<Integer> BREAKER_FAILURE_RATE_PERCENT = Setting.integer("source.breaker.failure.rate.percent", 50, 1, 100,
+            "share of a host's recent fetches that failed transiently, in percent, at which its circuit opens");
+    public static final Setting<Integer> BREAKER_WINDOW_CALLS = positive("source.breaker.window.calls", 20,
+            "how many of a host's most recent fetches the failure rate is measured over");
+    public static final Setting<Integer> BREAKER_MINIMUM_CALLS = positive("source.breaker.minimum.calls", 10,
+            "fetches from a host before its failure rate can open the circuit");
+    public static final Setting<Integer> BREAKER_OPEN_MS = positive("source.breaker.open.ms", 30000,
+            "how long an open circuit fails fetches from its host fast, in milliseconds, before a few trial fetches may close it");
+
+    /** Every source setting; {@code source.file.allowed.roots} is platform's, as the jobs API checks it too. */
+    public static final List<Setting<?>> SETTINGS = List.of(HTTP_ALLOWED_HOSTS, HTTP_CONNECT_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS,
+            RETRY_MAX_ATTEMPTS, RETRY_INITIAL_BACKOFF_MS, RETRY_MAX_BACKOFF_MS, BREAKER_FAILURE_RATE_PERCENT, BREAKER_WINDOW_CALLS,
+            BREAKER_MINIMUM_CALLS, BREAKER_OPEN_MS);
+
     public SourceSettings {
         allowedRoots = List.copyOf(allowedRoots);
         Objects.requireNonNull(http, "http");
@@ -35,21 +63,16 @@ public record SourceSettings(List<Path> allowedRoots, HttpSettings http, RetrySe
     /** The settings in {@code config}; a bad value is an {@link IllegalArgumentException} naming its key. */
     public static SourceSettings from(MosaicConfig config) {
         List<Path> roots = list(config.get(MosaicConfig.FILE_ALLOWED_ROOTS)).stream().map(Path::of).toList();
-        BreakerSettings breaker = new BreakerSettings(
-                positive(config, MosaicConfig.BREAKER_FAILURE_RATE_PERCENT),
-                positive(config, MosaicConfig.BREAKER_WINDOW_CALLS),
-                positive(config, MosaicConfig.BREAKER_MINIMUM_CALLS),
-                Duration.ofMillis(positive(config, MosaicConfig.BREAKER_OPEN_MS)));
+        BreakerSettings breaker = new BreakerSettings(config.get(BREAKER_FAILURE_RATE_PERCENT), config.get(BREAKER_WINDOW_CALLS),
+                config.get(BREAKER_MINIMUM_CALLS), Duration.ofMillis(config.get(BREAKER_OPEN_MS)));
         HttpSettings http = new HttpSettings(
-                Set.copyOf(list(config.get(MosaicConfig.HTTP_ALLOWED_HOSTS))),
-                Duration.ofMillis(positive(config, MosaicConfig.HTTP_CONNECT_TIMEOUT_MS)),
-                Duration.ofMillis(positive(config, MosaicConfig.HTTP_REQUEST_TIMEOUT_MS)),
-                config.getLong(MosaicConfig.ANALYSIS_MAX_BYTES),
+                Set.copyOf(list(config.get(HTTP_ALLOWED_HOSTS))),
+                Duration.ofMillis(config.get(HTTP_CONNECT_TIMEOUT_MS)),
+                Duration.ofMillis(config.get(HTTP_REQUEST_TIMEOUT_MS)),
+                config.get(WorkerSettings.MAX_BYTES),
                 breaker);
-        RetrySettings retry = new RetrySettings(
-                positive(config, MosaicConfig.RETRY_MAX_ATTEMPTS),
-                Duration.ofMillis(positive(config, MosaicConfig.RETRY_INITIAL_BACKOFF_MS)),
-                Duration.ofMillis(positive(config, MosaicConfig.RETRY_MAX_BACKOFF_MS)));
+        RetrySettings retry = new RetrySettings(config.get(RETRY_MAX_ATTEMPTS),
+                Duration.ofMillis(config.get(RETRY_INITIAL_BACKOFF_MS)), Duration.ofMillis(config.get(RETRY_MAX_BACKOFF_MS)));
         return new SourceSettings(roots, http, retry);
     }
 
@@ -123,12 +146,8 @@ public record SourceSettings(List<Path> allowedRoots, HttpSettings http, RetrySe
         return Arrays.stream(raw.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
-    private static int positive(MosaicConfig config, Setting setting) {
-        int value = config.getInt(setting);
-        if (value < 1) {
-            throw new IllegalArgumentException(setting.key() + " must be at least 1, got " + value);
-        }
-        return value;
+    private static Setting<Integer> positive(String key, int defaultValue, String description) {
+        return Setting.integer(key, defaultValue, 1, Integer.MAX_VALUE, description);
     }
 
     private static void requirePositive(Duration duration, String key) {

@@ -40,7 +40,7 @@ public final class AnalyzerWorker implements Lifecycle {
         this.topics = topics;
         this.processor = processor;
         this.cancelledJobs = new CancelledJobs(config, topics);
-        this.threads = config.getInt(MosaicConfig.WORKER_THREADS);
+        this.threads = config.get(WorkerSettings.THREADS);
     }
 
     @Override

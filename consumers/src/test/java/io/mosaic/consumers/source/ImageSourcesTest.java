@@ -270,10 +270,10 @@ class ImageSourcesTest {
     @Test
     void configuredFromSettings() {
         MosaicConfig config = MosaicConfig.defaults()
-                .with(MosaicConfig.HTTP_ALLOWED_HOSTS, "127.0.0.1, Images.Example.org")
-                .with(MosaicConfig.RETRY_MAX_ATTEMPTS, "3")
-                .with(MosaicConfig.RETRY_INITIAL_BACKOFF_MS, "10")
-                .with(MosaicConfig.RETRY_MAX_BACKOFF_MS, "20");
+                .with(SourceSettings.HTTP_ALLOWED_HOSTS, "127.0.0.1, Images.Example.org")
+                .with(SourceSettings.RETRY_MAX_ATTEMPTS, "3")
+                .with(SourceSettings.RETRY_INITIAL_BACKOFF_MS, "10")
+                .with(SourceSettings.RETRY_MAX_BACKOFF_MS, "20");
         SourceSettings settings = SourceSettings.from(config);
         assertThat(settings.http().allowedHosts()).containsExactlyInAnyOrder("127.0.0.1", "images.example.org");
         assertThat(settings.retry()).isEqualTo(new SourceSettings.RetrySettings(3, Duration.ofMillis(10), Duration.ofMillis(20)));

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mosaic.analysis.AnalysisLimits;
 import io.mosaic.analysis.ImageAnalyzer;
 import io.mosaic.consumers.source.ImageSources;
+import io.mosaic.consumers.source.SourceSettings;
 import io.mosaic.consumers.source.TestHttpServer;
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.schemas.ImageResult;
@@ -172,11 +173,11 @@ class TaskProcessorTest {
     private TaskProcessor processor(int maxAttempts) {
         MosaicConfig config = MosaicConfig.defaults()
                 .with(MosaicConfig.FILE_ALLOWED_ROOTS, root.toString())
-                .with(MosaicConfig.HTTP_ALLOWED_HOSTS, "127.0.0.1")
-                .with(MosaicConfig.HTTP_REQUEST_TIMEOUT_MS, "10000")
-                .with(MosaicConfig.RETRY_MAX_ATTEMPTS, Integer.toString(maxAttempts))
-                .with(MosaicConfig.RETRY_INITIAL_BACKOFF_MS, "5")
-                .with(MosaicConfig.RETRY_MAX_BACKOFF_MS, "20");
+                .with(SourceSettings.HTTP_ALLOWED_HOSTS, "127.0.0.1")
+                .with(SourceSettings.HTTP_REQUEST_TIMEOUT_MS, "10000")
+                .with(SourceSettings.RETRY_MAX_ATTEMPTS, Integer.toString(maxAttempts))
+                .with(SourceSettings.RETRY_INITIAL_BACKOFF_MS, "5")
+                .with(SourceSettings.RETRY_MAX_BACKOFF_MS, "20");
         return new TaskProcessor(analyzer, ImageSources.from(config), Clock.fixed(NOW, ZoneOffset.UTC));
     }
 

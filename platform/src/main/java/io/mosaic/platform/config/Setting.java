@@ -1,13 +1,121 @@
 package io.mosaic.platform.config;
 
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.Function;
+
 /**
- * One known setting: its key in properties files, its default (null when it has none), and what
- * it means. Environment variables name it as {@code MOSAIC_} + the key upper-cased with dots as
- * underscores ({@code worker.threads} is {@code MOSAIC_WORKER_THREADS}).
+ * One setting, declared once beside the code that uses it: its key in properties files and
+ * {@code --set}, its type, its default, the values it accepts and what it means. Environment
+ * variables name it as {@code MOSAIC_} + the key upper-cased with dots as underscores
+ * ({@code worker.threads} is {@code MOSAIC_WORKER_THREADS}). {@link MosaicConfig#get(Setting)}
+ * reads it as a typed value; a bad value is an {@link IllegalArgumentException} naming the key.
+ *
+ * @param <T> the type of the value
  */
-public record Setting(String key, String defaultValue, String description) {
+public final class Setting<T> {
+
+    private final String key;
+    private final String type;
+    private final String defaultValue;
+    private final Function<String, T> parser;
+    private final String description;
+
+    private Setting(String key, String type, String defaultValue, Function<String, T> parser, String description) {
+        this.key = Objects.requireNonNull(key, "key");
+        this.type = type;
+        this.defaultValue = defaultValue;
+        this.parser = parser;
+        this.description = Objects.requireNonNull(description, "description");
+    }
+
+    /** Any text; {@code defaultValue} may be null (no value). */
+    public static Setting<String> string(String key, String defaultValue, String description) {
+        return new Setting<>(key, "string", defaultValue, raw -> raw, description);
+    }
+
+    /** A whole number from {@code min} to {@code max}. */
+    public static Setting<Integer> integer(String key, Integer defaultValue, int min, int max, String description) {
+        return new Setting<>(key, range("int", min, max, Integer.MAX_VALUE), text(defaultValue),
+                raw -> (int) parseLong(key, raw, min, max), description);
+    }
+
+    /** A whole number (64 bits) from {@code min} to {@code max}; underscores may group digits. */
+    public static Setting<Long> whole(String key, Long defaultValue, long min, long max, String description) {
+        return new Setting<>(key, range("long", min, max, Long.MAX_VALUE), text(defaultValue),
+                raw -> parseLong(key, raw, min, max), description);
+    }
+
+    /** A decimal number from {@code min} to {@code max}. */
+    public static Setting<Double> decimal(String key, Double defaultValue, double min, double max, String description) {
+        return new Setting<>(key, "double " + min + ".." + max, text(defaultValue), raw -> {
+            double value;
+            try {
+                value = Double.parseDouble(raw.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(key + " must be a number, got '" + raw + "'");
+            }
+            if (!(value >= min && value <= max)) {
+                throw new IllegalArgumentException(key + " must be between " + min + " and " + max + ", got " + raw);
+            }
+            return value;
+        }, description);
+    }
+
+    public String key() {
+        return key;
+    }
+
+    /** The type and accepted range, for {@code mosaic config --list}. */
+    public String type() {
+        return type;
+    }
+
+    /** The default as text; null when the setting has none. */
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
 
     public String environmentVariable() {
-        return MosaicConfig.ENV_PREFIX + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_');
+        return MosaicConfig.ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_');
+    }
+
+    /** {@code raw} as this setting's type; no value stays null. */
+    T parse(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        return parser.apply(raw.trim());
+    }
+
+    @Override
+    public String toString() {
+        return key;
+    }
+
+    private static String text(Object value) {
+        return value == null ? null : value.toString();
+    }
+
+    private static String range(String name, long min, long max, long unbounded) {
+        return name + (max == unbounded ? " >= " + min : " " + min + ".." + max);
+    }
+
+    private static long parseLong(String key, String raw, long min, long max) {
+        long value;
+        try {
+            value = Long.parseLong(raw.trim().replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a whole number, got '" + raw + "'");
+        }
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(key + " must be " + (max == Long.MAX_VALUE || max == Integer.MAX_VALUE
+                    ? "at least " + min : "between " + min + " and " + max) + ", got " + value);
+        }
+        return value;
     }
 }

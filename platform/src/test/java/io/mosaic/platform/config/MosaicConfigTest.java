@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,6 +15,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class MosaicConfigTest {
+
+    /** A service's own setting, declared as services declare theirs. */
+    private static final Setting<Integer> THREADS = Setting.integer("worker.threads", 4, 1, Integer.MAX_VALUE, "threads");
+    private static final Setting<Double> RATIO = Setting.decimal("test.ratio", null, 0, 1, "a ratio");
 
     @TempDir
     Path dir;
@@ -40,9 +45,9 @@ class MosaicConfigTest {
         Map<String, String> flags = new HashMap<>();
         flags.put("worker.threads", flag);
 
-        MosaicConfig config = MosaicConfig.builder().file(properties).environment(environment).flags(flags).build();
+        MosaicConfig config = MosaicConfig.builder(List.of(THREADS)).file(properties).environment(environment).flags(flags).build();
 
-        assertThat(config.getInt(MosaicConfig.WORKER_THREADS)).isEqualTo(expected);
+        assertThat(config.get(THREADS)).isEqualTo(expected);
     }
 
     @Test
@@ -89,13 +94,29 @@ class MosaicConfigTest {
 
     @Test
     void badNumbersAreClearErrors() {
-        assertThatThrownBy(() -> MosaicConfig.builder().flags(Map.of("worker.threads", "many")).build())
+        assertThatThrownBy(() -> MosaicConfig.builder(List.of(THREADS)).flags(Map.of("worker.threads", "many")).build())
                 .hasMessage("worker.threads must be a whole number, got 'many'");
-        assertThatThrownBy(() -> MosaicConfig.builder().flags(Map.of("worker.threads", "0")).build())
+        assertThatThrownBy(() -> MosaicConfig.builder(List.of(THREADS)).flags(Map.of("worker.threads", "0")).build())
                 .hasMessage("worker.threads must be at least 1, got 0");
         assertThatThrownBy(() -> MosaicConfig.builder()
                 .flags(Map.of("replication.factor", "1", "min.insync.replicas", "2")).build())
                 .hasMessageContaining("cannot exceed replication.factor");
+    }
+
+    @Test
+    void valuesAreReadAsTheirTypesAndOnlyDeclaredSettingsAreAccepted() {
+        MosaicConfig config = MosaicConfig.builder(List.of(THREADS, RATIO)).flags(Map.of("test.ratio", "0.25")).build();
+        assertThat(config.get(RATIO)).isEqualTo(0.25);
+        assertThat(config.get(THREADS)).isEqualTo(4);
+        assertThat(MosaicConfig.defaults().get(RATIO)).isNull();
+        assertThatThrownBy(() -> MosaicConfig.builder(List.of(RATIO)).flags(Map.of("test.ratio", "2")).build())
+                .hasMessage("test.ratio must be between 0.0 and 1.0, got 2");
+        // Not declared to this builder: a typo would be an error, not a silent default.
+        assertThatThrownBy(() -> MosaicConfig.builder().flags(Map.of("test.ratio", "0.5")))
+                .hasMessageContaining("unknown setting 'test.ratio'");
+        assertThatThrownBy(() -> MosaicConfig.builder(List.of(Setting.string("bootstrap.servers", "x", "again"))))
+                .hasMessageContaining("declared twice");
+        assertThat(config.knownSettings()).contains(THREADS, RATIO, MosaicConfig.BOOTSTRAP_SERVERS);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.mosaic.producers.api;
 
 import io.mosaic.platform.config.MosaicConfig;
+import io.mosaic.platform.config.Setting;
 import io.mosaic.platform.http.HttpService;
 import io.mosaic.platform.http.ResourcePath;
 import io.mosaic.platform.json.JobSummaryJson;
@@ -45,6 +46,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobsApi implements Lifecycle, HttpService.Handler {
 
+    public static final Setting<String> AGGREGATOR_URLS = Setting.string("aggregator.urls", "http://127.0.0.1:7072",
+            "comma-separated base URLs of aggregator instances the jobs API asks for job summaries, tried in turn until one answers");
+    public static final List<Setting<?>> SETTINGS = List.of(AGGREGATOR_URLS);
+
     public static final String PATH = "/jobs";
     public static final int DEFAULT_PORT = 7070;
     /** Per aggregator: one that does not answer in this time is skipped for the next. */
@@ -69,12 +74,12 @@ public final class JobsApi implements Lifecycle, HttpService.Handler {
 
     @Override
     public void validate() {
-        AggregatorClient.parseUrls(config.get(MosaicConfig.AGGREGATOR_URLS));
+        AggregatorClient.parseUrls(config.get(AGGREGATOR_URLS));
     }
 
     @Override
     public synchronized void start() {
-        aggregators = new AggregatorClient(AggregatorClient.parseUrls(config.get(MosaicConfig.AGGREGATOR_URLS)), AGGREGATOR_TIMEOUT);
+        aggregators = new AggregatorClient(AggregatorClient.parseUrls(config.get(AGGREGATOR_URLS)), AGGREGATOR_TIMEOUT);
         submitter = new JobSubmitter(config, topics);
     }
 

@@ -56,7 +56,7 @@ class JobsApiTest {
         Files.writeString(dir.resolve("allowed/file.txt"), "x");
         MosaicConfig config = MosaicConfig.builder()
                 .set(MosaicConfig.BOOTSTRAP_SERVERS, "127.0.0.1:" + closedPort())
-                .set(MosaicConfig.AGGREGATOR_URLS, aggregator.url())
+                .set(JobsApi.AGGREGATOR_URLS, aggregator.url())
                 .set(MosaicConfig.FILE_ALLOWED_ROOTS, dir.resolve("allowed").toString())
                 // No broker here: one failed connection is enough to log, not one every 50 ms.
                 .flags(Map.of("kafka.reconnect.backoff.ms", "60000", "kafka.reconnect.backoff.max.ms", "60000"))
