@@ -181,13 +181,13 @@ final class DemoCommand extends CommandBase.Local implements java.util.concurren
         double seconds = jobNanos / 1e9;
         out.println();
         out.printf("Job %s %s%n", s.getJobId(), s.getState());
-        out.printf("  images                 %6d%n", s.getTaskCount());
-        out.printf("  OK                     %6d%n", s.getSucceeded());
-        out.printf("  FAILED                 %6d%n", s.getFailed());
-        out.printf("  skipped (not images)   %6d%n", s.getSkippedCount());
-        out.printf("  duplicates ignored     %6d%n", s.getDuplicatesIgnored());
-        out.printf("  blurry                 %6d%n", s.getBlurryCount());
-        out.printf("  near-duplicate groups  %6d%n", s.getNearDuplicateGroupCount());
+        Object[][] counts = {
+                {"images", s.getTaskCount()}, {"OK", s.getSucceeded()}, {"FAILED", s.getFailed()},
+                {"skipped (not images)", s.getSkippedCount()}, {"duplicates ignored", s.getDuplicatesIgnored()},
+                {"blurry", s.getBlurryCount()}, {"near-duplicate groups", s.getNearDuplicateGroupCount()}};
+        for (Object[] row : counts) {
+            out.printf("  %-22s %6d%n", row);
+        }
         out.printf("  job time               %8.1f s (%.1f images/s)%n", seconds, s.getTaskCount() / Math.max(seconds, 1e-3));
         out.printf("  wall time              %8.1f s (including start-up)%n", totalNanos / 1e9);
         out.printf("  report                 %s%n", report);
