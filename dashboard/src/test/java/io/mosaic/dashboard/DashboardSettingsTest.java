@@ -27,7 +27,7 @@ class DashboardSettingsTest {
 
     @Test
     void readsEverySettingFromTheEnvironment() {
-        MosaicConfig config = MosaicConfig.builder().environment(Map.of(
+        MosaicConfig config = MosaicConfig.builder(DashboardSettings.SETTINGS).environment(Map.of(
                 "MOSAIC_DASHBOARD_PORT", "9090",
                 "MOSAIC_LAG_INTERVAL_MS", "1000",
                 "MOSAIC_LAG_WINDOW", "6",
@@ -49,15 +49,16 @@ class DashboardSettingsTest {
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', textBlock = """
             dashboard.port     | 70000          | dashboard.port must be between 0 and 65535
-            lag.interval.ms    | 10             | lag.interval.ms must be at least 100 ms
+            lag.interval.ms    | 10             | lag.interval.ms must be at least 100, got 10
             lag.window         | 1              | lag.window must be between 2 and 1000
             lag.groups         | (unclosed      | lag.groups is not a regular expression
             alert.webhook.urls | ftp://x/y      | not an http(s) URL
-            alert.after.ms     | -5             | must not be negative
+            alert.after.ms     | -5             | alert.after.ms must be at least 0, got -5
             """)
     void rejectsBadValuesWithTheSettingsName(String key, String value, String message) {
-        MosaicConfig config = MosaicConfig.builder().flags(Map.of(key, value)).build();
-
-        assertThatThrownBy(() -> DashboardSettings.from(config)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
+        // A value out of a setting's declared range fails when the configuration is built; one the
+        // range cannot express (a pattern, a URL) when the settings are read.
+        assertThatThrownBy(() -> DashboardSettings.from(MosaicConfig.builder(DashboardSettings.SETTINGS).flags(Map.of(key, value)).build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
     }
 }
