@@ -1,6 +1,8 @@
 package io.mosaic.app.chaos;
 
 import io.mosaic.app.MosaicCommand;
+import io.mosaic.platform.lifecycle.ParentWatchdog;
+import java.time.Duration;
 import java.util.Arrays;
 
 /**
@@ -12,7 +14,7 @@ import java.util.Arrays;
 public final class SupervisedMain {
 
     /** How long a service may take to stop cleanly after its parent died, before it is halted. */
-    private static final long HALT_AFTER_MS = 10_000;
+    private static final Duration HALT_AFTER = Duration.ofSeconds(10);
 
     private SupervisedMain() {
     }
@@ -22,32 +24,7 @@ public final class SupervisedMain {
             System.err.println("usage: SupervisedMain --parent-pid PID <mosaic subcommand and options>");
             System.exit(2);
         }
-        long parentPid = Long.parseLong(args[1]);
-        Thread watchdog = new Thread(() -> watch(parentPid), "parent-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
+        ParentWatchdog.start(Long.parseLong(args[1]), "this service", HALT_AFTER, 1);
         System.exit(MosaicCommand.execute(Arrays.copyOfRange(args, 2, args.length)));
-    }
-
-    private static void watch(long parentPid) {
-        while (ProcessHandle.of(parentPid).map(ProcessHandle::isAlive).orElse(false)) {
-            try {
-                Thread.sleep(1000);
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
-        System.err.println("parent process " + parentPid + " is gone; stopping");
-        Thread halt = new Thread(() -> {
-            try {
-                Thread.sleep(HALT_AFTER_MS);
-            } catch (InterruptedException ignored) {
-                // Halting anyway.
-            }
-            Runtime.getRuntime().halt(1);
-        }, "halt-after-grace");
-        halt.setDaemon(true);
-        halt.start();
-        System.exit(1);
     }
 }

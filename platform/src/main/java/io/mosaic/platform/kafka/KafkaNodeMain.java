@@ -1,10 +1,12 @@
 package io.mosaic.platform.kafka;
 
+import io.mosaic.platform.lifecycle.ParentWatchdog;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -34,34 +36,9 @@ public final class KafkaNodeMain {
             node.stop();
             stopped.countDown();
         }, "kafka-node-shutdown"));
-        Thread watchdog = new Thread(() -> {
-            while (true) {
-                if (ProcessHandle.of(parentPid).map(ProcessHandle::isAlive).orElse(false)) {
-                    try {
-                        Thread.sleep(1000);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                } else {
-                    System.err.println("parent process " + parentPid + " is gone; stopping node " + nodeId);
-                    // A broker's controlled shutdown waits for the controller, which may be gone
-                    // with the parent: halt if stopping cleanly takes longer than this.
-                    Thread halt = new Thread(() -> {
-                        try {
-                            Thread.sleep(20_000);
-                        } catch (InterruptedException ignored) {
-                            // Halting anyway.
-                        }
-                        Runtime.getRuntime().halt(1);
-                    }, "halt-after-grace");
-                    halt.setDaemon(true);
-                    halt.start();
-                    System.exit(0);
-                }
-            }
-        }, "parent-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
+        // A broker's controlled shutdown waits for the controller, which may be gone with the
+        // parent: halted if stopping cleanly takes longer than 20 s.
+        ParentWatchdog.start(parentPid, "node " + nodeId, Duration.ofSeconds(20), 0);
         node.start();
         System.out.println("node " + nodeId + " started");
         stopped.await();
