@@ -50,7 +50,7 @@ class ImageAnalyzerTest {
             case "jpeg", "gif" -> 0.01;
             default -> 1e-6;
         };
-        assertThat(ok.meanLuma()).isCloseTo(meanLumaOf(scene), within(tolerance));
+        assertThat(ok.meanLuma()).isCloseTo(TestImages.meanLuma(scene), within(tolerance));
         assertThat(PerceptualHash.distance(ok.perceptualHash(), PerceptualHash.of(scene))).isLessThanOrEqualTo(2);
         assertThat(ok.blurry()).isFalse();
         assertThat(ok.durationMs()).isNotNegative();
@@ -317,18 +317,6 @@ class ImageAnalyzerTest {
         } else {
             assertThat(failed.reason()).isEqualTo(expected);
         }
-    }
-
-    /** Rec. 601 luma of the RGB channels, straight from the pixels, as a reference for the analyzer. */
-    private static double meanLumaOf(BufferedImage image) {
-        double sum = 0;
-        for (int y = 0; y < image.getHeight(); y++) {
-            for (int x = 0; x < image.getWidth(); x++) {
-                int rgb = image.getRGB(x, y);
-                sum += 0.299 * ((rgb >> 16) & 0xff) + 0.587 * ((rgb >> 8) & 0xff) + 0.114 * (rgb & 0xff);
-            }
-        }
-        return sum / (255.0 * image.getWidth() * image.getHeight());
     }
 
     private Path write(String name, byte[] content) throws IOException {

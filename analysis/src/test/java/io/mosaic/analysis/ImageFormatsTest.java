@@ -47,7 +47,7 @@ class ImageFormatsTest {
         assertThat(ok.width()).isEqualTo(WIDTH);
         assertThat(ok.height()).isEqualTo(HEIGHT);
         // Inks are converted back to RGB by the decoder, not by this test's formula: close, not exact.
-        assertThat(ok.meanLuma()).isCloseTo(meanLuma(scene), within(0.02));
+        assertThat(ok.meanLuma()).isCloseTo(TestImages.meanLuma(scene), within(0.02));
         assertThat(PerceptualHash.distance(ok.perceptualHash(), PerceptualHash.of(scene)))
                 .isLessThanOrEqualTo(PerceptualHash.NEAR_DUPLICATE_DISTANCE);
         assertThat(ok.blurry()).isFalse();
@@ -79,7 +79,7 @@ class ImageFormatsTest {
 
         assertThat(ok.width()).isEqualTo(WIDTH);
         assertThat(ok.height()).isEqualTo(HEIGHT);
-        assertThat(ok.meanLuma()).isCloseTo(meanLuma(scene), within(0.01));
+        assertThat(ok.meanLuma()).isCloseTo(TestImages.meanLuma(scene), within(0.01));
         assertThat(PerceptualHash.distance(ok.perceptualHash(), baseline.perceptualHash())).isLessThanOrEqualTo(2);
         assertThat(ok.sharpness()).isCloseTo(baseline.sharpness(), within(baseline.sharpness() * 0.05));
     }
@@ -96,7 +96,7 @@ class ImageFormatsTest {
         assertThat(ok.width()).isEqualTo(WIDTH);
         assertThat(ok.height()).isEqualTo(HEIGHT);
         // Each 8-bit value v was stored as v * 257, so scaling back gives the exact pixels.
-        assertThat(ok.meanLuma()).isCloseTo(meanLuma(scene), within(1e-4));
+        assertThat(ok.meanLuma()).isCloseTo(TestImages.meanLuma(scene), within(1e-4));
         assertThat(ok.perceptualHash()).isEqualTo(PerceptualHash.of(scene));
     }
 
@@ -114,7 +114,7 @@ class ImageFormatsTest {
 
         Analysis.Ok ok = ok(analyzer.analyze(png));
 
-        assertThat(ok.meanLuma()).isCloseTo(meanLuma(scene), within(1e-4));
+        assertThat(ok.meanLuma()).isCloseTo(TestImages.meanLuma(scene), within(1e-4));
         assertThat(ok.perceptualHash()).isEqualTo(PerceptualHash.of(scene));
     }
 
@@ -129,7 +129,7 @@ class ImageFormatsTest {
 
         Analysis.Ok ok = ok(analyzer.analyze(png));
 
-        assertThat(ok.meanLuma()).isCloseTo(meanLuma(indexed), within(1e-4));
+        assertThat(ok.meanLuma()).isCloseTo(TestImages.meanLuma(indexed), within(1e-4));
         assertThat(PerceptualHash.distance(ok.perceptualHash(), PerceptualHash.of(scene)))
                 .isLessThanOrEqualTo(PerceptualHash.NEAR_DUPLICATE_DISTANCE);
     }
@@ -256,17 +256,6 @@ class ImageFormatsTest {
             }
         }
         return new BufferedImage(model, raster, false, null);
-    }
-
-    private static double meanLuma(BufferedImage image) {
-        double sum = 0;
-        for (int y = 0; y < image.getHeight(); y++) {
-            for (int x = 0; x < image.getWidth(); x++) {
-                int rgb = image.getRGB(x, y);
-                sum += 0.299 * ((rgb >> 16) & 0xff) + 0.587 * ((rgb >> 8) & 0xff) + 0.114 * (rgb & 0xff);
-            }
-        }
-        return sum / (255.0 * image.getWidth() * image.getHeight());
     }
 
     private static Analysis.Ok ok(Analysis analysis) {

@@ -428,4 +428,16 @@ final class TestImages {
         g.dispose();
         return result;
     }
+
+    /** Rec. 601 luma of the RGB channels, straight from the pixels, as a reference for the analyzer. */
+    static double meanLuma(BufferedImage image) {
+        double sum = 0;
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                int rgb = image.getRGB(x, y);
+                sum += 0.299 * ((rgb >> 16) & 0xff) + 0.587 * ((rgb >> 8) & 0xff) + 0.114 * (rgb & 0xff);
+            }
+        }
+        return sum / (255.0 * image.getWidth() * image.getHeight());
+    }
 }

@@ -3,9 +3,6 @@ package io.mosaic.streams;
 import io.mosaic.schemas.ImageJob;
 import io.mosaic.schemas.JobState;
 import io.mosaic.schemas.JobSummary;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,22 +16,12 @@ import org.slf4j.LoggerFactory;
  * and results carry the same task ids and are de-duplicated. The one exception is a record with
  * {@code cancelled} set, which turns a RUNNING job CANCELLED.
  */
-final class JobRecordProcessor implements Processor<String, ImageJob, String, SpecificRecord> {
+final class JobRecordProcessor extends AggregatorProcessor<ImageJob> {
 
     private static final Logger log = LoggerFactory.getLogger(JobRecordProcessor.class);
 
-    private final AggregatorSettings settings;
-    private AggregatorStores stores;
-    private AggregatorOutput output;
-
     JobRecordProcessor(AggregatorSettings settings) {
-        this.settings = settings;
-    }
-
-    @Override
-    public void init(ProcessorContext<String, SpecificRecord> context) {
-        this.stores = AggregatorStores.from(context);
-        this.output = new AggregatorOutput(context, stores, settings);
+        super(settings);
     }
 
     @Override

@@ -6,7 +6,6 @@ import io.mosaic.schemas.JobState;
 import io.mosaic.schemas.JobSummary;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
-import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
@@ -21,22 +20,17 @@ import org.slf4j.LoggerFactory;
  * and the result that completes a job (COMPLETED), which also emits the job's near-duplicate
  * groups ({@link AggregatorOutput#completed}).
  */
-final class ResultFoldProcessor implements Processor<String, ImageResult, String, SpecificRecord> {
+final class ResultFoldProcessor extends AggregatorProcessor<ImageResult> {
 
     private static final Logger log = LoggerFactory.getLogger(ResultFoldProcessor.class);
 
-    private final AggregatorSettings settings;
-    private AggregatorStores stores;
-    private AggregatorOutput output;
-
     ResultFoldProcessor(AggregatorSettings settings) {
-        this.settings = settings;
+        super(settings);
     }
 
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
-        this.stores = AggregatorStores.from(context);
-        this.output = new AggregatorOutput(context, stores, settings);
+        super.init(context);
         // Wall-clock, not stream time: progress should show while results trickle in, even when
         // no new record advances stream time.
         context.schedule(settings.progressInterval(), PunctuationType.WALL_CLOCK_TIME, now -> emitDirtySummaries());

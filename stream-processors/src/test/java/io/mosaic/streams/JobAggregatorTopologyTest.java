@@ -43,42 +43,22 @@ class JobAggregatorTopologyTest {
     @TempDir
     Path stateDir;
 
-    private TopologyTestDriver driver;
-    private TestInputTopic<String, ImageJob> jobs;
-    private TestInputTopic<String, ImageResult> results;
-    private TestOutputTopic<String, JobSummary> summaries;
-    private TestOutputTopic<String, NearDuplicateGroups> groupChunks;
-    private Topics topics;
+    private AggregatorTestDriver aggregator;
     private int runs;
 
     @AfterEach
     void closeDriver() {
-        if (driver != null) {
-            driver.close();
+        if (aggregator != null) {
+            aggregator.close();
         }
     }
 
     private void start(AggregatorSettings settings) {
-        topics = Topics.create(TopicSettings.defaults(), new InMemorySchemaRegistry());
-        Topology topology = JobAggregatorTopology.build(new StreamsBuilder(), topics, settings);
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "mosaic-aggregator-test");
-        // Never contacted: the test driver runs the topology without a broker.
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("run-" + runs++).toString());
-        driver = new TopologyTestDriver(topology, props, T0);
-        jobs = driver.createInputTopic(topics.jobs().name(),
-                topics.jobs().keySerde().serializer(), topics.jobs().valueSerde().serializer());
-        results = driver.createInputTopic(topics.imageResults().name(),
-                topics.imageResults().keySerde().serializer(), topics.imageResults().valueSerde().serializer());
-        summaries = driver.createOutputTopic(topics.jobSummaries().name(),
-                topics.jobSummaries().keySerde().deserializer(), topics.jobSummaries().valueSerde().deserializer());
-        groupChunks = driver.createOutputTopic(topics.nearDuplicateGroups().name(),
-                topics.nearDuplicateGroups().keySerde().deserializer(), topics.nearDuplicateGroups().valueSerde().deserializer());
+        aggregator = new AggregatorTestDriver(settings, stateDir.resolve("run-" + runs++), T0);
     }
 
     private void restart(AggregatorSettings settings) {
-        driver.close();
+        aggregator.driver.close();
         start(settings);
     }
 
@@ -140,7 +120,7 @@ class JobAggregatorTopologyTest {
 
     private List<JobSummary> output() {
         List<JobSummary> values = new ArrayList<>();
-        summaries.readKeyValuesToList().forEach(kv -> {
+        aggregator.summaries.readKeyValuesToList().forEach(kv -> {
             assertThat(kv.key).isEqualTo(kv.value.getJobId());
             values.add(kv.value);
         });
@@ -158,7 +138,7 @@ class JobAggregatorTopologyTest {
 
     /** The groups of {@code jobId}'s latest set of chunks emitted so far, joined. */
     private List<List<String>> joinedGroups(String jobId) {
-        List<NearDuplicateGroups> chunks = groupChunks.readValuesToList().stream()
+        List<NearDuplicateGroups> chunks = aggregator.groupChunks.readValuesToList().stream()
                 .filter(chunk -> chunk.getJobId().equals(jobId)).toList();
         assertThat(chunks).isNotEmpty();
         int latest = chunks.stream().mapToInt(NearDuplicateGroups::getCountedResults).max().orElseThrow();
@@ -170,10 +150,10 @@ class JobAggregatorTopologyTest {
     @Test
     void jobWithAllResultsCompletesOnceWithExactCounts() {
         start(AggregatorSettings.defaults());
-        jobs.pipeInput("job-1", job("job-1", 10, 2), at(0));
+        aggregator.jobs.pipeInput("job-1", job("job-1", 10, 2), at(0));
         List<ImageResult> input = tenResults("job-1");
         for (int i = 0; i < input.size(); i++) {
-            results.pipeInput("job-1", input.get(i), at(100 + i));
+            aggregator.results.pipeInput("job-1", input.get(i), at(100 + i));
         }
 
         List<JobSummary> out = output();
@@ -196,24 +176,24 @@ class JobAggregatorTopologyTest {
                 uri("job-1", 3), uri("job-1", 4), uri("job-1", 5), uri("job-1", 6)));
 
         // Nothing left to emit: progress ticks after completion add nothing.
-        driver.advanceWallClockTime(PROGRESS.multipliedBy(3));
-        assertThat(summaries.isEmpty()).isTrue();
+        aggregator.driver.advanceWallClockTime(PROGRESS.multipliedBy(3));
+        assertThat(aggregator.summaries.isEmpty()).isTrue();
 
         // The store the interactive query reads holds the same summary.
-        KeyValueStore<String, JobSummary> store = driver.getKeyValueStore(JobAggregatorTopology.JOB_SUMMARIES_STORE);
+        KeyValueStore<String, JobSummary> store = aggregator.driver.getKeyValueStore(JobAggregatorTopology.JOB_SUMMARIES_STORE);
         assertThat(store.get("job-1")).isEqualTo(done);
     }
 
     @Test
     void jobsAreFoldedIndependently() {
         start(AggregatorSettings.defaults());
-        jobs.pipeInput("a", job("a", 2, 0), at(0));
-        jobs.pipeInput("b", job("b", 1, 0), at(0));
-        results.pipeInput("a", ok("a", 0, 0.5, false, 1L), at(10));
-        results.pipeInput("b", failed("b", 0), at(11));
-        results.pipeInput("a", failed("a", 1), at(12));
+        aggregator.jobs.pipeInput("a", job("a", 2, 0), at(0));
+        aggregator.jobs.pipeInput("b", job("b", 1, 0), at(0));
+        aggregator.results.pipeInput("a", ok("a", 0, 0.5, false, 1L), at(10));
+        aggregator.results.pipeInput("b", failed("b", 0), at(11));
+        aggregator.results.pipeInput("a", failed("a", 1), at(12));
 
-        Map<String, JobSummary> latest = summaries.readKeyValuesToMap();
+        Map<String, JobSummary> latest = aggregator.summaries.readKeyValuesToMap();
         assertThat(latest).containsOnlyKeys("a", "b");
         assertThat(latest.get("a").getState()).isEqualTo(JobState.COMPLETED);
         assertThat(latest.get("a").getSucceeded()).isEqualTo(1);
@@ -223,20 +203,20 @@ class JobAggregatorTopologyTest {
         assertThat(latest.get("b").getFailed()).isEqualTo(1);
     }
 
-    /** A duplicated result, then the whole job submitted again: 6 tasks, 13 results. */
+    /** A duplicated result, then the whole job submitted again: 6 tasks, 13 aggregator.results. */
     private void pipeJobWithDuplicates() {
-        jobs.pipeInput("job-d", job("job-d", 6, 0), at(0));
+        aggregator.jobs.pipeInput("job-d", job("job-d", 6, 0), at(0));
         for (int task = 0; task < 6; task++) {
-            results.pipeInput("job-d", ok("job-d", task, 0.5, task == 0, distinctHash(task)), at(100 + task));
+            aggregator.results.pipeInput("job-d", ok("job-d", task, 0.5, task == 0, distinctHash(task)), at(100 + task));
             if (task == 2) {
-                results.pipeInput("job-d", ok("job-d", task, 0.5, false, distinctHash(task)), at(200));
+                aggregator.results.pipeInput("job-d", ok("job-d", task, 0.5, false, distinctHash(task)), at(200));
             }
         }
-        jobs.pipeInput("job-d", job("job-d", 6, 0), at(1000));
+        aggregator.jobs.pipeInput("job-d", job("job-d", 6, 0), at(1000));
         for (int task = 0; task < 6; task++) {
-            results.pipeInput("job-d", ok("job-d", task, 0.5, task == 0, distinctHash(task)), at(1100 + task));
+            aggregator.results.pipeInput("job-d", ok("job-d", task, 0.5, task == 0, distinctHash(task)), at(1100 + task));
         }
-        driver.advanceWallClockTime(PROGRESS);
+        aggregator.driver.advanceWallClockTime(PROGRESS);
     }
 
     @Test
@@ -261,7 +241,7 @@ class JobAggregatorTopologyTest {
         assertThat(latest.getCompletedAt()).isEqualTo(at(105));
         assertThat(latest.getNearDuplicateGroupCount()).isZero();
         // Completed once, so one set of groups, however many duplicates came after.
-        List<NearDuplicateGroups> chunks = groupChunks.readValuesToList();
+        List<NearDuplicateGroups> chunks = aggregator.groupChunks.readValuesToList();
         assertThat(chunks).hasSize(1);
         assertThat(chunks.get(0).getCountedResults()).isEqualTo(6);
         assertThat(chunks.get(0).getGroups()).isEmpty();
@@ -284,7 +264,7 @@ class JobAggregatorTopologyTest {
         start(AggregatorSettings.defaults());
         List<ImageResult> input = tenResults("early");
         for (int i = 0; i < input.size(); i++) {
-            results.pipeInput("early", input.get(i), at(100 + i));
+            aggregator.results.pipeInput("early", input.get(i), at(100 + i));
         }
         List<JobSummary> beforeJob = output();
         assertThat(states(beforeJob)).containsExactly(JobState.PENDING);
@@ -293,7 +273,7 @@ class JobAggregatorTopologyTest {
         assertThat(beforeJob.get(0).getSucceeded()).isEqualTo(1);
 
         // The job record names the count; every task has a result, so it completes at once.
-        jobs.pipeInput("early", job("early", 10, 1), at(50));
+        aggregator.jobs.pipeInput("early", job("early", 10, 1), at(50));
         List<JobSummary> afterJob = output();
         assertThat(states(afterJob)).containsExactly(JobState.COMPLETED);
         JobSummary done = afterJob.get(0);
@@ -315,11 +295,11 @@ class JobAggregatorTopologyTest {
     @Test
     void someResultsBeforeTheJobRecordGoPendingRunningCompleted() {
         start(AggregatorSettings.defaults());
-        results.pipeInput("mixed", ok("mixed", 0, 0.2, false, distinctHash(0)), at(10));
-        results.pipeInput("mixed", failed("mixed", 1), at(11));
-        driver.advanceWallClockTime(PROGRESS);
-        jobs.pipeInput("mixed", job("mixed", 3, 0), at(12));
-        results.pipeInput("mixed", ok("mixed", 2, 0.4, true, distinctHash(2)), at(13));
+        aggregator.results.pipeInput("mixed", ok("mixed", 0, 0.2, false, distinctHash(0)), at(10));
+        aggregator.results.pipeInput("mixed", failed("mixed", 1), at(11));
+        aggregator.driver.advanceWallClockTime(PROGRESS);
+        aggregator.jobs.pipeInput("mixed", job("mixed", 3, 0), at(12));
+        aggregator.results.pipeInput("mixed", ok("mixed", 2, 0.4, true, distinctHash(2)), at(13));
 
         List<JobSummary> out = output();
         assertThat(states(out)).containsExactly(JobState.PENDING, JobState.PENDING, JobState.RUNNING, JobState.COMPLETED);
@@ -336,7 +316,7 @@ class JobAggregatorTopologyTest {
     @Test
     void jobWithoutTasksCompletesWithItsRecord() {
         start(AggregatorSettings.defaults());
-        jobs.pipeInput("empty", job("empty", 0, 4), at(5));
+        aggregator.jobs.pipeInput("empty", job("empty", 0, 4), at(5));
 
         List<JobSummary> out = output();
         assertThat(states(out)).containsExactly(JobState.COMPLETED);
@@ -344,7 +324,7 @@ class JobAggregatorTopologyTest {
         assertThat(out.get(0).getCompletedAt()).isEqualTo(at(5));
         assertThat(out.get(0).getNearDuplicateGroupCount()).isZero();
         // Even without groups, one (empty) chunk: a reader knows it has them all.
-        List<NearDuplicateGroups> chunks = groupChunks.readValuesToList();
+        List<NearDuplicateGroups> chunks = aggregator.groupChunks.readValuesToList();
         assertThat(chunks).hasSize(1);
         assertThat(chunks.get(0).getChunkCount()).isEqualTo(1);
         assertThat(chunks.get(0).getCountedResults()).isZero();
@@ -369,9 +349,9 @@ class JobAggregatorTopologyTest {
                 result(jobId, 5).setUri("file:/b0.png").setStatus(ResultStatus.OK).setPerceptualHash(b).build(),
                 result(jobId, 6).setUri("file:/d.jpg").setStatus(ResultStatus.OK).setPerceptualHash(0x3333_3333_3333_3333L).build(),
                 result(jobId, 7).setUri("file:/unhashed.jpg").setStatus(ResultStatus.OK).setBlurry(true).build());
-        jobs.pipeInput(jobId, job(jobId, input.size(), 0), at(0));
+        aggregator.jobs.pipeInput(jobId, job(jobId, input.size(), 0), at(0));
         for (ImageResult r : input) {
-            results.pipeInput(jobId, r, at(10));
+            aggregator.results.pipeInput(jobId, r, at(10));
         }
     }
 
@@ -386,7 +366,7 @@ class JobAggregatorTopologyTest {
         assertThat(done.getFailed()).isEqualTo(1);
         assertThat(done.getBlurryCount()).isEqualTo(3);
         assertThat(done.getNearDuplicateGroupCount()).isEqualTo(2);
-        List<NearDuplicateGroups> chunks = groupChunks.readValuesToList();
+        List<NearDuplicateGroups> chunks = aggregator.groupChunks.readValuesToList();
         assertThat(chunks).hasSize(1);
         assertThat(chunks.get(0).getJobId()).isEqualTo("dups");
         assertThat(chunks.get(0).getCountedResults()).isEqualTo(8);
@@ -398,13 +378,13 @@ class JobAggregatorTopologyTest {
     @Test
     void nothingIsEmittedToTheGroupsTopicBeforeCompletion() {
         start(AggregatorSettings.defaults());
-        jobs.pipeInput("slow", job("slow", 3, 0), at(0));
-        results.pipeInput("slow", ok("slow", 0, 0.3, false, 0L), at(10));
-        results.pipeInput("slow", ok("slow", 1, 0.3, false, 1L), at(20));
-        driver.advanceWallClockTime(PROGRESS);
+        aggregator.jobs.pipeInput("slow", job("slow", 3, 0), at(0));
+        aggregator.results.pipeInput("slow", ok("slow", 0, 0.3, false, 0L), at(10));
+        aggregator.results.pipeInput("slow", ok("slow", 1, 0.3, false, 1L), at(20));
+        aggregator.driver.advanceWallClockTime(PROGRESS);
 
         assertThat(states(output())).containsExactly(JobState.RUNNING, JobState.RUNNING);
-        assertThat(groupChunks.isEmpty()).isTrue();
+        assertThat(aggregator.groupChunks.isEmpty()).isTrue();
     }
 
     @Test
@@ -419,14 +399,14 @@ class JobAggregatorTopologyTest {
     @Test
     void progressIsEmittedOnTheWallClockNotPerResult() {
         start(AggregatorSettings.defaults());
-        jobs.pipeInput("slow", job("slow", 5, 0), at(0));
+        aggregator.jobs.pipeInput("slow", job("slow", 5, 0), at(0));
         assertThat(states(output())).containsExactly(JobState.RUNNING);
 
-        results.pipeInput("slow", ok("slow", 0, 0.3, false, distinctHash(0)), at(10));
-        results.pipeInput("slow", failed("slow", 1), at(20));
-        assertThat(summaries.isEmpty()).as("no summary per result").isTrue();
+        aggregator.results.pipeInput("slow", ok("slow", 0, 0.3, false, distinctHash(0)), at(10));
+        aggregator.results.pipeInput("slow", failed("slow", 1), at(20));
+        assertThat(aggregator.summaries.isEmpty()).as("no summary per result").isTrue();
 
-        driver.advanceWallClockTime(PROGRESS);
+        aggregator.driver.advanceWallClockTime(PROGRESS);
         List<JobSummary> progress = output();
         assertThat(progress).hasSize(1);
         assertThat(progress.get(0).getState()).isEqualTo(JobState.RUNNING);
@@ -435,11 +415,11 @@ class JobAggregatorTopologyTest {
         assertThat(progress.get(0).getUpdatedAt()).isEqualTo(at(20));
         assertThat(progress.get(0).getCompletedAt()).isNull();
 
-        driver.advanceWallClockTime(PROGRESS);
-        assertThat(summaries.isEmpty()).as("nothing changed, nothing emitted").isTrue();
+        aggregator.driver.advanceWallClockTime(PROGRESS);
+        assertThat(aggregator.summaries.isEmpty()).as("nothing changed, nothing emitted").isTrue();
 
-        results.pipeInput("slow", ok("slow", 2, 0.3, false, distinctHash(2)), at(30));
-        driver.advanceWallClockTime(PROGRESS);
+        aggregator.results.pipeInput("slow", ok("slow", 2, 0.3, false, distinctHash(2)), at(30));
+        aggregator.driver.advanceWallClockTime(PROGRESS);
         JobSummary next = last(output());
         assertThat(next.getState()).isEqualTo(JobState.RUNNING);
         assertThat(next.getSucceeded() + next.getFailed()).isEqualTo(3);
@@ -448,10 +428,10 @@ class JobAggregatorTopologyTest {
     @Test
     void resultForAnUncountedTaskAfterCompletionIsCountedNotFatal() {
         start(AggregatorSettings.defaults());
-        jobs.pipeInput("short", job("short", 2, 0), at(0));
-        results.pipeInput("short", ok("short", 0, 0.1, false, 0L), at(10));
-        results.pipeInput("short", ok("short", 1, 0.1, false, 0xFFL), at(11));
-        results.pipeInput("short", ok("short", 2, 0.1, true, 0x1L), at(12));
+        aggregator.jobs.pipeInput("short", job("short", 2, 0), at(0));
+        aggregator.results.pipeInput("short", ok("short", 0, 0.1, false, 0L), at(10));
+        aggregator.results.pipeInput("short", ok("short", 1, 0.1, false, 0xFFL), at(11));
+        aggregator.results.pipeInput("short", ok("short", 2, 0.1, true, 0x1L), at(12));
 
         List<JobSummary> out = output();
         assertThat(states(out)).containsExactly(JobState.RUNNING, JobState.COMPLETED, JobState.COMPLETED);
@@ -462,7 +442,7 @@ class JobAggregatorTopologyTest {
         assertThat(latest.getNearDuplicateGroupCount()).isEqualTo(1);
         // Two sets of groups, told apart by the results they were computed from; the later one
         // holds the late image.
-        List<NearDuplicateGroups> chunks = groupChunks.readValuesToList();
+        List<NearDuplicateGroups> chunks = aggregator.groupChunks.readValuesToList();
         assertThat(chunks).extracting(NearDuplicateGroups::getCountedResults).containsExactly(2, 3);
         assertThat(chunks.get(0).getGroups()).containsExactly(List.of(uri("short", 0), uri("short", 1)));
         assertThat(chunks.get(1).getGroups()).containsExactly(List.of(uri("short", 0), uri("short", 1), uri("short", 2)));
@@ -519,9 +499,9 @@ class JobAggregatorTopologyTest {
     }
 
     private void pipe(PlantedJob job, List<ImageResult> inOrder) {
-        jobs.pipeInput(job.jobId(), job(job.jobId(), inOrder.size(), 0), at(0));
+        aggregator.jobs.pipeInput(job.jobId(), job(job.jobId(), inOrder.size(), 0), at(0));
         for (ImageResult result : inOrder) {
-            results.pipeInput(job.jobId(), result, at(10));
+            aggregator.results.pipeInput(job.jobId(), result, at(10));
         }
     }
 
@@ -544,7 +524,7 @@ class JobAggregatorTopologyTest {
         pipe(job, job.results());
 
         JobSummary done = last(output());
-        List<NearDuplicateGroups> chunks = groupChunks.readValuesToList();
+        List<NearDuplicateGroups> chunks = aggregator.groupChunks.readValuesToList();
         assertThat(done.getState()).isEqualTo(JobState.COMPLETED);
         assertThat(done.getNearDuplicateGroupCount()).isEqualTo(7);
         assertThat(chunks.size()).isGreaterThanOrEqualTo(6);
@@ -565,7 +545,7 @@ class JobAggregatorTopologyTest {
         PlantedJob job = plantedJob("order", 150, List.of(2, 40, 3, 2, 9), 23);
         start(settings);
         pipe(job, job.results());
-        List<NearDuplicateGroups> reference = groupChunks.readValuesToList();
+        List<NearDuplicateGroups> reference = aggregator.groupChunks.readValuesToList();
         assertThat(reference.size()).isGreaterThan(1);
 
         Random random = new Random(5);
@@ -574,7 +554,7 @@ class JobAggregatorTopologyTest {
             Collections.shuffle(shuffled, random);
             restart(settings);
             pipe(job, shuffled);
-            assertThat(groupChunks.readValuesToList()).as("round %d", round).isEqualTo(reference);
+            assertThat(aggregator.groupChunks.readValuesToList()).as("round %d", round).isEqualTo(reference);
         }
     }
 
@@ -596,18 +576,18 @@ class JobAggregatorTopologyTest {
         // Read as bytes, outputs and changelogs alike: the size is what the broker would see.
         List<NearDuplicateGroups> chunks = new ArrayList<>();
         JobSummary done = null;
-        assertThat(driver.producedTopicNames()).contains(topics.jobSummaries().name(), topics.nearDuplicateGroups().name());
-        for (String topic : driver.producedTopicNames()) {
-            TestOutputTopic<byte[], byte[]> raw = driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        assertThat(aggregator.driver.producedTopicNames()).contains(aggregator.topics.jobSummaries().name(), aggregator.topics.nearDuplicateGroups().name());
+        for (String topic : aggregator.driver.producedTopicNames()) {
+            TestOutputTopic<byte[], byte[]> raw = aggregator.driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer());
             int largest = 0;
             while (!raw.isEmpty()) {
                 var record = raw.readRecord();
                 largest = Math.max(largest, (record.key() == null ? 0 : record.key().length)
                         + (record.value() == null ? 0 : record.value().length));
-                if (topic.equals(topics.nearDuplicateGroups().name())) {
-                    chunks.add(topics.nearDuplicateGroups().valueSerde().deserializer().deserialize(topic, record.value()));
-                } else if (topic.equals(topics.jobSummaries().name())) {
-                    done = topics.jobSummaries().valueSerde().deserializer().deserialize(topic, record.value());
+                if (topic.equals(aggregator.topics.nearDuplicateGroups().name())) {
+                    chunks.add(aggregator.topics.nearDuplicateGroups().valueSerde().deserializer().deserialize(topic, record.value()));
+                } else if (topic.equals(aggregator.topics.jobSummaries().name())) {
+                    done = aggregator.topics.jobSummaries().valueSerde().deserializer().deserialize(topic, record.value());
                 }
             }
             assertThat(largest).as("largest record in %s", topic).isLessThan(1_000_000);

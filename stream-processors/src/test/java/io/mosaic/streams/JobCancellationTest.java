@@ -36,33 +36,16 @@ class JobCancellationTest {
     @TempDir
     Path stateDir;
 
-    private TopologyTestDriver driver;
-    private TestInputTopic<String, ImageJob> jobs;
-    private TestInputTopic<String, ImageResult> results;
-    private TestOutputTopic<String, JobSummary> summaries;
-    private TestOutputTopic<String, NearDuplicateGroups> groupChunks;
+    private AggregatorTestDriver aggregator;
 
     @BeforeEach
     void start() {
-        Topics topics = Topics.create(TopicSettings.defaults(), new InMemorySchemaRegistry());
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "mosaic-aggregator-test");
-        // Never contacted: the test driver runs the topology without a broker.
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(JobAggregatorTopology.build(new StreamsBuilder(), topics, AggregatorSettings.defaults()), props, T0);
-        jobs = driver.createInputTopic(topics.jobs().name(), topics.jobs().keySerde().serializer(), topics.jobs().valueSerde().serializer());
-        results = driver.createInputTopic(topics.imageResults().name(),
-                topics.imageResults().keySerde().serializer(), topics.imageResults().valueSerde().serializer());
-        summaries = driver.createOutputTopic(topics.jobSummaries().name(),
-                topics.jobSummaries().keySerde().deserializer(), topics.jobSummaries().valueSerde().deserializer());
-        groupChunks = driver.createOutputTopic(topics.nearDuplicateGroups().name(),
-                topics.nearDuplicateGroups().keySerde().deserializer(), topics.nearDuplicateGroups().valueSerde().deserializer());
+        aggregator = new AggregatorTestDriver(AggregatorSettings.defaults(), stateDir, T0);
     }
 
     @AfterEach
     void close() {
-        driver.close();
+        aggregator.close();
     }
 
     private static ImageJob job(String jobId, int taskCount, boolean cancelled) {
@@ -88,75 +71,75 @@ class JobCancellationTest {
     }
 
     private JobSummary stored(String jobId) {
-        KeyValueStore<String, JobSummary> store = driver.getKeyValueStore(JobAggregatorTopology.JOB_SUMMARIES_STORE);
+        KeyValueStore<String, JobSummary> store = aggregator.driver.getKeyValueStore(JobAggregatorTopology.JOB_SUMMARIES_STORE);
         return store.get(jobId);
     }
 
     @Test
     void aCancelledJobSaysSoAtOnceKeepsCountingAndNeverCompletes() {
-        jobs.pipeInput("j", job("j", 4, false), T0);
-        results.pipeInput("j", ok("j", 0), T0.plusMillis(10));
-        summaries.readValuesToList();
+        aggregator.jobs.pipeInput("j", job("j", 4, false), T0);
+        aggregator.results.pipeInput("j", ok("j", 0), T0.plusMillis(10));
+        aggregator.summaries.readValuesToList();
 
-        jobs.pipeInput("j", job("j", 4, true), T0.plusMillis(20));
+        aggregator.jobs.pipeInput("j", job("j", 4, true), T0.plusMillis(20));
 
-        List<JobSummary> emitted = summaries.readValuesToList();
+        List<JobSummary> emitted = aggregator.summaries.readValuesToList();
         assertThat(emitted).hasSize(1);
         assertThat(emitted.get(0).getState()).isEqualTo(JobState.CANCELLED);
         assertThat(emitted.get(0).getSucceeded()).isEqualTo(1);
         assertThat(emitted.get(0).getTaskCount()).isEqualTo(4);
 
-        results.pipeInput("j", ok("j", 1), T0.plusMillis(30));
-        results.pipeInput("j", skipped("j", 2), T0.plusMillis(40));
-        results.pipeInput("j", skipped("j", 3), T0.plusMillis(50));
-        results.pipeInput("j", skipped("j", 3), T0.plusMillis(60));
-        driver.advanceWallClockTime(PROGRESS);
+        aggregator.results.pipeInput("j", ok("j", 1), T0.plusMillis(30));
+        aggregator.results.pipeInput("j", skipped("j", 2), T0.plusMillis(40));
+        aggregator.results.pipeInput("j", skipped("j", 3), T0.plusMillis(50));
+        aggregator.results.pipeInput("j", skipped("j", 3), T0.plusMillis(60));
+        aggregator.driver.advanceWallClockTime(PROGRESS);
 
-        JobSummary last = summaries.readValuesToList().get(0);
+        JobSummary last = aggregator.summaries.readValuesToList().get(0);
         assertThat(last.getState()).isEqualTo(JobState.CANCELLED);
         assertThat(last.getSucceeded()).isEqualTo(2);
         assertThat(last.getFailed()).isEqualTo(2);
         assertThat(last.getDuplicatesIgnored()).isEqualTo(1);
         assertThat(last.getCompletedAt()).isNull();
         assertThat(stored("j")).isEqualTo(last);
-        assertThat(groupChunks.isEmpty()).as("a cancelled job's near-duplicate groups are never computed").isTrue();
+        assertThat(aggregator.groupChunks.isEmpty()).as("a cancelled job's near-duplicate groups are never computed").isTrue();
     }
 
     @Test
     void cancellingACompletedJobChangesNothing() {
-        jobs.pipeInput("j", job("j", 1, false), T0);
-        results.pipeInput("j", ok("j", 0), T0.plusMillis(10));
+        aggregator.jobs.pipeInput("j", job("j", 1, false), T0);
+        aggregator.results.pipeInput("j", ok("j", 0), T0.plusMillis(10));
         JobSummary completed = stored("j");
         assertThat(completed.getState()).isEqualTo(JobState.COMPLETED);
-        summaries.readValuesToList();
+        aggregator.summaries.readValuesToList();
 
-        jobs.pipeInput("j", job("j", 1, true), T0.plusMillis(20));
-        driver.advanceWallClockTime(PROGRESS);
+        aggregator.jobs.pipeInput("j", job("j", 1, true), T0.plusMillis(20));
+        aggregator.driver.advanceWallClockTime(PROGRESS);
 
-        assertThat(summaries.isEmpty()).isTrue();
+        assertThat(aggregator.summaries.isEmpty()).isTrue();
         assertThat(stored("j")).isEqualTo(completed);
     }
 
     @Test
     void aSecondCancellationOrALaterResubmissionKeepsTheJobCancelled() {
-        jobs.pipeInput("j", job("j", 3, false), T0);
-        jobs.pipeInput("j", job("j", 3, true), T0.plusMillis(10));
-        summaries.readValuesToList();
+        aggregator.jobs.pipeInput("j", job("j", 3, false), T0);
+        aggregator.jobs.pipeInput("j", job("j", 3, true), T0.plusMillis(10));
+        aggregator.summaries.readValuesToList();
 
-        jobs.pipeInput("j", job("j", 3, true), T0.plusMillis(20));
-        jobs.pipeInput("j", job("j", 3, false), T0.plusMillis(30));
-        driver.advanceWallClockTime(PROGRESS);
+        aggregator.jobs.pipeInput("j", job("j", 3, true), T0.plusMillis(20));
+        aggregator.jobs.pipeInput("j", job("j", 3, false), T0.plusMillis(30));
+        aggregator.driver.advanceWallClockTime(PROGRESS);
 
-        assertThat(summaries.isEmpty()).isTrue();
+        assertThat(aggregator.summaries.isEmpty()).isTrue();
         assertThat(stored("j").getState()).isEqualTo(JobState.CANCELLED);
     }
 
     @Test
     void aJobKnownOnlyFromItsCancellingRecordIsCancelled() {
-        results.pipeInput("j", ok("j", 0), T0);
-        jobs.pipeInput("j", job("j", 3, true), T0.plusMillis(10));
+        aggregator.results.pipeInput("j", ok("j", 0), T0);
+        aggregator.jobs.pipeInput("j", job("j", 3, true), T0.plusMillis(10));
 
-        JobSummary last = summaries.readValuesToList().get(1);
+        JobSummary last = aggregator.summaries.readValuesToList().get(1);
         assertThat(last.getState()).isEqualTo(JobState.CANCELLED);
         assertThat(last.getTaskCount()).isEqualTo(3);
         assertThat(last.getSource()).isEqualTo("file:/photos/j/");
@@ -165,8 +148,8 @@ class JobCancellationTest {
 
     @Test
     void aCancellingRecordForAJobWhoseResultsAreAllInCompletesIt() {
-        results.pipeInput("j", ok("j", 0), T0);
-        jobs.pipeInput("j", job("j", 1, true), T0.plusMillis(10));
+        aggregator.results.pipeInput("j", ok("j", 0), T0);
+        aggregator.jobs.pipeInput("j", job("j", 1, true), T0.plusMillis(10));
 
         assertThat(stored("j").getState()).isEqualTo(JobState.COMPLETED);
     }

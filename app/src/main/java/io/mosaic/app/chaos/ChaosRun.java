@@ -194,9 +194,10 @@ public final class ChaosRun {
             }
         });
         // A resubmission goes out at full speed, as when a user runs submit again, while the first may still be publishing.
-        FaultInjector injector = new FaultInjector(fleet, pipeline.kafka(), groups, live, topics,
+        FaultInjector injector = new FaultInjector(
+                new FaultInjector.Targets(fleet, pipeline.kafka(), groups, live, topics, WORKER_THREADS, WORKER_MAX_POLL_INTERVAL),
                 () -> submit(clients.resubmitter(), inputs.directory(), jobId, "submitted the whole job again"),
-                recovery, WORKER_THREADS, WORKER_MAX_POLL_INTERVAL, message -> log("%s", message));
+                recovery, message -> log("%s", message));
 
         int injected = 0;
         int duringJob = 0;

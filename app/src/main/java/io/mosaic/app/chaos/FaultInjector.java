@@ -23,31 +23,31 @@ final class FaultInjector {
     /** Longest wait for any one recovery step; far above what a healthy cluster needs. */
     static final Duration STEP_TIMEOUT = Duration.ofSeconds(120);
 
-    private final ServiceFleet fleet;
-    private final EmbeddedKafkaCluster kafka;
-    private final GroupWatch groups;
-    private final JobRecords live;
-    private final Topics topics;
+    /**
+     * What faults strike and what they are measured by.
+     *
+     * @param fleet the worker and aggregator processes
+     * @param kafka the brokers
+     * @param groups the Admin view of the consumer groups
+     * @param live the topics as the run follows them
+     * @param workerThreads analyzer threads per worker process
+     * @param maxPollInterval the workers' max.poll.interval.ms: a paused worker is fenced after it
+     */
+    record Targets(ServiceFleet fleet, EmbeddedKafkaCluster kafka, GroupWatch groups, JobRecords live, Topics topics,
+                   int workerThreads, Duration maxPollInterval) {
+    }
+
+    private final Targets targets;
     private final Callable<String> resubmit;
     private final Recovery recovery;
-    private final int workerThreads;
-    private final Duration maxPollInterval;
     private final Consumer<String> log;
     /** The last restarted broker catching up; measured in the background while other faults go on. */
     private CompletableFuture<Void> brokerCatchingUp = CompletableFuture.completedFuture(null);
 
-    FaultInjector(ServiceFleet fleet, EmbeddedKafkaCluster kafka, GroupWatch groups, JobRecords live, Topics topics,
-                  Callable<String> resubmit, Recovery recovery, int workerThreads, Duration maxPollInterval,
-                  Consumer<String> log) {
-        this.fleet = fleet;
-        this.kafka = kafka;
-        this.groups = groups;
-        this.live = live;
-        this.topics = topics;
+    FaultInjector(Targets targets, Callable<String> resubmit, Recovery recovery, Consumer<String> log) {
+        this.targets = targets;
         this.resubmit = resubmit;
         this.recovery = recovery;
-        this.workerThreads = workerThreads;
-        this.maxPollInterval = maxPollInterval;
         this.log = log;
     }
 
@@ -59,9 +59,9 @@ final class FaultInjector {
     /** Injects {@code fault} and returns what happened, for the run's log. */
     String inject(FaultPlan.Fault fault) throws Exception {
         return switch (fault.kind()) {
-            case KILL_WORKER -> killWorker(pick(fleet.workers(), fault));
-            case PAUSE_WORKER -> pauseWorker(pick(fleet.workers(), fault));
-            case RESTART_WORKER -> restartWorker(pick(fleet.workers(), fault));
+            case KILL_WORKER -> killWorker(pick(targets.fleet().workers(), fault));
+            case PAUSE_WORKER -> pauseWorker(pick(targets.fleet().workers(), fault));
+            case RESTART_WORKER -> restartWorker(pick(targets.fleet().workers(), fault));
             case KILL_AGGREGATOR -> killAggregator(fault);
             case KILL_BROKER -> killBroker(fault);
             case RESUBMIT -> resubmit.call();
@@ -69,16 +69,16 @@ final class FaultInjector {
     }
 
     private String killWorker(ChildJvm worker) throws Exception {
-        Set<String> members = groups.describe(AnalyzerWorker.GROUP_ID).memberIds(clientPrefix(worker));
+        Set<String> members = targets.groups().describe(AnalyzerWorker.GROUP_ID).memberIds(clientPrefix(worker));
         long pid = worker.pid();
         long killed = System.nanoTime();
         worker.kill();
         // The coordinator hears nothing more from the dead members and drops them when their session times out.
-        Optional<Duration> noticed = await(() -> !groups.describe(AnalyzerWorker.GROUP_ID).containsAny(members), killed);
+        Optional<Duration> noticed = await(() -> !targets.groups().describe(AnalyzerWorker.GROUP_ID).containsAny(members), killed);
         noticed.ifPresent(recovery::workerNoticed);
         Optional<Duration> rebalanced = await(() -> {
-            GroupWatch.GroupView view = groups.describe(AnalyzerWorker.GROUP_ID);
-            return !view.containsAny(members) && view.stableOwning(topics.imageTasks().name(), topics.imageTasks().partitions());
+            GroupWatch.GroupView view = targets.groups().describe(AnalyzerWorker.GROUP_ID);
+            return !view.containsAny(members) && view.stableOwning(targets.topics().imageTasks().name(), targets.topics().imageTasks().partitions());
         }, killed);
         rebalanced.ifPresent(recovery::workerRebalanced);
         worker.start();
@@ -90,14 +90,14 @@ final class FaultInjector {
     }
 
     private String pauseWorker(ChildJvm worker) throws Exception {
-        Set<String> members = groups.describe(AnalyzerWorker.GROUP_ID).memberIds(clientPrefix(worker));
+        Set<String> members = targets.groups().describe(AnalyzerWorker.GROUP_ID).memberIds(clientPrefix(worker));
         long paused = System.nanoTime();
         worker.pause();
-        Optional<Duration> noticed = await(() -> !groups.describe(AnalyzerWorker.GROUP_ID).containsAny(members), paused);
+        Optional<Duration> noticed = await(() -> !targets.groups().describe(AnalyzerWorker.GROUP_ID).containsAny(members), paused);
         noticed.ifPresent(recovery::pausedNoticed);
-        await(() -> groups.describe(AnalyzerWorker.GROUP_ID).stableOwning(topics.imageTasks().name(), topics.imageTasks().partitions()), paused);
+        await(() -> targets.groups().describe(AnalyzerWorker.GROUP_ID).stableOwning(targets.topics().imageTasks().name(), targets.topics().imageTasks().partitions()), paused);
         // Past max.poll.interval.ms too, so that the process wakes up as a zombie on both counts.
-        long pastPollInterval = paused + maxPollInterval.plusSeconds(1).toNanos();
+        long pastPollInterval = paused + targets.maxPollInterval().plusSeconds(1).toNanos();
         long wait = pastPollInterval - System.nanoTime();
         if (wait > 0) {
             Thread.sleep(wait / 1_000_000);
@@ -126,32 +126,32 @@ final class FaultInjector {
     }
 
     private String killAggregator(FaultPlan.Fault fault) throws Exception {
-        String results = topics.imageResults().name();
-        Optional<Integer> partition = live.resultPartition();
-        GroupWatch.GroupView view = groups.describe(JobAggregator.APPLICATION_ID);
+        String results = targets.topics().imageResults().name();
+        Optional<Integer> partition = targets.live().resultPartition();
+        GroupWatch.GroupView view = targets.groups().describe(JobAggregator.APPLICATION_ID);
         Optional<ChildJvm> owner = partition.flatMap(p -> view.owner(new TopicPartition(results, p)))
-                .flatMap(member -> fleet.aggregators().stream().filter(a -> member.clientId().startsWith(clientPrefix(a))).findFirst());
-        ChildJvm victim = owner.orElseGet(() -> pick(fleet.aggregators(), fault));
+                .flatMap(member -> targets.fleet().aggregators().stream().filter(a -> member.clientId().startsWith(clientPrefix(a))).findFirst());
+        ChildJvm victim = owner.orElseGet(() -> pick(targets.fleet().aggregators(), fault));
         // Keyed by job id like the results, so the job's summaries lie in the same partition number.
-        int summaryPartition = live.summaryPartition().or(() -> partition).orElse(0);
-        boolean workLeft = live.taskRecords() > live.resultRecords() || live.folded() < live.resultRecords();
+        int summaryPartition = targets.live().summaryPartition().or(() -> partition).orElse(0);
+        boolean workLeft = targets.live().taskRecords() > targets.live().resultRecords() || targets.live().folded() < targets.live().resultRecords();
         long pid = victim.pid();
         long killed = System.nanoTime();
         victim.kill();
         // Read once the victim is dead: whatever lies at or after this offset, another instance wrote.
-        long summaryEnd = groups.endOffset(new TopicPartition(topics.jobSummaries().name(), summaryPartition));
+        long summaryEnd = targets.groups().endOffset(new TopicPartition(targets.topics().jobSummaries().name(), summaryPartition));
         victim.start();
         Optional<Duration> failover = Optional.empty();
         if (workLeft) {
-            failover = await(() -> live.firstSummaryFrom(summaryEnd).isPresent(), killed)
-                    .map(waited -> Duration.ofNanos(live.firstSummaryFrom(summaryEnd).orElseThrow().receivedNanos() - killed));
+            failover = await(() -> targets.live().firstSummaryFrom(summaryEnd).isPresent(), killed)
+                    .map(waited -> Duration.ofNanos(targets.live().firstSummaryFrom(summaryEnd).orElseThrow().receivedNanos() - killed));
             failover.ifPresent(recovery::aggregatorFailover);
         } else {
             recovery.aggregatorKilledWhileIdle();
         }
         victim.awaitRunning(ServiceFleet.START_TIMEOUT);
-        Optional<Duration> stable = await(() -> groups.describe(JobAggregator.APPLICATION_ID)
-                .stableOwning(results, topics.imageResults().partitions()), System.nanoTime());
+        Optional<Duration> stable = await(() -> targets.groups().describe(JobAggregator.APPLICATION_ID)
+                .stableOwning(results, targets.topics().imageResults().partitions()), System.nanoTime());
         return "kill -9 aggregator " + victim.name() + " (pid " + pid + (owner.isPresent() ? ", owner of the job" : ", owner unknown")
                 + "): restarted as pid " + victim.pid() + "; "
                 + (workLeft ? "job's summary updated again after " + show(failover) : "the job had nothing left to fold")
@@ -162,24 +162,24 @@ final class FaultInjector {
         // Never two brokers down at once: that refuses writes by design (min.insync.replicas=2),
         // which BrokerFaultsIT shows; here the pipeline must keep going.
         brokerCatchingUp.join();
-        Optional<Duration> caughtUp = await(groups::fullyReplicated, System.nanoTime());
-        List<Integer> ids = kafka.brokerIds();
+        Optional<Duration> caughtUp = await(targets.groups()::fullyReplicated, System.nanoTime());
+        List<Integer> ids = targets.kafka().brokerIds();
         int id = ids.get(fault.choose(ids.size()));
-        long pid = kafka.brokerProcess(id).map(ProcessHandle::pid).orElse(-1L);
+        long pid = targets.kafka().brokerProcess(id).map(ProcessHandle::pid).orElse(-1L);
         long killed = System.nanoTime();
-        kafka.killBroker(id);
+        targets.kafka().killBroker(id);
         // The controller fences a broker whose heartbeats stop (broker.session.timeout.ms) and
         // removes it from every ISR; until then its partitions simply wait.
-        Optional<Duration> noticed = await(() -> !groups.fullyReplicated(), killed);
+        Optional<Duration> noticed = await(() -> !targets.groups().fullyReplicated(), killed);
         noticed.ifPresent(recovery::brokerNoticed);
         Thread.sleep(Math.round(fault.pause() * 5_000));
-        kafka.restartBroker(id);
+        targets.kafka().restartBroker(id);
         Duration down = Duration.ofNanos(System.nanoTime() - killed);
         long restarted = System.nanoTime();
         // Catching up takes tens of seconds and stops nothing: measure it while the next faults go on.
         brokerCatchingUp = CompletableFuture.runAsync(() -> {
             try {
-                Optional<Duration> inSync = await(groups::fullyReplicated, restarted);
+                Optional<Duration> inSync = await(targets.groups()::fullyReplicated, restarted);
                 inSync.ifPresent(recovery::brokerInSync);
                 log.accept("  broker " + id + ": every replica in sync " + show(inSync) + " after its restart");
             } catch (InterruptedException e) {
@@ -188,15 +188,15 @@ final class FaultInjector {
         });
         return "kill -9 broker " + id + " (pid " + pid + ")" + (caughtUp.isEmpty() ? " while replicas were still catching up" : "")
                 + ": fenced by the controller after " + show(noticed) + "; restarted after " + Recovery.seconds(down) + " as pid "
-                + kafka.brokerProcess(id).map(ProcessHandle::pid).orElse(-1L);
+                + targets.kafka().brokerProcess(id).map(ProcessHandle::pid).orElse(-1L);
     }
 
     /** Waits until every worker thread is in a stable group that owns every task partition. */
     private Optional<Duration> awaitWorkersComplete(long since) throws InterruptedException {
-        int expected = fleet.workers().size() * workerThreads;
+        int expected = targets.fleet().workers().size() * targets.workerThreads();
         return await(() -> {
-            GroupWatch.GroupView view = groups.describe(AnalyzerWorker.GROUP_ID);
-            return view.members().size() == expected && view.stableOwning(topics.imageTasks().name(), topics.imageTasks().partitions());
+            GroupWatch.GroupView view = targets.groups().describe(AnalyzerWorker.GROUP_ID);
+            return view.members().size() == expected && view.stableOwning(targets.topics().imageTasks().name(), targets.topics().imageTasks().partitions());
         }, since);
     }
 

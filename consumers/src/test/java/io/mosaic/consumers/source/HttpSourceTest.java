@@ -12,26 +12,12 @@ import java.net.URI;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** One attempt at a time: what HttpSource allows, how it bounds a download, and what it throws. */
-class HttpSourceTest {
+class HttpSourceTest extends WithTestHttpServer {
 
     private static final byte[] IMAGE = png(48, 1);
-
-    private TestHttpServer server;
-
-    @BeforeEach
-    void startServer() throws Exception {
-        server = TestHttpServer.start();
-    }
-
-    @AfterEach
-    void stopServer() {
-        server.close();
-    }
 
     @Test
     void downloadsFromAnAllowedHost() throws Exception {

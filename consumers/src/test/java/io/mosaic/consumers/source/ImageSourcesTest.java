@@ -17,30 +17,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Retries, backoff and circuit breaking, against a real local HTTP server that fails on purpose. */
-class ImageSourcesTest {
+class ImageSourcesTest extends WithTestHttpServer {
 
     private static final byte[] IMAGE = png(48, 2);
     private static final Duration BACKOFF = Duration.ofMillis(10);
     private static final SourceSettings.BreakerSettings NEVER_TRIPS =
             new SourceSettings.BreakerSettings(100, 1000, 1000, Duration.ofMinutes(1));
-
-    private TestHttpServer server;
-
-    @BeforeEach
-    void startServer() throws Exception {
-        server = TestHttpServer.start();
-    }
-
-    @AfterEach
-    void stopServer() {
-        server.close();
-    }
 
     @Test
     void aFlakyServerIsRetriedUntilItAnswers() {

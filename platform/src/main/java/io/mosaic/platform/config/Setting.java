@@ -13,20 +13,17 @@ import java.util.function.Function;
  *
  * @param <T> the type of the value
  */
-public final class Setting<T> {
+public record Setting<T>(String key, String type, String defaultValue, Function<String, T> parser, String description) {
 
-    private final String key;
-    private final String type;
-    private final String defaultValue;
-    private final Function<String, T> parser;
-    private final String description;
-
-    private Setting(String key, String type, String defaultValue, Function<String, T> parser, String description) {
-        this.key = Objects.requireNonNull(key, "key");
-        this.type = type;
-        this.defaultValue = defaultValue;
-        this.parser = parser;
-        this.description = Objects.requireNonNull(description, "description");
+    /**
+     * @param type the type and accepted range, for {@code mosaic config --list}
+     * @param defaultValue the default as text; null when the setting has none
+     * @param parser turns a value into {@code T}, or throws {@link IllegalArgumentException} naming the key
+     */
+    public Setting {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(parser, "parser");
+        Objects.requireNonNull(description, "description");
     }
 
     /** Any text; {@code defaultValue} may be null (no value). */
@@ -60,24 +57,6 @@ public final class Setting<T> {
             }
             return value;
         }, description);
-    }
-
-    public String key() {
-        return key;
-    }
-
-    /** The type and accepted range, for {@code mosaic config --list}. */
-    public String type() {
-        return type;
-    }
-
-    /** The default as text; null when the setting has none. */
-    public String defaultValue() {
-        return defaultValue;
-    }
-
-    public String description() {
-        return description;
     }
 
     public String environmentVariable() {
