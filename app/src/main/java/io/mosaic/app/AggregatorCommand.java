@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 /** {@code mosaic aggregator}: the Kafka Streams job aggregator, until stopped. */
-@Command(name = "aggregator", mixinStandardHelpOptions = true,
+@Command(name = "aggregator", header = "Run the job aggregator, which folds results into job summaries exactly once.", mixinStandardHelpOptions = true,
         description = {"Run the job aggregator (Kafka Streams application mosaic-aggregator, exactly once):",
                 "fold mosaic.image-results per job into mosaic.job-summaries. Runs until Ctrl-C or SIGTERM.",
                 "Serves GET /jobs/{jobId} and GET /jobs on its HTTP port (default 7072) by interactive",

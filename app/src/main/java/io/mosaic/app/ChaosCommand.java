@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
  * {@code mosaic chaos}: proves exactly-once under faults. Runs a job through separate processes,
  * injects faults from a seed, and checks the job's summary against the truth from its input.
  */
-@Command(name = "chaos", mixinStandardHelpOptions = true,
+@Command(name = "chaos", header = "Run a job through separate processes under injected faults and check it was counted exactly once.", mixinStandardHelpOptions = true,
         description = {"Run a job of generated images through separate processes (3 brokers, the schema registry,",
                 "workers, 2 aggregators with a standby replica), inject faults at moments drawn from a seed",
                 "(kill -9 a worker, kill -9 the aggregator that owns the job, SIGSTOP a worker until it is",

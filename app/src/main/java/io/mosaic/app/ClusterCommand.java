@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
  * {@code mosaic cluster}: real Kafka brokers, each in a JVM of its own, plus the schema registry,
  * in the foreground, for running Mosaic's services as separate processes without Docker.
  */
-@Command(name = "cluster", mixinStandardHelpOptions = true,
+@Command(name = "cluster", header = "Run a local Kafka cluster and schema registry as child processes, until stopped.", mixinStandardHelpOptions = true,
         description = {"Run a local Kafka cluster (KRaft: one controller and 1 or 3 brokers, each a child JVM that can be",
                 "killed on its own) and a schema registry, create the pipeline's topics, print",
                 "bootstrap.servers=... and schema.registry.url=... and run until Ctrl-C or SIGTERM."})

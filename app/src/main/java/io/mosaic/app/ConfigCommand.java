@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code mosaic config}: every setting with its type, default, variable and meaning; or the values in force. */
-@Command(name = "config", mixinStandardHelpOptions = true,
+@Command(name = "config", header = "Show every setting, or the values this command line resolves to.", mixinStandardHelpOptions = true,
         description = {"Show Mosaic's settings. --list: every setting, its type and range, default, environment variable",
                 "and meaning. Without --list: the values this command line, file and environment resolve to.",
                 "Any Kafka client setting may also be given as kafka.<name> (env MOSAIC_KAFKA_<NAME>)."})

@@ -20,7 +20,7 @@ import picocli.CommandLine;
  * {@code mosaic dashboard}: consumer lag, health, history, Prometheus metrics, alerts and job
  * progress on one web page, until stopped.
  */
-@Command(name = "dashboard", mixinStandardHelpOptions = true,
+@Command(name = "dashboard", header = "Serve the consumer-lag dashboard, its JSON API and Prometheus metrics.", mixinStandardHelpOptions = true,
         description = {"Serve the consumer-lag dashboard: every consumer group's lag in records and in seconds, its health",
                 "(Burrow's OK/WARN/STALL/STOP/REWIND/ERR), rates and drain time, history charts, job progress,",
                 "Prometheus metrics at /metrics (kafka-lag-exporter's names) and webhook alerts. Runs until Ctrl-C or SIGTERM."})
@@ -29,7 +29,8 @@ final class DashboardCommand extends CommandBase.Client implements Callable<Inte
     @Option(names = "--bind", paramLabel = "ADDRESS", description = "Address to listen on (setting dashboard.bind; default 127.0.0.1; 0.0.0.0 in containers).")
     String bind;
 
-    @Option(names = "--port", paramLabel = "PORT", description = "Port to listen on (setting dashboard.port; default 8080; 0 picks a free one).")
+    @Option(names = {"--http-port", "--port"}, paramLabel = "PORT",
+            description = "Port to listen on (setting dashboard.port; default 8080; 0 picks a free one). --port is the old, deprecated name.")
     Integer port;
 
     @Option(names = "--interval-ms", paramLabel = "MS", description = "How often offsets are read (setting lag.interval.ms; default 5000).")

@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
  * registry. Generates a sample set when no images are given, submits one job, shows progress,
  * waits for the report, prints a summary and stops everything it started.
  */
-@Command(name = "demo",
+@Command(name = "demo", header = "Run one image-analysis job end to end on an embedded Kafka cluster, then exit.",
         mixinStandardHelpOptions = true,
         description = {
                 "Run one image-analysis job end to end on an embedded Kafka cluster (real KRaft brokers)",

@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
  * {@code mosaic dlq list|replay}: look at the task records the workers could not read, and send
  * chosen ones back to their topic. The Kafka side is {@link DeadLetterTopic}.
  */
-@Command(name = "dlq", mixinStandardHelpOptions = true,
+@Command(name = "dlq", header = "Inspect and replay the dead-letter topic.", mixinStandardHelpOptions = true,
         description = "Inspect and replay the dead-letter topic (task records the workers could not read).",
         subcommands = {DlqCommand.ListDeadLetters.class, DlqCommand.Replay.class})
 final class DlqCommand extends CommandBase.Group {
@@ -29,7 +29,7 @@ final class DlqCommand extends CommandBase.Group {
         return "'mosaic dlq list' or 'mosaic dlq replay'";
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true,
+    @Command(name = "list", header = "List the dead letters with where they came from and why they failed.", mixinStandardHelpOptions = true,
             description = {"Print one line per dead letter: its PARTITION@OFFSET, when it failed, the record it was",
                     "(source topic-partition@offset), and the error. Reads without a consumer group: nothing is consumed."})
     static final class ListDeadLetters extends CommandBase.Client implements Callable<Integer> {
@@ -66,7 +66,7 @@ final class DlqCommand extends CommandBase.Group {
         }
     }
 
-    @Command(name = "replay", mixinStandardHelpOptions = true,
+    @Command(name = "replay", header = "Send dead letters back to the topic they came from.", mixinStandardHelpOptions = true,
             description = {"Send dead letters back to the topic they came from, with their original key and value,",
                     "without the dead-letter headers and with a mosaic.replayed.from header. A record that still",
                     "cannot be read comes back to the dead-letter topic."})

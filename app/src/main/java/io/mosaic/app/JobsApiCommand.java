@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 /** {@code mosaic jobs-api}: the jobs HTTP API, until stopped. */
-@Command(name = "jobs-api", mixinStandardHelpOptions = true,
+@Command(name = "jobs-api", header = "Serve the jobs HTTP API: submit, list, follow and cancel jobs.", mixinStandardHelpOptions = true,
         description = {"Serve the jobs HTTP API (default 127.0.0.1:7070):",
                 "  POST /jobs {\"source\": \"<dir>\"}   submit a job (202; 400 for a bad request)",
                 "  GET /jobs/{jobId}, GET /jobs     read summaries from the aggregators (404: unknown)",

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 /** {@code mosaic reports}: writes a JSON report for every completed job, until stopped. */
-@Command(name = "reports", mixinStandardHelpOptions = true,
+@Command(name = "reports", header = "Run the report writer, which writes a JSON report for every completed job.", mixinStandardHelpOptions = true,
         description = {"Run the report writer: consume mosaic.image-results and mosaic.job-summaries in group",
                 "mosaic-reports and write <report-dir>/<jobId>.json when a job completes. Runs until Ctrl-C or SIGTERM."})
 final class ReportsCommand extends CommandBase.Service implements Callable<Integer> {

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code mosaic submit SOURCE}: publishes a job to a running cluster. */
-@Command(name = "submit", mixinStandardHelpOptions = true,
+@Command(name = "submit", header = "Publish a job of images to a running cluster.", mixinStandardHelpOptions = true,
         description = {"Publish a job: one ImageJob record, then one ImageTask per image under SOURCE (recursive).",
                 "The same SOURCE gives the same job id and task ids, so submitting twice is safe."})
 final class SubmitCommand extends CommandBase.Client implements Callable<Integer> {

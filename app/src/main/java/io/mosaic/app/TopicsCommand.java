@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code mosaic topics create}: creates the pipeline's topics; safe to run again. */
-@Command(name = "topics", mixinStandardHelpOptions = true, description = "Manage the pipeline's topics.",
+@Command(name = "topics", header = "Manage the pipeline's topics.", mixinStandardHelpOptions = true, description = "Manage the pipeline's topics.",
         subcommands = {TopicsCommand.Create.class})
 final class TopicsCommand extends CommandBase.Group {
 
@@ -20,7 +20,7 @@ final class TopicsCommand extends CommandBase.Group {
         return "'mosaic topics create'";
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true,
+    @Command(name = "create", header = "Create the pipeline's topics; topics that exist are left alone.", mixinStandardHelpOptions = true,
             description = {"Create every topic with its configured partitions, replication factor and min.insync.replicas.",
                     "Topics that exist are left alone, so running it twice is safe."})
     static final class Create extends CommandBase.Client implements Callable<Integer> {
@@ -28,7 +28,7 @@ final class TopicsCommand extends CommandBase.Group {
         @Override
         public Integer call() {
             MosaicConfig config = options.config();
-            Topics topics = ServiceOptions.topics(config);
+            Topics topics = TopicAdmin.fitToCluster(config, ServiceOptions.topics(config));
             List<String> created = TopicAdmin.createTopics(config, topics);
             for (Topic<?, ?> topic : topics.all()) {
                 out().printf("%-32s %3d partitions, replication %d, min.insync.replicas %d  %s%n",

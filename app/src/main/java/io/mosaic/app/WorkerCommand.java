@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 /** {@code mosaic worker}: analyzer threads in consumer group mosaic-analyzers, until stopped. */
-@Command(name = "worker", mixinStandardHelpOptions = true,
+@Command(name = "worker", header = "Run analyzer workers, which analyse image tasks and publish their results.", mixinStandardHelpOptions = true,
         description = {"Run analyzer workers: consume mosaic.image-tasks in group mosaic-analyzers, analyse each image,",
                 "publish results in transactions with the consumed offsets. Runs until Ctrl-C or SIGTERM."})
 final class WorkerCommand extends CommandBase.Service implements Callable<Integer> {
@@ -25,10 +25,6 @@ final class WorkerCommand extends CommandBase.Service implements Callable<Intege
     @Override
     public Integer call() throws Exception {
         MosaicConfig config = options.config(threads == null ? Map.of() : Map.of(WorkerSettings.THREADS.key(), threads.toString()));
-        if (config.get(MosaicConfig.FILE_ALLOWED_ROOTS) == null) {
-            spec.commandLine().getErr().println("worker: warning: source.file.allowed.roots is not set, so tasks may name any file this process can read;"
-                    + " set it (e.g. --set source.file.allowed.roots=/data/images) to confine them");
-        }
         AnalyzerWorker worker = new AnalyzerWorker(config, ServiceOptions.topics(config), Wiring.taskProcessor(config));
         ServiceMetrics metrics = new ServiceMetrics("worker");
         FunctionCounter.builder("mosaic_worker_tasks_processed", worker, AnalyzerWorker::processed)

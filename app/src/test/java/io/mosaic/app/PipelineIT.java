@@ -62,7 +62,8 @@ class PipelineIT {
             MosaicConfig config = backend.config()
                     .with(ReportWriter.REPORT_DIR, reports.toString())
                     .with(WorkerSettings.THREADS, "2")
-                    .with(AggregatorSettings.STATE_DIR, dir.resolve("streams").toString());
+                    .with(AggregatorSettings.STATE_DIR, dir.resolve("streams").toString())
+                    .with(MosaicConfig.FILE_ALLOWED_ROOTS, sample.directory().toString());
             Topics topics = Topics.create(config.topicSettings(), new SchemaRegistryClient(config.schemaRegistryUrl()));
             try (Lifecycles pipeline = new Lifecycles()) {
                 pipeline.start(new JobAggregator(config, topics, AggregatorSettings.defaults(), true));

@@ -42,6 +42,20 @@ public record Topics(
                 settings.minInSyncReplicas());
     }
 
+    /**
+     * The same topics with replication a cluster of {@code brokers} can hold: the factor at most
+     * the number of brokers, and when it had to shrink, min.insync.replicas at most one less than
+     * the new factor (at least 1), so that one replica may still fail without refusing writes.
+     */
+    public Topics fittedTo(int brokers) {
+        if (brokers < 1 || replicationFactor <= brokers) {
+            return this;
+        }
+        short factor = (short) brokers;
+        int minIsr = Math.min(minInSyncReplicas, Math.max(1, factor - 1));
+        return new Topics(jobs, imageTasks, imageResults, jobSummaries, imageTasksDlq, nearDuplicateGroups, factor, minIsr);
+    }
+
     /** Every topic, for creating them. */
     public List<Topic<?, ?>> all() {
         return List.of(jobs, imageTasks, imageResults, jobSummaries, imageTasksDlq, nearDuplicateGroups);

@@ -2,6 +2,7 @@ package io.mosaic.streams;
 
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.kafka.KafkaClients;
+import io.mosaic.platform.kafka.TopicAdmin;
 import io.mosaic.platform.lifecycle.Lifecycle;
 import io.mosaic.schemas.JobSummary;
 import io.mosaic.schemas.Topics;
@@ -51,6 +52,7 @@ public final class JobAggregator implements Lifecycle {
     private final boolean exactlyOnce;
     private final Supplier<String> advertisedUrl;
     private volatile KafkaStreams streams;
+    private volatile Throwable lastFailure;
     private volatile HostInfo applicationServer;
 
     /**
@@ -110,7 +112,9 @@ public final class JobAggregator implements Lifecycle {
     public void start() throws Exception {
         String url = advertisedUrl.get();
         applicationServer = url == null || url.isBlank() ? null : hostInfo(url);
-        streams = new KafkaStreams(JobAggregatorTopology.build(new StreamsBuilder(), topics, settings), streamsConfig());
+        // Changelog and repartition topics need a factor the cluster can hold, or Streams retries forever.
+        Topics fitted = TopicAdmin.fitToCluster(config, topics);
+        streams = new KafkaStreams(JobAggregatorTopology.build(new StreamsBuilder(), topics, settings), streamsConfig(fitted));
         CountDownLatch running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {
@@ -121,6 +125,7 @@ public final class JobAggregator implements Lifecycle {
             }
         });
         streams.setUncaughtExceptionHandler(e -> {
+            lastFailure = rootCause(e);
             log.error("aggregator stream thread failed; replacing it", e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
@@ -130,7 +135,21 @@ public final class JobAggregator implements Lifecycle {
         }
     }
 
-    Properties streamsConfig() throws java.io.IOException {
+    /** Why a stream thread last failed, root cause first; empty when none has. */
+    public Optional<String> lastFailure() {
+        Throwable failure = lastFailure;
+        return failure == null ? Optional.empty() : Optional.of(failure.getClass().getSimpleName() + ": " + failure.getMessage());
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    Properties streamsConfig(Topics replication) throws java.io.IOException {
         Properties props = new Properties();
         Map<String, Object> base = KafkaClients.base(config, "aggregator");
         props.putAll(base);
@@ -139,8 +158,8 @@ public final class JobAggregator implements Lifecycle {
         // result is folded into its summary once, even when an instance dies mid-batch.
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, exactlyOnce ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
         // Changelog and repartition topics are as durable as the pipeline's own topics.
-        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) topics.replicationFactor());
-        props.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), String.valueOf(topics.minInSyncReplicas()));
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replication.replicationFactor());
+        props.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), String.valueOf(replication.minInSyncReplicas()));
         // Each instance on a host needs its own state directory: two cannot lock the same one.
         String stateDir = config.get(AggregatorSettings.STATE_DIR);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir != null ? stateDir

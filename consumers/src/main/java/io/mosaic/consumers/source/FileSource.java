@@ -1,5 +1,6 @@
 package io.mosaic.consumers.source;
 
+import io.mosaic.platform.config.SourceRoots;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.FileSystemNotFoundException;
@@ -16,14 +17,14 @@ import java.util.Set;
  * so that a symbolic link inside a root that points out of it is refused too. A path outside the roots
  * is refused before its existence is checked, so the reasons do not reveal which outside files exist.
  *
- * <p>With no roots at all, any local file is served.
+ * <p>With no roots at all, no local file is served.
  */
 public final class FileSource implements ImageSource {
 
     private final List<Path> roots;
     private final List<Path> realRoots;
 
-    /** {@code allowedRoots}: the directories files must lie under; empty allows any local file. */
+    /** {@code allowedRoots}: the directories files must lie under; empty allows none. */
     public FileSource(List<Path> allowedRoots) {
         this.roots = allowedRoots.stream().map(p -> p.toAbsolutePath().normalize()).toList();
         this.realRoots = roots.stream().map(FileSource::realOrSelf).toList();
@@ -37,8 +38,8 @@ public final class FileSource implements ImageSource {
     @Override
     public ImageContent fetch(URI uri) throws SourceException {
         Path path = pathOf(uri);
-        if (!roots.isEmpty() && !under(path, roots) && !under(path, realRoots)) {
-            throw new SourceException("path outside the allowed roots: " + path);
+        if (!under(path, roots) && !under(path, realRoots)) {
+            throw new SourceException("path " + SourceRoots.outside(path));
         }
         Path real;
         try {
@@ -48,8 +49,8 @@ public final class FileSource implements ImageSource {
         } catch (IOException | SecurityException e) {
             throw new SourceException("cannot read file: " + path + " (" + e.getMessage() + ")");
         }
-        if (!roots.isEmpty() && !under(real, realRoots)) {
-            throw new SourceException("path outside the allowed roots: " + path + " (a link to " + real + ")");
+        if (!under(real, realRoots)) {
+            throw new SourceException("path " + SourceRoots.outside(path + ", a link to " + real));
         }
         if (!Files.isRegularFile(real)) {
             throw new SourceException("not a regular file: " + path);

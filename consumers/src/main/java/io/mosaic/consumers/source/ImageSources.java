@@ -91,7 +91,7 @@ public final class ImageSources {
         return of(SourceSettings.from(config));
     }
 
-    /** Local files under {@code allowedRoots} (empty: any), with http off. */
+    /** Local files under {@code allowedRoots} (empty: none), with http off. */
     public static ImageSources files(List<Path> allowedRoots) {
         return of(SourceSettings.from(MosaicConfig.defaults()).withAllowedRoots(allowedRoots));
     }

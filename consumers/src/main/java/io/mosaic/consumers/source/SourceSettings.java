@@ -3,6 +3,7 @@ package io.mosaic.consumers.source;
 import io.mosaic.consumers.worker.WorkerSettings;
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.config.Setting;
+import io.mosaic.platform.config.SourceRoots;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -16,7 +17,7 @@ import java.util.stream.Collectors;
  * Everything that shapes how images are fetched, read from the {@code source.*} settings (and
  * {@code analysis.max.bytes}, which also caps a download).
  *
- * @param allowedRoots directories {@code file:} sources must lie under; empty allows any local file
+ * @param allowedRoots directories {@code file:} sources must lie under; empty allows none
  * @param http where and how {@code http:}/{@code https:} sources are fetched
  * @param retry how transient errors are retried
  */
@@ -62,7 +63,7 @@ public record SourceSettings(List<Path> allowedRoots, HttpSettings http, RetrySe
 
     /** The settings in {@code config}; a bad value is an {@link IllegalArgumentException} naming its key. */
     public static SourceSettings from(MosaicConfig config) {
-        List<Path> roots = list(config.get(MosaicConfig.FILE_ALLOWED_ROOTS)).stream().map(Path::of).toList();
+        List<Path> roots = SourceRoots.from(config);
         BreakerSettings breaker = new BreakerSettings(config.get(BREAKER_FAILURE_RATE_PERCENT), config.get(BREAKER_WINDOW_CALLS),
                 config.get(BREAKER_MINIMUM_CALLS), Duration.ofMillis(config.get(BREAKER_OPEN_MS)));
         HttpSettings http = new HttpSettings(

@@ -3,6 +3,7 @@ package io.mosaic.consumers.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mosaic.platform.config.SourceRoots;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -13,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class FileSourceTest {
+
+    private static final String OUTSIDE = "path outside the directories this service may read: ";
 
     @TempDir
     Path temp;
@@ -49,19 +52,19 @@ class FileSourceTest {
         URI escape = URI.create(root.toUri() + "../private/secret.png");
         assertThatThrownBy(() -> fetch(escape))
                 .isInstanceOf(SourceException.class)
-                .hasMessageStartingWith("path outside the allowed roots: ")
+                .hasMessageStartingWith(OUTSIDE)
                 .hasMessageContaining("private");
         URI encoded = URI.create(root.toUri() + "%2e%2e/private/secret.png");
-        assertThatThrownBy(() -> fetch(encoded)).hasMessageStartingWith("path outside the allowed roots: ");
+        assertThatThrownBy(() -> fetch(encoded)).hasMessageStartingWith(OUTSIDE);
     }
 
     @Test
     void refusesAnAbsolutePathElsewhere() {
         assertThatThrownBy(() -> fetch(outside.resolve("secret.png").toUri()))
                 .isInstanceOf(SourceException.class)
-                .hasMessage("path outside the allowed roots: " + outside.resolve("secret.png").toAbsolutePath().normalize());
+                .hasMessage("path " + SourceRoots.outside(outside.resolve("secret.png").toAbsolutePath().normalize()));
         assertThatThrownBy(() -> fetch(URI.create("file:/etc/passwd")))
-                .hasMessage("path outside the allowed roots: /etc/passwd");
+                .hasMessage("path " + SourceRoots.outside("/etc/passwd"));
     }
 
     @Test
@@ -69,7 +72,7 @@ class FileSourceTest {
         Path sibling = Files.createDirectories(temp.resolve("images-old"));
         Files.write(sibling.resolve("c.png"), new byte[] {4});
         assertThatThrownBy(() -> fetch(sibling.resolve("c.png").toUri()))
-                .hasMessageStartingWith("path outside the allowed roots: ");
+                .hasMessageStartingWith(OUTSIDE);
     }
 
     @Test
@@ -78,10 +81,10 @@ class FileSourceTest {
         Path dirLink = Files.createSymbolicLink(root.resolve("elsewhere"), outside);
         assertThatThrownBy(() -> fetch(fileLink.toUri()))
                 .isInstanceOf(SourceException.class)
-                .hasMessageStartingWith("path outside the allowed roots: " + fileLink)
+                .hasMessageStartingWith(OUTSIDE + fileLink)
                 .hasMessageContaining("a link to");
         assertThatThrownBy(() -> fetch(dirLink.resolve("secret.png").toUri()))
-                .hasMessageStartingWith("path outside the allowed roots: ");
+                .hasMessageStartingWith(OUTSIDE);
     }
 
     @Test
@@ -97,7 +100,7 @@ class FileSourceTest {
         assertThat(viaLink.fetch(linkedRoot.resolve("a.png").toUri()))
                 .isEqualTo(new ImageContent.LocalFile(root.resolve("a.png").toRealPath()));
         assertThatThrownBy(() -> viaLink.fetch(outside.resolve("secret.png").toUri()))
-                .hasMessageStartingWith("path outside the allowed roots: ");
+                .hasMessageStartingWith(OUTSIDE);
     }
 
     @Test
@@ -112,7 +115,7 @@ class FileSourceTest {
     void aMissingFileOutsideTheRootIsOutsideNotMissing() {
         // The reason must not tell a caller which files exist beyond the roots.
         assertThatThrownBy(() -> fetch(outside.resolve("nothing-here.png").toUri()))
-                .hasMessageStartingWith("path outside the allowed roots: ");
+                .hasMessageStartingWith(OUTSIDE);
     }
 
     @Test
@@ -122,8 +125,11 @@ class FileSourceTest {
     }
 
     @Test
-    void withoutRootsAnyLocalFileIsServed() throws Exception {
-        FileSource open = new FileSource(List.of());
+    void withoutRootsNoLocalFileIsServedAndTheRootOfTheFileSystemOpensThemAll() throws Exception {
+        assertThatThrownBy(() -> new FileSource(List.of()).fetch(outside.resolve("secret.png").toUri()))
+                .hasMessageStartingWith(OUTSIDE)
+                .hasMessageContaining(SourceRoots.FILE_ALLOWED_ROOTS.key());
+        FileSource open = new FileSource(List.of(Path.of("/")));
         assertThat(open.fetch(outside.resolve("secret.png").toUri()))
                 .isEqualTo(new ImageContent.LocalFile(outside.resolve("secret.png").toRealPath()));
     }

@@ -11,6 +11,7 @@ import io.mosaic.consumers.source.ImageSources;
 import io.mosaic.consumers.source.SourceSettings;
 import io.mosaic.consumers.source.TestHttpServer;
 import io.mosaic.platform.config.MosaicConfig;
+import io.mosaic.platform.config.SourceRoots;
 import io.mosaic.schemas.ImageResult;
 import io.mosaic.schemas.ImageTask;
 import io.mosaic.schemas.ResultStatus;
@@ -106,7 +107,7 @@ class TaskProcessorTest {
         ImageResult remote = demo.process(task(server.uri("/a.png").toString()), "w-0");
         assertThat(inside.getStatus()).isEqualTo(ResultStatus.OK);
         assertThat(inside.getAttempts()).isEqualTo(1);
-        assertThat(outside.getError()).isEqualTo("path outside the allowed roots: " + temp.resolve("outside.png"));
+        assertThat(outside.getError()).isEqualTo("path " + SourceRoots.outside(temp.resolve("outside.png")));
         assertThat(remote.getError()).startsWith("http sources are off");
         assertThat(server.requests()).isZero();
     }
@@ -136,10 +137,10 @@ class TaskProcessorTest {
         expected.put(server.uri("/remote-missing.png").toString(), "HTTP 404 from " + server.uri("/remote-missing.png"));
         expected.put("http://images.example.org/a.png", "host not allowed: images.example.org (not in source.http.allowed.hosts)");
         expected.put(root.resolve("missing.png").toUri().toString(), "file not found: " + root.resolve("missing.png"));
-        expected.put(root.toUri() + "../private/secret.png", "path outside the allowed roots: " + outside.resolve("secret.png"));
-        expected.put(outside.resolve("secret.png").toUri().toString(), "path outside the allowed roots: " + outside.resolve("secret.png"));
-        expected.put(root.resolve("link.png").toUri().toString(), "path outside the allowed roots: " + root.resolve("link.png")
-                + " (a link to " + outside.resolve("secret.png").toRealPath() + ")");
+        expected.put(root.toUri() + "../private/secret.png", "path " + SourceRoots.outside(outside.resolve("secret.png")));
+        expected.put(outside.resolve("secret.png").toUri().toString(), "path " + SourceRoots.outside(outside.resolve("secret.png")));
+        expected.put(root.resolve("link.png").toUri().toString(), "path " + SourceRoots.outside(root.resolve("link.png")
+                + ", a link to " + outside.resolve("secret.png").toRealPath()));
         expected.put(root.resolve("empty.png").toUri().toString(), "empty file");
         expected.put(root.resolve("text.png").toUri().toString(), "not a recognised image format");
         expected.put("ftp://images.example.org/a.png", "unsupported source scheme 'ftp' in ftp://images.example.org/a.png (supported: file, http, https)");

@@ -15,12 +15,8 @@ public final class KafkaSettings {
             "Confluent-compatible schema registry");
     public static final Setting<String> INSTANCE_ID = Setting.string("instance.id", null,
             "this process's name in client ids and transactional ids (default: host-pid)");
-    /** Which local directories {@code file:} sources may name; read by the jobs API and by the workers. */
-    public static final Setting<String> FILE_ALLOWED_ROOTS = Setting.string("source.file.allowed.roots", null,
-            "comma-separated directories that file: sources must lie under; unset, workers read any local file and warn at"
-                    + " start (mosaic demo sets it to its images directory)");
 
-    public static final List<Setting<?>> SETTINGS = List.of(BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, INSTANCE_ID, FILE_ALLOWED_ROOTS);
+    public static final List<Setting<?>> SETTINGS = List.of(BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, INSTANCE_ID);
 
     private KafkaSettings() {
     }

@@ -34,12 +34,12 @@ public final class MosaicConfig {
     public static final Setting<String> BOOTSTRAP_SERVERS = KafkaSettings.BOOTSTRAP_SERVERS;
     public static final Setting<String> SCHEMA_REGISTRY_URL = KafkaSettings.SCHEMA_REGISTRY_URL;
     public static final Setting<String> INSTANCE_ID = KafkaSettings.INSTANCE_ID;
-    public static final Setting<String> FILE_ALLOWED_ROOTS = KafkaSettings.FILE_ALLOWED_ROOTS;
+    public static final Setting<String> FILE_ALLOWED_ROOTS = SourceRoots.FILE_ALLOWED_ROOTS;
     public static final Setting<Integer> REPLICATION_FACTOR = TopicConfig.REPLICATION_FACTOR;
     public static final Setting<Integer> MIN_INSYNC_REPLICAS = TopicConfig.MIN_INSYNC_REPLICAS;
 
     /** The settings platform itself declares; services add theirs with {@link #builder(List)}. */
-    private static final List<Setting<?>> PLATFORM = concat(KafkaSettings.SETTINGS, TopicConfig.SETTINGS);
+    private static final List<Setting<?>> PLATFORM = concat(KafkaSettings.SETTINGS, List.of(SourceRoots.FILE_ALLOWED_ROOTS), TopicConfig.SETTINGS);
 
     private final Map<String, String> values;
     private final Map<String, Setting<?>> known;

@@ -17,9 +17,13 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Creates the pipeline's topics with their configured partitions and replication. */
 public final class TopicAdmin {
+
+    private static final Logger log = LoggerFactory.getLogger(TopicAdmin.class);
 
     private TopicAdmin() {
     }
@@ -28,9 +32,10 @@ public final class TopicAdmin {
      * Creates every topic of {@code topics} that does not exist yet and returns the names it
      * created. Existing topics are left alone, so running it twice is safe.
      */
-    public static List<String> createTopics(MosaicConfig config, Topics topics) {
+    public static List<String> createTopics(MosaicConfig config, Topics configured) {
         Map<String, Object> props = KafkaClients.withOverrides(KafkaClients.base(config, "admin"), config);
         try (Admin admin = Admin.create(props)) {
+            Topics topics = fitted(admin, configured);
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (Topic<?, ?> topic : topics.all()) {
@@ -61,6 +66,34 @@ public final class TopicAdmin {
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot reach Kafka at " + config.bootstrapServers() + " to create topics: " + e, e);
         }
+    }
+
+    /**
+     * {@code topics} with replication the cluster at {@code bootstrap.servers} can hold (see
+     * {@link Topics#fittedTo}): a one-broker cluster gets factor 1 instead of a topic, changelog or
+     * repartition topic that can never be created. Logs a line when it had to shrink.
+     */
+    public static Topics fitToCluster(MosaicConfig config, Topics topics) {
+        Map<String, Object> props = KafkaClients.withOverrides(KafkaClients.base(config, "admin"), config);
+        try (Admin admin = Admin.create(props)) {
+            return fitted(admin, topics);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while describing the cluster", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot reach Kafka at " + config.bootstrapServers() + " to describe the cluster: " + e, e);
+        }
+    }
+
+    private static Topics fitted(Admin admin, Topics topics) throws InterruptedException, ExecutionException, TimeoutException {
+        int brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
+        Topics fitted = topics.fittedTo(brokers);
+        if (fitted != topics) {
+            log.warn("replication.factor {} is more than the {} broker(s) of this cluster: using replication factor {} and"
+                            + " min.insync.replicas {} (set replication.factor and min.insync.replicas to choose)",
+                    topics.replicationFactor(), brokers, fitted.replicationFactor(), fitted.minInSyncReplicas());
+        }
+        return fitted;
     }
 
     /** New topics take a moment to elect leaders; producing before that only adds retries. */

@@ -2,6 +2,7 @@ package io.mosaic.producers.api;
 
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.config.Setting;
+import io.mosaic.platform.config.SourceRoots;
 import io.mosaic.platform.http.HttpService;
 import io.mosaic.platform.http.ResourcePath;
 import io.mosaic.platform.json.JobSummaryJson;
@@ -132,8 +133,8 @@ public final class JobsApi implements Lifecycle, HttpService.Handler {
         return HttpService.Response.json(202, body);
     }
 
-    /** The directory, if it exists and lies under {@code source.file.allowed.roots} (when set). */
-    private Path checkedDirectory(Path directory) {
+    /** The directory, if it exists and lies under {@code source.file.allowed.roots}, symbolic links resolved. */
+    Path checkedDirectory(Path directory) {
         if (!Files.isDirectory(directory)) {
             throw new IllegalArgumentException(Files.exists(directory)
                     ? "'source' is not a directory: " + directory
@@ -145,29 +146,10 @@ public final class JobsApi implements Lifecycle, HttpService.Handler {
         } catch (IOException e) {
             throw new IllegalArgumentException("'source' cannot be read: " + directory + " (" + e.getMessage() + ")");
         }
-        List<Path> roots = allowedRoots();
-        if (!roots.isEmpty() && roots.stream().noneMatch(real::startsWith)) {
-            throw new IllegalArgumentException("'source' " + directory + " is outside the directories this service may read ("
-                    + MosaicConfig.FILE_ALLOWED_ROOTS.key() + ")");
+        if (SourceRoots.from(config).stream().noneMatch(real::startsWith)) {
+            throw new IllegalArgumentException("'source' is " + SourceRoots.outside(directory));
         }
         return real;
-    }
-
-    private List<Path> allowedRoots() {
-        String roots = config.get(MosaicConfig.FILE_ALLOWED_ROOTS);
-        if (roots == null || roots.isBlank()) {
-            return List.of();
-        }
-        return Arrays.stream(roots.split(",")).map(String::trim).filter(r -> !r.isEmpty()).map(JobsApi::real).toList();
-    }
-
-    private static Path real(String path) {
-        Path p = Path.of(path).toAbsolutePath().normalize();
-        try {
-            return p.toRealPath();
-        } catch (IOException e) {
-            return p;
-        }
     }
 
     private HttpService.Response cancel(JobSubmitter s, String jobId) {

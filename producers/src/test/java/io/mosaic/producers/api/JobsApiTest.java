@@ -1,6 +1,7 @@
 package io.mosaic.producers.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -107,6 +108,21 @@ class JobsApiTest {
         assertThat(error(badJson)).contains("not valid JSON");
         assertThat(noSource.statusCode()).isEqualTo(400);
         assertThat(error(noSource)).contains("missing field 'source'");
+    }
+
+    @Test
+    void withNoRootsConfiguredOnlyTheWorkingDirectoryIsReadable() throws Exception {
+        MosaicConfig defaults = MosaicConfig.builder().set(JobsApi.AGGREGATOR_URLS, aggregator.url()).build();
+        JobsApi secure = new JobsApi(defaults, Topics.create(defaults.topicSettings(), new SchemaRegistryClient("http://127.0.0.1:1")));
+
+        assertThatThrownBy(() -> secure.checkedDirectory(Path.of("/etc")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("outside").hasMessageContaining(MosaicConfig.FILE_ALLOWED_ROOTS.key());
+        // '..' and symbolic links are resolved before the check.
+        assertThatThrownBy(() -> secure.checkedDirectory(Path.of("").toAbsolutePath().resolve("../../../../../../../etc")))
+                .hasMessageContaining("outside");
+        Path workingDirectory = Path.of("").toAbsolutePath();
+        assertThat(secure.checkedDirectory(workingDirectory)).isEqualTo(workingDirectory.toRealPath());
     }
 
     @Test

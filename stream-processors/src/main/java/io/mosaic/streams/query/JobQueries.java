@@ -133,7 +133,7 @@ public final class JobQueries implements HttpService.Handler {
         HostInfo self = aggregator.applicationServer();
         KeyQueryMetadata metadata = streams.queryMetadataForKey(STORE, jobId, KEYS);
         if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)) {
-            return new Lookup.Unavailable("the aggregator does not know yet which instance holds job '" + jobId + "' (rebalancing)");
+            return new Lookup.Unavailable("the aggregator does not know yet which instance holds job '" + jobId + "': " + why(streams));
         }
         int partition = metadata.partition();
         if (self == null) {
@@ -278,6 +278,13 @@ public final class JobQueries implements HttpService.Handler {
         return json;
     }
 
+    /** Why a job's owner is not known: the Streams state, and the last failure of a stream thread if any. */
+    private String why(KafkaStreams streams) {
+        String state = "it is " + streams.state();
+        return aggregator.lastFailure().map(failure -> state + "; last failure: " + failure)
+                .orElse(state + (streams.state() == KafkaStreams.State.REBALANCING ? " (rebalancing)" : ""));
+    }
+
     /** A query another instance forwarded: the partition is given, or computed here. */
     private Lookup localLookup(KafkaStreams streams, String jobId, String partition, boolean stale) {
         if (partition != null) {
@@ -289,7 +296,7 @@ public final class JobQueries implements HttpService.Handler {
         }
         KeyQueryMetadata metadata = streams.queryMetadataForKey(STORE, jobId, KEYS);
         if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)) {
-            return new Lookup.Unavailable("the aggregator does not know the partition of job '" + jobId + "' yet (rebalancing)");
+            return new Lookup.Unavailable("the aggregator does not know the partition of job '" + jobId + "' yet: " + why(streams));
         }
         return localLookup(streams, jobId, metadata.partition(), stale);
     }
