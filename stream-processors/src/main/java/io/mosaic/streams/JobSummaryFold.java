@@ -1,6 +1,7 @@
 package io.mosaic.streams;
 
 import io.mosaic.analysis.HashedImage;
+import io.mosaic.schemas.HashHex;
 import io.mosaic.schemas.ImageJob;
 import io.mosaic.schemas.ImageResult;
 import io.mosaic.schemas.JobState;
@@ -103,10 +104,15 @@ final class JobSummaryFold {
         if (result.getStatus() != ResultStatus.OK) {
             return null;
         }
-        Long hash = result.getPerceptualHash();
-        return hash == null
-                ? HashedImage.withoutHash(result.getUri(), result.getBlurry())
-                : HashedImage.withHash(result.getUri(), hash, result.getBlurry());
+        String hex = result.getPerceptualHashHex();
+        if (hex != null) {
+            try {
+                return HashedImage.withHash(result.getUri(), HashHex.parse(hex), result.getBlurry());
+            } catch (IllegalArgumentException e) {
+                // Written by some other producer: the image is counted, but left out of grouping.
+            }
+        }
+        return HashedImage.withoutHash(result.getUri(), result.getBlurry());
     }
 
     private static void touch(JobSummary summary, long timestamp) {

@@ -3,6 +3,7 @@ package io.mosaic.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.mosaic.schemas.HashHex;
 import io.mosaic.schemas.ImageJob;
 import io.mosaic.schemas.ImageResult;
 import io.mosaic.schemas.JobState;
@@ -88,7 +89,7 @@ class JobAggregatorTopologyTest {
 
     private static ImageResult ok(String jobId, int task, double meanLuma, boolean blurry, long hash) {
         return result(jobId, task).setStatus(ResultStatus.OK).setMeanLuma(meanLuma).setBlurry(blurry)
-                .setPerceptualHash(hash).build();
+                .setPerceptualHashHex(HashHex.of(hash)).build();
     }
 
     private static ImageResult failed(String jobId, int task) {
@@ -339,15 +340,15 @@ class JobAggregatorTopologyTest {
         long a = 0L;
         long b = 0xFFFF_0000_FFFF_0000L;
         List<ImageResult> input = List.of(
-                result(jobId, 0).setUri("file:/a0.jpg").setStatus(ResultStatus.OK).setPerceptualHash(a).build(),
-                result(jobId, 1).setUri("file:/b1.png").setStatus(ResultStatus.OK).setPerceptualHash(b ^ 0b1_1111L).build(),
+                result(jobId, 0).setUri("file:/a0.jpg").setStatus(ResultStatus.OK).setPerceptualHashHex(HashHex.of(a)).build(),
+                result(jobId, 1).setUri("file:/b1.png").setStatus(ResultStatus.OK).setPerceptualHashHex(HashHex.of(b ^ 0b1_1111L)).build(),
                 result(jobId, 2).setUri("file:/c.jpg").setStatus(ResultStatus.OK).setBlurry(true)
-                        .setPerceptualHash(0x5555_5555_5555_5555L).build(),
+                        .setPerceptualHashHex(HashHex.of(0x5555_5555_5555_5555L)).build(),
                 result(jobId, 3).setUri("file:/a1.jpg").setStatus(ResultStatus.OK).setBlurry(true)
-                        .setPerceptualHash(a ^ 0b1011L).build(),
+                        .setPerceptualHashHex(HashHex.of(a ^ 0b1011L)).build(),
                 result(jobId, 4).setUri("file:/bad.jpg").setStatus(ResultStatus.FAILED).setError("truncated").build(),
-                result(jobId, 5).setUri("file:/b0.png").setStatus(ResultStatus.OK).setPerceptualHash(b).build(),
-                result(jobId, 6).setUri("file:/d.jpg").setStatus(ResultStatus.OK).setPerceptualHash(0x3333_3333_3333_3333L).build(),
+                result(jobId, 5).setUri("file:/b0.png").setStatus(ResultStatus.OK).setPerceptualHashHex(HashHex.of(b)).build(),
+                result(jobId, 6).setUri("file:/d.jpg").setStatus(ResultStatus.OK).setPerceptualHashHex(HashHex.of(0x3333_3333_3333_3333L)).build(),
                 result(jobId, 7).setUri("file:/unhashed.jpg").setStatus(ResultStatus.OK).setBlurry(true).build());
         aggregator.jobs.pipeInput(jobId, job(jobId, input.size(), 0), at(0));
         for (ImageResult r : input) {
@@ -493,7 +494,7 @@ class JobAggregatorTopologyTest {
                 .setUri(String.format("file:/photos/%s/img-%06d.png", jobId, task))
                 .setStatus(ResultStatus.OK)
                 .setBlurry(blurry)
-                .setPerceptualHash(hash)
+                .setPerceptualHashHex(HashHex.of(hash))
                 .setAnalyzedAt(T0)
                 .build();
     }

@@ -2,6 +2,7 @@ package io.mosaic.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mosaic.schemas.HashHex;
 import io.mosaic.schemas.ImageJob;
 import io.mosaic.schemas.ImageResult;
 import io.mosaic.schemas.JobState;
@@ -61,7 +62,7 @@ class JobCancellationTest {
 
     private static ImageResult ok(String jobId, int task) {
         return ImageResult.newBuilder().setJobId(jobId).setTaskId(jobId + "-" + task).setUri("file:/photos/" + task + ".png")
-                .setStatus(ResultStatus.OK).setMeanLuma(0.5).setPerceptualHash((long) task << 32).setAnalyzedAt(T0).build();
+                .setStatus(ResultStatus.OK).setMeanLuma(0.5).setPerceptualHashHex(HashHex.of((long) task << 32)).setAnalyzedAt(T0).build();
     }
 
     /** What a worker answers for a task of a cancelled job. */

@@ -6,7 +6,6 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -90,7 +89,7 @@ final class ComposeSchema {
         if (Files.isRegularFile(tarball) && sha512(tarball).equals(TARBALL_SHA512)) {
             return tarball;
         }
-        Optional<Path> npm = onPath(isWindows() ? "npm.cmd" : "npm");
+        Optional<Path> npm = Npm.find();
         Assumptions.assumeTrue(npm.isPresent(),
                 "npm is not installed, so the Compose Specification schema (" + NPM_PACKAGE + ") cannot be fetched: skipped");
         try {
@@ -119,19 +118,6 @@ final class ComposeSchema {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while fetching " + NPM_PACKAGE, e);
         }
-    }
-
-    private static Optional<Path> onPath(String executable) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return Optional.empty();
-        }
-        return Stream.of(path.split(File.pathSeparator)).filter(d -> !d.isBlank()).map(d -> Path.of(d, executable))
-                .filter(Files::isExecutable).findFirst();
-    }
-
-    private static boolean isWindows() {
-        return System.getProperty("os.name", "").toLowerCase().startsWith("windows");
     }
 
     private static String sha512(Path file) {

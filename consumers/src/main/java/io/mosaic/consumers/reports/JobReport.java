@@ -58,7 +58,7 @@ public final class JobReport {
             image.put("blurry", r.getBlurry());
             image.put("orientation", r.getOrientation());
             image.put("capturedAt", r.getCapturedAt());
-            image.put("perceptualHash", r.getPerceptualHash() == null ? null : String.format("%016x", r.getPerceptualHash()));
+            image.put("perceptualHash", r.getPerceptualHashHex());
             image.put("error", r.getError());
             image.put("attempts", r.getAttempts());
         }

@@ -5,6 +5,7 @@ import io.mosaic.analysis.ImageAnalyzer;
 import io.mosaic.consumers.source.FetchResult;
 import io.mosaic.consumers.source.ImageContent;
 import io.mosaic.consumers.source.ImageSources;
+import io.mosaic.schemas.HashHex;
 import io.mosaic.schemas.ImageResult;
 import io.mosaic.schemas.ImageTask;
 import io.mosaic.schemas.ResultStatus;
@@ -70,7 +71,7 @@ public final class TaskProcessor {
                     .setMeanLuma(ok.meanLuma())
                     .setSharpness(ok.sharpness())
                     .setBlurry(ok.blurry())
-                    .setPerceptualHash(ok.perceptualHash())
+                    .setPerceptualHashHex(HashHex.of(ok.perceptualHash()))
                     .setOrientation(ok.orientation())
                     .setCapturedAt(ok.capturedAt())
                     .setDurationMs(ok.durationMs());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mosaic.schemas.HashHex;
 import io.mosaic.schemas.ImageResult;
 import io.mosaic.schemas.JobState;
 import io.mosaic.schemas.JobSummary;
@@ -21,7 +22,7 @@ class JobReportTest {
         return ImageResult.newBuilder()
                 .setJobId("job").setTaskId("task-" + uri).setUri(uri).setStatus(status)
                 .setBlurry(blurry).setError(status == ResultStatus.FAILED ? "cannot decode" : null)
-                .setPerceptualHash(status == ResultStatus.OK ? 0xABCL : null)
+                .setPerceptualHashHex(status == ResultStatus.OK ? HashHex.of(0xABCL) : null)
                 .setAnalyzedAt(T0).build();
     }
 

@@ -83,7 +83,7 @@ class TaskProcessorTest {
         assertThat(result.getStatus()).isEqualTo(ResultStatus.FAILED);
         assertThat(result.getAttempts()).isEqualTo(4);
         assertThat(result.getError()).isEqualTo("HTTP 503 from " + server.uri("/broken.png") + " (gave up after 4 attempts)");
-        assertThat(result.getPerceptualHash()).isNull();
+        assertThat(result.getPerceptualHashHex()).isNull();
         assertThat(result.getAnalyzedAt()).isEqualTo(NOW);
     }
 

@@ -87,7 +87,7 @@ class AvroSerdeTest {
         assertThat(read.getStatus()).isEqualTo(ResultStatus.FAILED);
         assertThat(read.getError()).isNull();
         assertThat(read.getWidth()).isZero();
-        assertThat(read.getPerceptualHash()).isNull();
+        assertThat(read.getPerceptualHashHex()).isNull();
     }
 
     @Test
