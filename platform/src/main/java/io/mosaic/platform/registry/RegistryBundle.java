@@ -5,11 +5,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.security.CodeSource;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -18,8 +21,9 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
  * Apicurio Registry's runnable bundle: where the archive is, and its unpacked copy in the user's
- * cache, shared by every JVM that starts a registry. The archive comes from Maven Central (the
- * platform build resolves it into the local repository), so nothing is downloaded at run time.
+ * cache, shared by every JVM that starts a registry. The archive comes from Maven Central: the
+ * build copies it beside {@code mosaic.jar} and resolves it into the local repository, so nothing
+ * is downloaded at run time and a jar with the archive beside it needs no Maven repository.
  */
 final class RegistryBundle {
 
@@ -36,20 +40,41 @@ final class RegistryBundle {
 
     private final UnaryOperator<String> systemProperties;
     private final UnaryOperator<String> environment;
+    private final Optional<Path> jarDirectory;
 
-    RegistryBundle(UnaryOperator<String> systemProperties, UnaryOperator<String> environment) {
+    /**
+     * @param jarDirectory the directory of the jar Mosaic runs from, where the build puts the
+     *     archive beside {@code mosaic.jar}; empty when running from classes
+     */
+    RegistryBundle(UnaryOperator<String> systemProperties, UnaryOperator<String> environment, Optional<Path> jarDirectory) {
         this.systemProperties = systemProperties;
         this.environment = environment;
+        this.jarDirectory = jarDirectory;
     }
 
     static RegistryBundle fromSystem() {
-        return new RegistryBundle(System::getProperty, System::getenv);
+        return new RegistryBundle(System::getProperty, System::getenv, jarDirectory(RegistryBundle.class));
+    }
+
+    /** The directory of the jar {@code type} was loaded from; empty for a class directory or an unknown source. */
+    static Optional<Path> jarDirectory(Class<?> type) {
+        try {
+            CodeSource source = type.getProtectionDomain().getCodeSource();
+            if (source == null || source.getLocation() == null) {
+                return Optional.empty();
+            }
+            Path location = Path.of(source.getLocation().toURI());
+            return Files.isRegularFile(location) ? Optional.ofNullable(location.getParent()) : Optional.empty();
+        } catch (URISyntaxException | IllegalArgumentException | SecurityException e) {
+            return Optional.empty();
+        }
     }
 
     /**
      * The bundle archive: the {@value #BUNDLE_PROPERTY} system property, else the
-     * {@value #BUNDLE_ENV} environment variable, else the local Maven repository
-     * ({@code maven.repo.local} or {@code ~/.m2/repository}). The first that exists wins.
+     * {@value #BUNDLE_ENV} environment variable, else beside the jar Mosaic runs from (the build
+     * copies it next to {@code mosaic.jar}), else the local Maven repository ({@code
+     * maven.repo.local} or {@code ~/.m2/repository}). The first that exists wins.
      */
     Path archive() {
         List<String> looked = new ArrayList<>();
@@ -64,6 +89,10 @@ final class RegistryBundle {
             candidates.add(Path.of(env));
             looked.add(env + " (environment variable " + BUNDLE_ENV + ")");
         }
+        jarDirectory.ifPresent(dir -> {
+            candidates.add(dir.resolve(ARCHIVE_NAME));
+            looked.add(dir.resolve(ARCHIVE_NAME) + " (beside the jar)");
+        });
         String repoProperty = systemProperties.apply("maven.repo.local");
         Path repository = isSet(repoProperty)
                 ? Path.of(repoProperty)
@@ -80,8 +109,9 @@ final class RegistryBundle {
         }
         throw new IllegalStateException("The schema registry bundle " + ARCHIVE_NAME + " was not found. Looked at:\n  "
                 + String.join("\n  ", looked)
-                + "\nRun ./mvnw package once (the platform module resolves the bundle into the local Maven"
-                + " repository), or point " + BUNDLE_PROPERTY + " or " + BUNDLE_ENV + " at the file.");
+                + "\nRun ./mvnw package once (it puts the bundle beside app/target/mosaic.jar and into the local Maven"
+                + " repository), copy the file beside the jar, or point " + BUNDLE_ENV + " (or -D" + BUNDLE_PROPERTY
+                + ") at it.");
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -35,9 +36,33 @@ class RegistryBundleTest {
     private final Map<String, String> properties = new HashMap<>();
     private final Map<String, String> environment = new HashMap<>();
 
+    private Optional<Path> jarDirectory = Optional.empty();
+
     private RegistryBundle bundle() {
         properties.putIfAbsent("user.home", tmp.resolve("home").toString());
-        return new RegistryBundle(properties::get, environment::get);
+        return new RegistryBundle(properties::get, environment::get, jarDirectory);
+    }
+
+    @Test
+    void aJarWithTheArchiveBesideItNeedsNoMavenRepository() throws IOException {
+        Path app = Files.createDirectories(tmp.resolve("opt/mosaic"));
+        Path beside = Files.createFile(app.resolve(RegistryBundle.ARCHIVE_NAME));
+        properties.put("maven.repo.local", tmp.resolve("no-such-repository").toString());
+        jarDirectory = Optional.of(app);
+
+        assertThat(bundle().archive()).isEqualTo(beside);
+
+        Files.delete(beside);
+        assertThatThrownBy(() -> bundle().archive())
+                .hasMessageContaining(app.resolve(RegistryBundle.ARCHIVE_NAME) + " (beside the jar)")
+                .hasMessageContaining(RegistryBundle.BUNDLE_ENV);
+    }
+
+    @Test
+    void theJarDirectoryIsWhereAJarWasLoadedFromAndNothingForClassDirectories() {
+        // Test classes come from a directory; JUnit's own classes from a jar.
+        assertThat(RegistryBundle.jarDirectory(RegistryBundleTest.class)).isEmpty();
+        assertThat(RegistryBundle.jarDirectory(Test.class)).hasValueSatisfying(dir -> assertThat(dir).isDirectory());
     }
 
     @Test
