@@ -14,6 +14,15 @@ import io.mosaic.schemas.serde.AvroSerde;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Future;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CountDownLatch;
+import java.util.Set;
+import java.util.List;
+import java.util.HashSet;
+import java.util.ArrayList;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -256,5 +265,37 @@ class SchemaRegistryClientContractIT {
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void clientsRegisteringTheSameNewSchemaAtOnceAllGetItsIdAndNoneCallsItIncompatible() throws Exception {
+        // Apicurio answers 409 to all but one of several registrations of one new schema racing
+        // each other: the race, not an incompatibility. Every client must end with the one id.
+        int clients = 8;
+        for (int round = 0; round < 5; round++) {
+            String subject = "race-" + round + "-value";
+            Schema schema = SchemaBuilder.record("Race" + round).namespace("io.mosaic.contract").fields()
+                    .requiredString("name").endRecord();
+            ExecutorService pool = Executors.newFixedThreadPool(clients);
+            try {
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<Integer>> ids = new ArrayList<>();
+                for (int c = 0; c < clients; c++) {
+                    SchemaRegistryClient client = new SchemaRegistryClient(url);
+                    ids.add(pool.submit(() -> {
+                        go.await();
+                        return client.register(subject, schema);
+                    }));
+                }
+                go.countDown();
+                Set<Integer> distinct = new HashSet<>();
+                for (Future<Integer> id : ids) {
+                    distinct.add(id.get(60, TimeUnit.SECONDS));
+                }
+                assertThat(distinct).as("ids given to %d racing clients", clients).hasSize(1);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
     }
 }

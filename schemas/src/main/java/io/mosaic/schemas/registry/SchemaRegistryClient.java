@@ -26,6 +26,9 @@ import org.apache.avro.Schema;
  */
 public final class SchemaRegistryClient implements SchemaRegistry {
 
+    /** Registrations of one schema before a 409 that no look-up explains is taken for an incompatibility. */
+    private static final int RACE_ATTEMPTS = 3;
+
     static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final String ACCEPT =
             "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json, application/json";
@@ -56,13 +59,44 @@ public final class SchemaRegistryClient implements SchemaRegistry {
         return baseUrl;
     }
 
-    /** {@code POST /subjects/{subject}/versions}: registers, or returns the id already assigned. */
+    /**
+     * {@code POST /subjects/{subject}/versions}: registers, or returns the id already assigned.
+     * Apicurio also answers 409 when another client registers the same new schema at the same
+     * moment: a 409 is first checked by looking the schema up, and retried a few times, before it
+     * is taken for an incompatibility.
+     */
     @Override
     public int register(String subject, Schema schema) {
         Integer cached = idsBySubject.getOrDefault(subject, Map.of()).get(schema);
         if (cached != null) {
             return cached;
         }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return post(subject, schema);
+            } catch (IncompatibleSchemaException e) {
+                Optional<RegisteredSchema> registered = lookup(subject, schema);
+                if (registered.isPresent()) {
+                    return registered.get().id();
+                }
+                if (attempt == RACE_ATTEMPTS) {
+                    throw e;
+                }
+                pause(50L << attempt);
+            }
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SchemaRegistryException("interrupted while registering a schema", -1, -1);
+        }
+    }
+
+    private int post(String subject, Schema schema) {
         JsonNode answer = send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema), subject);
         int id = answer.path("id").asInt(-1);
         if (id < 0) {
