@@ -1,5 +1,7 @@
 package io.mosaic.app.chaos;
 
+import io.mosaic.app.MosaicCommand;
+import io.mosaic.platform.lifecycle.WatchedMain;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * One Mosaic service ({@code mosaic worker}, {@code mosaic aggregator}) in a JVM of its own, so
  * that it can be killed, paused or stopped like a real deployment's process. Its output goes to a
- * log file that survives restarts; it ends itself when this JVM is gone ({@link SupervisedMain}).
+ * log file that survives restarts; it ends itself when this JVM is gone ({@link WatchedMain}).
  */
 final class ChildJvm {
 
@@ -67,8 +69,8 @@ final class ChildJvm {
         // cores, where optimising compilers in every one of them would slow start-up and recovery.
         List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"),
-                SupervisedMain.class.getName(), "--parent-pid", Long.toString(ProcessHandle.current().pid()),
-                service));
+                WatchedMain.class.getName(), "--parent-pid", Long.toString(ProcessHandle.current().pid()),
+                MosaicCommand.class.getName(), service));
         command.addAll(arguments);
         process = new ProcessBuilder(command)
                 .redirectErrorStream(true)

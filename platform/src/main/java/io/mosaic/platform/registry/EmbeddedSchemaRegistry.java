@@ -2,7 +2,11 @@ package io.mosaic.platform.registry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mosaic.platform.lifecycle.Lifecycle;
+import io.mosaic.platform.lifecycle.ParentWatchdog;
+import io.mosaic.platform.lifecycle.WatchedMain;
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -13,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +43,8 @@ public final class EmbeddedSchemaRegistry implements Lifecycle {
 
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(90);
     public static final String API_PATH = "/apis/ccompat/v7";
+    /** The bundle runner jar's Main-Class. */
+    private static final String RUNNER_MAIN_CLASS = "io.quarkus.runner.GeneratedMain";
     private static final String COMPATIBILITY = "BACKWARD";
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedSchemaRegistry.class);
@@ -227,8 +234,12 @@ public final class EmbeddedSchemaRegistry implements Lifecycle {
                 "-Dquarkus.datasource.jdbc.initial-size=2",
                 "-Dquarkus.datasource.jdbc.min-size=2",
                 "-Dquarkus.datasource.jdbc.max-size=10",
-                "-jar",
-                home.resolve(RegistryBundle.RUNNER_JAR).toString()));
+                // Started through WatchedMain, so that the registry ends when this JVM is gone,
+                // even by SIGKILL; the runner jar's manifest brings its own lib/ on the class path.
+                "-cp",
+                watchdogClasses() + File.pathSeparator + home.resolve(RegistryBundle.RUNNER_JAR),
+                WatchedMain.class.getName(), "--parent-pid", Long.toString(ProcessHandle.current().pid()),
+                RUNNER_MAIN_CLASS));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
@@ -241,6 +252,26 @@ public final class EmbeddedSchemaRegistry implements Lifecycle {
         Process child = builder.start();
         child.getOutputStream().close();
         return child;
+    }
+
+    /**
+     * A directory holding only {@link WatchedMain} and {@link ParentWatchdog}, copied from this
+     * JVM's own classes: the registry's class path must not see the rest of Mosaic's.
+     */
+    private Path watchdogClasses() throws IOException {
+        Path root = workDir.resolve("watchdog");
+        for (Class<?> type : List.of(WatchedMain.class, ParentWatchdog.class)) {
+            String resource = type.getName().replace('.', '/') + ".class";
+            Path target = root.resolve(resource);
+            Files.createDirectories(target.getParent());
+            try (InputStream in = type.getClassLoader().getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IOException("cannot find " + resource + " on the class path");
+                }
+                Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        return root;
     }
 
     private void awaitReady(HttpClient http, long launched) throws StartFailure, InterruptedException {

@@ -2,9 +2,12 @@ package io.mosaic.platform.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,10 +17,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,5 +114,34 @@ class EmbeddedSchemaRegistryIT {
                 .filter(child -> child.info().commandLine().orElse("").contains(RegistryBundle.RUNNER_JAR))
                 .map(ProcessHandle::pid)
                 .toList();
+    }
+
+    @Test
+    void theRegistryEndsWhenTheJvmThatStartedItIsKilled() throws Exception {
+        Process parent = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), RegistryParentMain.class.getName())
+                .redirectErrorStream(true).start();
+        long registryPid = -1;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8))) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            String line;
+            while (registryPid < 0 && System.nanoTime() < deadline && (line = out.readLine()) != null) {
+                if (line.startsWith("registry-pid=")) {
+                    registryPid = Long.parseLong(line.substring("registry-pid=".length()));
+                }
+            }
+            assertThat(registryPid).as("the parent started a registry").isPositive();
+            ProcessHandle registryProcess = ProcessHandle.of(registryPid).orElseThrow();
+
+            parent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+
+            // SIGKILL runs no shutdown hook in the parent: only the child's own watch can end it.
+            await("the orphaned registry ends").atMost(Duration.ofSeconds(40)).until(() -> !registryProcess.isAlive());
+        } finally {
+            parent.destroyForcibly();
+            if (registryPid > 0) {
+                ProcessHandle.of(registryPid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
     }
 }
