@@ -62,6 +62,13 @@ final class GroupChunkSpool {
         return Optional.of(NearDuplicateChunks.join(set.values()));
     }
 
+    /** Forgets the job and deletes its file. */
+    void discard(String jobId) throws IOException {
+        pending.remove(jobId);
+        chunksByJob.remove(jobId);
+        file(jobId).delete();
+    }
+
     /** Drops the job's chunks from memory (they stay on disk and are read again if needed). */
     void release(String jobId) {
         chunksByJob.remove(jobId);

@@ -5,7 +5,6 @@ import io.mosaic.platform.config.Setting;
 import io.mosaic.platform.kafka.KafkaClients;
 import io.mosaic.platform.lifecycle.Lifecycle;
 import io.mosaic.schemas.ImageResult;
-import io.mosaic.schemas.JobState;
 import io.mosaic.schemas.JobSummary;
 import io.mosaic.schemas.NearDuplicateGroups;
 import io.mosaic.schemas.Topics;
@@ -13,12 +12,9 @@ import io.mosaic.schemas.serde.AvroSerde;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -40,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * mosaic-reports}. Results and group chunks are appended to per-job spools before offsets are
  * committed; a COMPLETED summary is turned into a report once the spools hold a result for every
  * counted task and every chunk of the groups computed with that count (the three topics are read
- * independently, so the summary may come before the last results or chunks).
+ * independently, so the summary may come before the last results or chunks). A CANCELLED summary
+ * deletes its job's spools ({@link ReportAssembly}).
  */
 public final class ReportWriter implements Lifecycle {
 
@@ -54,13 +51,10 @@ public final class ReportWriter implements Lifecycle {
     private final Topics topics;
     private final Path reportDir;
     private final List<Consumer<Path>> listeners = new CopyOnWriteArrayList<>();
-    private final Map<String, JobSummary> waiting = new LinkedHashMap<>();
-    private final Map<String, JobSummary> written = new java.util.HashMap<>();
     private volatile boolean running;
     private Thread thread;
     private KafkaConsumer<byte[], byte[]> consumer;
-    private ResultSpool spool;
-    private GroupChunkSpool chunks;
+    private ReportAssembly reports;
 
     public ReportWriter(MosaicConfig config, Topics topics) {
         this.config = config;
@@ -86,10 +80,9 @@ public final class ReportWriter implements Lifecycle {
     public synchronized void start() throws IOException {
         @SuppressWarnings("unchecked")
         AvroSerde<ImageResult> resultSerde = (AvroSerde<ImageResult>) topics.imageResults().valueSerde();
-        spool = new ResultSpool(reportDir.resolve(".spool"), resultSerde, topics.imageResults().name());
         @SuppressWarnings("unchecked")
         AvroSerde<NearDuplicateGroups> chunkSerde = (AvroSerde<NearDuplicateGroups>) topics.nearDuplicateGroups().valueSerde();
-        chunks = new GroupChunkSpool(reportDir.resolve(".spool"), chunkSerde, topics.nearDuplicateGroups().name());
+        reports = new ReportAssembly(reportDir, resultSerde, topics.imageResults().name(), chunkSerde, topics.nearDuplicateGroups().name());
         Map<String, Object> props = KafkaClients.base(config, "reports");
         props.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP_ID);
         // Offsets are committed by hand, after the results they cover are on disk.
@@ -112,9 +105,11 @@ public final class ReportWriter implements Lifecycle {
                 for (ConsumerRecord<byte[], byte[]> record : records) {
                     handle(record);
                 }
-                spool.flush();
-                chunks.flush();
-                writeReadyReports();
+                reports.flush();
+                for (Path report : reports.writeReadyReports()) {
+                    log.info("wrote report {}", report);
+                    listeners.forEach(l -> l.accept(report));
+                }
                 if (!records.isEmpty()) {
                     consumer.commitSync();
                 }
@@ -133,41 +128,20 @@ public final class ReportWriter implements Lifecycle {
     private void handle(ConsumerRecord<byte[], byte[]> record) throws IOException {
         try {
             if (record.topic().equals(topics.imageResults().name())) {
-                ImageResult result = topics.imageResults().value(record);
-                spool.append(result.getJobId(), result, record.value());
+                reports.result(topics.imageResults().value(record), record.value());
             } else if (record.topic().equals(topics.nearDuplicateGroups().name())) {
                 NearDuplicateGroups chunk = topics.nearDuplicateGroups().value(record);
                 if (chunk != null) {
-                    chunks.append(chunk, record.value());
+                    reports.chunk(chunk, record.value());
                 }
             } else {
                 JobSummary summary = topics.jobSummaries().value(record);
-                if (summary != null && summary.getState() == JobState.COMPLETED && !summary.equals(written.get(summary.getJobId()))) {
-                    waiting.put(summary.getJobId(), summary);
+                if (summary != null) {
+                    reports.summary(summary);
                 }
             }
         } catch (SerializationException e) {
             log.warn("skipping unreadable record at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
-        }
-    }
-
-    private void writeReadyReports() throws IOException {
-        for (Iterator<JobSummary> it = waiting.values().iterator(); it.hasNext(); ) {
-            JobSummary summary = it.next();
-            int counted = summary.getSucceeded() + summary.getFailed();
-            if (spool.distinctCount(summary.getJobId()) < counted) {
-                continue;
-            }
-            Optional<List<List<String>>> groups = chunks.groups(summary.getJobId(), counted);
-            if (groups.isEmpty()) {
-                continue;
-            }
-            Path report = JobReport.write(reportDir, JobReport.build(summary, spool.results(summary.getJobId()), groups.get()));
-            written.put(summary.getJobId(), summary);
-            chunks.release(summary.getJobId());
-            it.remove();
-            log.info("wrote report {}", report);
-            listeners.forEach(l -> l.accept(report));
         }
     }
 

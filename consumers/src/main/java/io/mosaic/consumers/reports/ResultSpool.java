@@ -49,6 +49,13 @@ final class ResultSpool {
         pending.clear();
     }
 
+    /** Forgets the job and deletes its file. */
+    void discard(String jobId) throws IOException {
+        pending.remove(jobId);
+        taskIdsByJob.remove(jobId);
+        file(jobId).delete();
+    }
+
     /** How many distinct tasks of {@code jobId} have a result here. */
     int distinctCount(String jobId) throws IOException {
         return distinctTaskIds(jobId).size();

@@ -27,6 +27,10 @@ final class SpoolFile {
         this.file = file;
     }
 
+    void delete() throws IOException {
+        Files.deleteIfExists(file);
+    }
+
     void append(List<byte[]> records) throws IOException {
         if (records.isEmpty()) {
             return;

@@ -1,0 +1,93 @@
+package io.mosaic.consumers.reports;
+
+import io.mosaic.schemas.ImageResult;
+import io.mosaic.schemas.JobState;
+import io.mosaic.schemas.JobSummary;
+import io.mosaic.schemas.NearDuplicateGroups;
+import io.mosaic.schemas.serde.AvroSerde;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What the report writer knows of each job, with no Kafka in it: results and group chunks spooled
+ * on disk, COMPLETED summaries waiting for the last of them, and jobs that ended CANCELLED, whose
+ * spools are deleted (no report is written for them) and whose late results are not kept.
+ */
+final class ReportAssembly {
+
+    private final Path reportDir;
+    private final ResultSpool spool;
+    private final GroupChunkSpool chunks;
+    private final Map<String, JobSummary> waiting = new LinkedHashMap<>();
+    private final Map<String, JobSummary> written = new HashMap<>();
+    private final Set<String> cancelled = new HashSet<>();
+
+    ReportAssembly(Path reportDir, AvroSerde<ImageResult> resultSerde, String resultsTopic,
+                   AvroSerde<NearDuplicateGroups> chunkSerde, String chunksTopic) throws IOException {
+        this.reportDir = reportDir;
+        this.spool = new ResultSpool(reportDir.resolve(".spool"), resultSerde, resultsTopic);
+        this.chunks = new GroupChunkSpool(reportDir.resolve(".spool"), chunkSerde, chunksTopic);
+    }
+
+    /** Keeps {@code raw}, the record's value bytes, for the result's job, unless the job was cancelled. */
+    void result(ImageResult result, byte[] raw) throws IOException {
+        if (!cancelled.contains(result.getJobId())) {
+            spool.append(result.getJobId(), result, raw);
+        }
+    }
+
+    void chunk(NearDuplicateGroups chunk, byte[] raw) throws IOException {
+        if (!cancelled.contains(chunk.getJobId())) {
+            chunks.append(chunk, raw);
+        }
+    }
+
+    /** A COMPLETED summary waits for its report; a CANCELLED one deletes what was kept of its job. */
+    void summary(JobSummary summary) throws IOException {
+        String jobId = summary.getJobId();
+        if (summary.getState() == JobState.CANCELLED) {
+            cancelled.add(jobId);
+            waiting.remove(jobId);
+            spool.discard(jobId);
+            chunks.discard(jobId);
+        } else if (summary.getState() == JobState.COMPLETED && !summary.equals(written.get(jobId))) {
+            waiting.put(jobId, summary);
+        }
+    }
+
+    /** Writes what is buffered; call before committing the offsets of what was handed in. */
+    void flush() throws IOException {
+        spool.flush();
+        chunks.flush();
+    }
+
+    /** Writes every waiting report whose results and groups are all here; returns their paths. */
+    List<Path> writeReadyReports() throws IOException {
+        List<Path> reports = new ArrayList<>();
+        for (Iterator<JobSummary> it = waiting.values().iterator(); it.hasNext(); ) {
+            JobSummary summary = it.next();
+            int counted = summary.getSucceeded() + summary.getFailed();
+            if (spool.distinctCount(summary.getJobId()) < counted) {
+                continue;
+            }
+            Optional<List<List<String>>> groups = chunks.groups(summary.getJobId(), counted);
+            if (groups.isEmpty()) {
+                continue;
+            }
+            reports.add(JobReport.write(reportDir, JobReport.build(summary, spool.results(summary.getJobId()), groups.get())));
+            written.put(summary.getJobId(), summary);
+            chunks.release(summary.getJobId());
+            it.remove();
+        }
+        return reports;
+    }
+}
