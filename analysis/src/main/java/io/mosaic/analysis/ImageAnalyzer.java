@@ -40,8 +40,8 @@ import javax.imageio.stream.ImageInputStream;
  * at most about 4 megapixels, held as the decoded image plus a luma plane and its oriented copy (4 bytes a
  * pixel each), some 50 MB per thread whatever the image's size. The JPEG, PNG, GIF, BMP and TIFF readers
  * subsample as they decode, so a 24-megapixel JPEG is analysed without any full-size copy. Two exceptions:
- * the WebP reader decodes the whole canvas (4 bytes per pixel) first, so a WebP at the default pixel limit
- * needs about 400 MB; and a progressive JPEG keeps its coefficients (2 bytes per sample) in native memory
+ * the WebP reader decodes the whole canvas (4 bytes per pixel) first, so WebP images have a lower pixel limit,
+ * {@value #MAX_WEBP_PIXELS} (64 MB of canvas; WebP itself stops at 16383 a side); and a progressive JPEG keeps its coefficients (2 bytes per sample) in native memory
  * while it is decoded. Content handed over as bytes is of course held by the caller, up to the byte limit.
  *
  * <p>Time: each image has a time limit ({@link AnalysisLimits#timeout()}). Decoders report their progress
@@ -64,6 +64,12 @@ public final class ImageAnalyzer {
      */
     static final int SHARPNESS_LONG_SIDE = 512;
 
+
+    /**
+     * Largest WebP analysed, in pixels: its decoder holds the whole canvas at 4 bytes a pixel, so this
+     * bounds that copy at 64 MB a thread, where other formats are subsampled while they are read.
+     */
+    public static final long MAX_WEBP_PIXELS = 16_000_000L;
     /**
      * Subsampling while decoding keeps the decoded longer side at least this. Subsampling picks pixels
      * without averaging, which aliases; keeping twice the working size and then area-averaging down keeps
@@ -220,6 +226,10 @@ public final class ImageAnalyzer {
             if ((long) width * height > limits.maxPixels()) {
                 return failed("image declares " + width + " x " + height + " pixels, over the limit of "
                         + limits.maxPixels() + " (decompression bomb?)", bytes, watch);
+            }
+            if (format.equals("webp") && (long) width * height > MAX_WEBP_PIXELS) {
+                return failed("WebP image declares " + width + " x " + height + " pixels, over the limit of "
+                        + MAX_WEBP_PIXELS + " for WebP, whose decoder holds the whole canvas", bytes, watch);
             }
             ImageReadParam param = reader.getDefaultReadParam();
             int step = subsampling(width, height);

@@ -244,6 +244,16 @@ class ImageAnalyzerTest {
     }
 
     @Test
+    void aLargeWebPIsRefusedBeforeItsWholeCanvasIsDecoded() {
+        // The WebP reader cannot subsample: 20 megapixels would be an 80 MB canvas, so WebP has a lower limit.
+        String reason = failed(analyzer.analyze(WebPLossless.declaring(5_000, 4_000))).reason();
+
+        assertThat(reason).isEqualTo("WebP image declares 5000 x 4000 pixels, over the limit of "
+                + ImageAnalyzer.MAX_WEBP_PIXELS + " for WebP, whose decoder holds the whole canvas");
+        assertThat(ImageAnalyzer.MAX_WEBP_PIXELS).isLessThan(AnalysisLimits.DEFAULT_MAX_PIXELS);
+    }
+
+    @Test
     void aBombIsRefusedBeforeAnyPixelIsAllocated() {
         // 400 megapixels of RGB would need 1.2 GB, more than this JVM has (surefire runs it with -Xmx512m):
         // getting a Failed back at all shows the pixels were never allocated.

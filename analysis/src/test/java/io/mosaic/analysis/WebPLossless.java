@@ -95,7 +95,22 @@ final class WebPLossless {
         }
     }
 
-    private static byte[] riff(byte[] vp8l) {
+    /**
+     * A lossless WebP whose header declares {@code width} x {@code height} pixels (at most 16384 a side)
+     * followed by a few bytes of nothing: decoding would need the whole canvas, 4 bytes a pixel.
+     */
+    static byte[] declaring(int width, int height) {
+        int bits = (width - 1) | (height - 1) << 14;
+        byte[] vp8l = new byte[32];
+        vp8l[0] = 0x2f;
+        for (int i = 0; i < 4; i++) {
+            vp8l[1 + i] = (byte) (bits >>> (8 * i));
+        }
+        return riff(vp8l);
+    }
+
+    /** {@code vp8l}, a VP8L bitstream, in its RIFF container. */
+    static byte[] riff(byte[] vp8l) {
         int padding = vp8l.length % 2;
         ByteArrayOutputStream file = new ByteArrayOutputStream();
         file.writeBytes("RIFF".getBytes(StandardCharsets.US_ASCII));
