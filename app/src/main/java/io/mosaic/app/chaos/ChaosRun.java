@@ -127,7 +127,7 @@ public final class ChaosRun {
                     .set(MosaicConfig.INSTANCE_ID, "chaos")
                     .build();
             Topics topics = Topics.create(config.topicSettings(), new SchemaRegistryClient(registry.url()));
-            createTopics(config, topics);
+            TopicAdmin.createTopics(config, topics);
             log("3 brokers up (pids %s), schema registry at %s, topics created", kafka.brokerIds().stream()
                     .map(id -> kafka.brokerProcess(id).map(p -> Long.toString(p.pid())).orElse("?"))
                     .collect(Collectors.joining(", ")), registry.url());
@@ -355,24 +355,6 @@ public final class ChaosRun {
             if (!child.isAlive()) {
                 log("%s exited on its own (see %s); starting it again", child.name(), child.logFile());
                 child.start();
-            }
-        }
-    }
-
-    /**
-     * Just after start-up a broker may not know a topic that another broker just created, and
-     * describing it fails; creating is idempotent, so ask again.
-     */
-    private static void createTopics(MosaicConfig config, Topics topics) throws InterruptedException {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                TopicAdmin.createTopics(config, topics);
-                return;
-            } catch (IllegalStateException e) {
-                if (attempt == 5) {
-                    throw e;
-                }
-                Thread.sleep(2_000);
             }
         }
     }

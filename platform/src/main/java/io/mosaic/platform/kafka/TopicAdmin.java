@@ -3,6 +3,7 @@ package io.mosaic.platform.kafka;
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.schemas.Topic;
 import io.mosaic.schemas.Topics;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -24,6 +26,8 @@ import org.slf4j.LoggerFactory;
 public final class TopicAdmin {
 
     private static final Logger log = LoggerFactory.getLogger(TopicAdmin.class);
+    private static final int ATTEMPTS = 5;
+    private static final Duration RETRY = Duration.ofSeconds(2);
 
     private TopicAdmin() {
     }
@@ -33,6 +37,36 @@ public final class TopicAdmin {
      * created. Existing topics are left alone, so running it twice is safe.
      */
     public static List<String> createTopics(MosaicConfig config, Topics configured) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return createOnce(config, configured);
+            } catch (IllegalStateException e) {
+                if (attempt == ATTEMPTS || !retriable(e)) {
+                    throw e;
+                }
+                // Just after a cluster starts, a broker may not know yet a topic another one created.
+                log.info("creating topics failed ({}); trying again in {} ms", e.getMessage(), RETRY.toMillis());
+                try {
+                    Thread.sleep(RETRY.toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Whether a failure is one Kafka calls transient (a retriable error or a timeout) anywhere in its causes. */
+    static boolean retriable(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof RetriableException || cause instanceof TimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<String> createOnce(MosaicConfig config, Topics configured) {
         Map<String, Object> props = KafkaClients.withOverrides(KafkaClients.base(config, "admin"), config);
         try (Admin admin = Admin.create(props)) {
             Topics topics = fitted(admin, configured);
