@@ -100,7 +100,7 @@ public final class Pipeline implements AutoCloseable {
 
     private void start(Builder b) throws Exception {
         try {
-            cluster = EmbeddedKafkaCluster.builder().brokers(b.brokers).build();
+            cluster = EmbeddedKafkaCluster.builder().brokers(b.brokers).childProcesses(b.childProcesses).build();
             registry = new EmbeddedSchemaRegistry();
             parts.startTogether(cluster, registry);
             config = b.configure.apply(baseConfig(b)).build();
@@ -149,6 +149,7 @@ public final class Pipeline implements AutoCloseable {
     public static final class Builder {
 
         private int brokers = 1;
+        private boolean childProcesses;
         private int workers = 4;
         private Path images;
         private Path reportDir;
@@ -165,6 +166,12 @@ public final class Pipeline implements AutoCloseable {
         /** 1 or 3 brokers; with 3, every topic has replication factor 3 and min.insync.replicas 2. */
         public Builder brokers(int count) {
             this.brokers = count;
+            return this;
+        }
+
+        /** Runs each Kafka node in a JVM of its own, so that brokers can be killed and restarted. */
+        public Builder childProcesses(boolean enabled) {
+            this.childProcesses = enabled;
             return this;
         }
 
