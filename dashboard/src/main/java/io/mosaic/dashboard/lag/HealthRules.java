@@ -15,10 +15,14 @@ import java.util.List;
  *       (Burrow rule 1). Fewer than two samples: OK, nothing can be judged yet.</li>
  *   <li>The committed offset went down between two samples: {@link Status#REWIND} (rule 2).</li>
  *   <li>The window is not full yet: OK; the remaining rules need the whole window.</li>
- *   <li>The committed offset did not move across the whole window: {@link Status#STALL} if a live
- *       group member owns the partition, {@link Status#STOP} if none does. Burrow calls a consumer
- *       that commits the same offset stalled and one that stopped committing stopped; ownership is
- *       what tells the two apart when commits themselves are not visible (rules 3 and 4).</li>
+ *   <li>The committed offset did not move across the whole window: {@link Status#STOP} if no live
+ *       group member owns the partition; OK if its owner committed progress on another of its
+ *       partitions within the window while the group's lag fell (the partition is waiting its turn:
+ *       a consumer works through one partition's fetched records at a time, so under a large backlog
+ *       the others stand still for a while although nothing is wrong); otherwise {@link Status#STALL}.
+ *       Burrow calls a consumer that commits the same offset stalled and one that stopped
+ *       committing stopped; ownership, and the time since the owner last committed anything, are
+ *       what tell these apart when commits themselves are not visible (rules 3 and 4).</li>
  *   <li>The offset moved but the lag never went down from one sample to the next:
  *       {@link Status#WARN}, the consumer is not keeping up (rule 5).</li>
  *   <li>Otherwise OK.</li>
@@ -70,10 +74,32 @@ public final class HealthRules {
     }
 
     /**
-     * The status of a partition, judged from {@code window} (oldest first), which is full when it
-     * holds {@code windowSize} samples; {@code owned} says whether a live member holds the partition now.
+     * What a partition's own offsets cannot tell: who holds it and how that owner and its group fare.
+     *
+     * @param owned a live group member holds the partition now
+     * @param ownerCommitting that member's committed offset moved on another of its partitions within the window
+     * @param groupDraining the group's total lag fell across the window
      */
-    public static Status evaluate(Window window, int windowSize, boolean owned) {
+    public record Context(boolean owned, boolean ownerCommitting, boolean groupDraining) {
+
+        public static final Context UNOWNED = new Context(false, false, false);
+
+        /** Owned, with nothing known of the owner's other partitions. */
+        public static Context owned(boolean owned) {
+            return new Context(owned, false, false);
+        }
+
+        boolean waitingItsTurn() {
+            return owned && ownerCommitting && groupDraining;
+        }
+    }
+
+    /**
+     * The status of a partition, judged from {@code window} (oldest first), which is full when it
+     * holds {@code windowSize} samples, and from what {@code context} says of its owner and group.
+     */
+    public static Status evaluate(Window window, int windowSize, Context context) {
+        boolean owned = context.owned();
         int n = window.size();
         if (n < 2 || lagWasZero(window)) {
             return Status.OK;
@@ -85,7 +111,10 @@ public final class HealthRules {
             return Status.OK;
         }
         if (offsetNeverMoved(window)) {
-            return owned ? Status.STALL : Status.STOP;
+            if (!owned) {
+                return Status.STOP;
+            }
+            return context.waitingItsTurn() ? Status.OK : Status.STALL;
         }
         if (lagNeverDecreased(window)) {
             return Status.WARN;
@@ -121,6 +150,11 @@ public final class HealthRules {
             }
         }
         return true;
+    }
+
+    /** Whether the committed offset moved between the window's first sample and its last. */
+    static boolean moved(Window window) {
+        return window.size() > 1 && window.offset(window.size() - 1) != window.offset(0);
     }
 
     /** Rule 5: progress, but the backlog never shrank. */

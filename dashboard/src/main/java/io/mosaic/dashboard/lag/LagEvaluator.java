@@ -140,6 +140,12 @@ public final class LagEvaluator {
         double meanLag = 0;
         double arrivals = 0;
         double arrivalsTimesWait = 0;
+        // First every partition's window takes this round's sample; then each is judged, knowing
+        // which owners committed progress anywhere and whether the group's lag fell.
+        List<Judged> judged = new ArrayList<>(assigned.size());
+        Set<String> committingOwners = new HashSet<>();
+        long lagAtWindowStart = 0;
+        long lagNow = 0;
         for (TopicPartition tp : assigned) {
             Long latestBoxed = snapshot.latestOffsets().get(tp);
             if (latestBoxed == null) {
@@ -166,19 +172,33 @@ public final class LagEvaluator {
             PartitionState ps = state.partitions.computeIfAbsent(tp, p -> new PartitionState(windowSize));
             ps.window.add(now, committed, latest, lag, lagSeconds);
             ps.history.add(now, lag, lagSeconds);
-            Status status = HealthRules.evaluate(ps.window, windowSize, owner != Owner.NONE);
+            if (owner != Owner.NONE && HealthRules.moved(ps.window)) {
+                committingOwners.add(owner.consumerId());
+            }
+            lagAtWindowStart += ps.window.lag(0);
+            lagNow += lag;
+            judged.add(new Judged(tp, ps, owner, committed, latest, earliest, lag, rawLag, lagSeconds));
+        }
+        boolean groupDraining = lagNow < lagAtWindowStart;
+        for (Judged j : judged) {
+            HealthRules.Context context = j.owner == Owner.NONE ? HealthRules.Context.UNOWNED
+                    : new HealthRules.Context(true, committingOwners.contains(j.owner.consumerId()), groupDraining);
+            Status status = HealthRules.evaluate(j.ps.window, windowSize, context);
+            PartitionState ps = j.ps;
+            long lag = j.lag;
+            double lagSeconds = j.lagSeconds;
             double partitionConsumeRate = ps.window.consumeRate();
             double partitionProduceRate = ps.window.produceRate();
 
-            partitions.add(new PartitionLag(tp, status, committed, latest, earliest, lag, rawLag - lag, lagSeconds,
-                    partitionConsumeRate, partitionProduceRate, owner));
+            partitions.add(new PartitionLag(j.tp, status, j.committed, j.latest, j.earliest, lag, j.rawLag - lag, lagSeconds,
+                    partitionConsumeRate, partitionProduceRate, j.owner));
             worst = worst.worst(status);
             sumLag += lag;
             maxLag = Math.max(maxLag, lag);
             if (!Double.isNaN(lagSeconds) && (Double.isNaN(maxLagSeconds) || lagSeconds > maxLagSeconds)) {
                 maxLagSeconds = lagSeconds;
             }
-            topicLag.merge(tp.topic(), lag, Long::sum);
+            topicLag.merge(j.tp.topic(), lag, Long::sum);
             if (!Double.isNaN(partitionConsumeRate)) {
                 consumeRate += partitionConsumeRate;
             }
@@ -205,6 +225,11 @@ public final class LagEvaluator {
         return new GroupLag(group.group(), group.state(), group.simple(), group.members(), status, state.statusSince,
                 sumLag, maxLag, maxLagSeconds, consumeRate, produceRate, drain, catchUp, little,
                 Collections.unmodifiableMap(topicLag), List.copyOf(partitions), null);
+    }
+
+    /** One partition's sample of this round, waiting to be judged with the rest of its group. */
+    private record Judged(TopicPartition tp, PartitionState ps, Owner owner, long committed, long latest, long earliest,
+                          long lag, long rawLag, double lagSeconds) {
     }
 
     private static final class GroupState {

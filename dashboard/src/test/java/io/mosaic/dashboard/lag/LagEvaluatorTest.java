@@ -152,6 +152,34 @@ class LagEvaluatorTest {
         assertThat(back.consumeRate()).isCloseTo(1.5, within(1e-9));
     }
 
+    @Test
+    void aPartitionWaitingWhileItsOwnerDrainsAnotherIsNotStalledButAPausedOwnerIs() {
+        // One worker owns both partitions of a big job and works through partition 0 first:
+        // partition 1 stands still for longer than the window while the group's lag falls.
+        Owner other = new Owner("worker-2-def", "worker-2", "/127.0.0.1");
+        for (int round = 0; round < 3 * WINDOW; round++) {
+            long now = 10_000 + round * 1_000L;
+            GroupLag busy = evaluator.evaluate(snapshot(now, Map.of(TASKS_0, 1_000L, TASKS_1, 1_000L),
+                    Map.of(TASKS_0, 50L * round, TASKS_1, 0L), Map.of(TASKS_0, WORKER, TASKS_1, WORKER)),
+                    TransactionMarkers.NONE).groups().get(0);
+            assertThat(busy.status()).as("busy round %d", round).isEqualTo(Status.OK);
+        }
+
+        // The same standstill on a partition whose owner commits nothing anywhere (paused): STALL,
+        // even while another member drains its own partition and the group's lag falls.
+        LagEvaluator fresh = new LagEvaluator(WINDOW, 1_000);
+        GroupLag last = null;
+        for (int round = 0; round < 2 * WINDOW; round++) {
+            long now = 10_000 + round * 1_000L;
+            last = fresh.evaluate(snapshot(now, Map.of(TASKS_0, 1_000L, TASKS_1, 1_000L),
+                    Map.of(TASKS_0, 50L * round, TASKS_1, 0L), Map.of(TASKS_0, other, TASKS_1, WORKER)),
+                    TransactionMarkers.NONE).groups().get(0);
+        }
+        assertThat(last.status()).isEqualTo(Status.STALL);
+        assertThat(last.partitions()).filteredOn(p -> p.partition().equals(TASKS_1)).extracting(PartitionLag::status)
+                .containsExactly(Status.STALL);
+    }
+
     private static OffsetSnapshot snapshot(long now, Map<TopicPartition, Long> latest, Map<TopicPartition, Long> committed,
                                            Map<TopicPartition, Owner> owners) {
         Map<TopicPartition, Long> earliest = new HashMap<>();
