@@ -17,9 +17,10 @@ import java.util.List;
  *   <li>The window is not full yet: OK; the remaining rules need the whole window.</li>
  *   <li>The committed offset did not move across the whole window: {@link Status#STOP} if no live
  *       group member owns the partition; OK if its owner committed progress on another of its
- *       partitions within the window while the group's lag fell (the partition is waiting its turn:
- *       a consumer works through one partition's fetched records at a time, so under a large backlog
- *       the others stand still for a while although nothing is wrong); otherwise {@link Status#STALL}.
+ *       partitions within the window (the partition is waiting its turn: a consumer works through
+ *       one partition's fetched records at a time, so under a large backlog the others stand still
+ *       for a while although nothing is wrong); otherwise {@link Status#STALL}. The group's lag need
+ *       not fall: while a big job is still being published it grows although every member works.
  *       Burrow calls a consumer that commits the same offset stalled and one that stopped
  *       committing stopped; ownership, and the time since the owner last committed anything, are
  *       what tell these apart when commits themselves are not visible (rules 3 and 4).</li>
@@ -78,9 +79,9 @@ public final class HealthRules {
      *
      * @param owned a live group member holds the partition now
      * @param ownerCommitting that member's committed offset moved on another of its partitions within the window
-     * @param groupDraining the group's total lag fell across the window
+     * @param groupConsuming the group's committed offsets moved forward within the window
      */
-    public record Context(boolean owned, boolean ownerCommitting, boolean groupDraining) {
+    public record Context(boolean owned, boolean ownerCommitting, boolean groupConsuming) {
 
         public static final Context UNOWNED = new Context(false, false, false);
 
@@ -90,7 +91,7 @@ public final class HealthRules {
         }
 
         boolean waitingItsTurn() {
-            return owned && ownerCommitting && groupDraining;
+            return owned && ownerCommitting && groupConsuming;
         }
     }
 

@@ -141,11 +141,10 @@ public final class LagEvaluator {
         double arrivals = 0;
         double arrivalsTimesWait = 0;
         // First every partition's window takes this round's sample; then each is judged, knowing
-        // which owners committed progress anywhere and whether the group's lag fell.
+        // which owners committed progress anywhere and whether the group consumed at all.
         List<Judged> judged = new ArrayList<>(assigned.size());
         Set<String> committingOwners = new HashSet<>();
-        long lagAtWindowStart = 0;
-        long lagNow = 0;
+        long consumed = 0;
         for (TopicPartition tp : assigned) {
             Long latestBoxed = snapshot.latestOffsets().get(tp);
             if (latestBoxed == null) {
@@ -175,14 +174,13 @@ public final class LagEvaluator {
             if (owner != Owner.NONE && HealthRules.moved(ps.window)) {
                 committingOwners.add(owner.consumerId());
             }
-            lagAtWindowStart += ps.window.lag(0);
-            lagNow += lag;
+            consumed += ps.window.offset(ps.window.size() - 1) - ps.window.offset(0);
             judged.add(new Judged(tp, ps, owner, committed, latest, earliest, lag, rawLag, lagSeconds));
         }
-        boolean groupDraining = lagNow < lagAtWindowStart;
+        boolean groupConsuming = consumed > 0;
         for (Judged j : judged) {
             HealthRules.Context context = j.owner == Owner.NONE ? HealthRules.Context.UNOWNED
-                    : new HealthRules.Context(true, committingOwners.contains(j.owner.consumerId()), groupDraining);
+                    : new HealthRules.Context(true, committingOwners.contains(j.owner.consumerId()), groupConsuming);
             Status status = HealthRules.evaluate(j.ps.window, windowSize, context);
             PartitionState ps = j.ps;
             long lag = j.lag;

@@ -1,0 +1,246 @@
+package io.mosaic.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.mosaic.consumers.worker.AnalyzerWorker;
+import io.mosaic.dashboard.lag.LagMonitor;
+import io.mosaic.dashboard.lag.LagReport;
+import io.mosaic.dashboard.lag.LagReport.GroupLag;
+import io.mosaic.dashboard.lag.Status;
+import io.mosaic.platform.progress.Progress;
+import io.mosaic.producers.JobSubmitter;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The lag dashboard judged as a failure detector, on a real broker. Accuracy: through a job of
+ * thousands of small images, where each worker drains one partition's fetched records at a time
+ * and the others stand still, the busy, healthy analyzer group is never reported unhealthy.
+ * Completeness: real failures are each reported with the right status within a few rounds of the
+ * health window filling. Prints the confusion table kept in {@code dashboard/README.md}.
+ */
+class FailureDetectorIT {
+
+    private static final Duration INTERVAL = Duration.ofMillis(250);
+    private static final int WINDOW = 8;
+    /** Rounds allowed after the window has filled with the failure. */
+    private static final int GRACE_ROUNDS = 3;
+    private static final String FAULTS_TOPIC = "detector-faults";
+
+    @TempDir
+    Path dir;
+
+    /** Each round's status of each group, as the monitor reported it. */
+    private final List<LagReport> rounds = new CopyOnWriteArrayList<>();
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void aBusyHealthyGroupIsNeverFlaggedAndRealFailuresAreReportedWithTheRightStatus() throws Exception {
+        Path images = writeImages(dir.resolve("images"), 12_000);
+        List<String> table = new ArrayList<>();
+        try (Pipeline pipeline = Pipeline.builder().brokers(1).workers(2).images(images)
+                .reportDir(dir.resolve("reports")).workDir(dir).instanceId("detector").start()) {
+            LagMonitor monitor = new LagMonitor(pipeline.config(), Pattern.compile("mosaic-analyzers|detector-.*"), INTERVAL, WINDOW);
+            monitor.onReport(rounds::add);
+            monitor.start();
+            try {
+                // Accuracy: a healthy job. While its tasks are being published the backlog grows faster
+                // than it is drained, which WARN may say truly, and does for as long as the window still
+                // holds those samples; from then on the group drains its backlog and must be OK in every
+                // round; nothing worse than WARN at any time.
+                int before = rounds.size();
+                JobSubmitter.SubmittedJob job = pipeline.submit(images, null, Progress.none());
+                assertThat(pipeline.awaitReport(job.jobId(), Duration.ofMinutes(3))).isPresent();
+                // The log-end offsets the monitor read after the last task was published, plus a window.
+                int published = Math.min(rounds.size(), firstRoundWithAllTasks(before, pipeline.topics().imageTasks().name(), job.taskCount()) + WINDOW);
+                List<GroupLag> publishing = analyzers(before, published);
+                List<GroupLag> draining = analyzers(published, rounds.size());
+                long flaggedWhilePublishing = publishing.stream().filter(g -> g.status() != Status.OK).count();
+                long stalledWhilePublishing = publishing.stream().filter(g -> g.status() != Status.OK && g.status() != Status.WARN).count();
+                long flagged = draining.stream().filter(g -> g.status() != Status.OK).count();
+                draining.stream().filter(g -> g.status() != Status.OK).forEach(g -> System.out.println("not OK: " + g.status()
+                        + " lag " + g.lag() + " " + g.partitions().stream().map(p -> p.partition().partition() + ":" + p.status()
+                        + "@" + p.committed() + "/" + p.lag() + "/" + p.owner().clientId()).toList()));
+                table.add(row("healthy job, " + job.taskCount() + " tasks, publishing", "OK or WARN",
+                        publishing.size() + " rounds with lag, " + flaggedWhilePublishing + " WARN, " + stalledWhilePublishing + " worse",
+                        stalledWhilePublishing == 0 ? "true negative" : "FALSE POSITIVE"));
+                table.add(row("healthy job, " + job.taskCount() + " tasks, draining", "OK",
+                        draining.size() + " rounds with lag, " + flagged + " not OK", flagged == 0 ? "true negative" : "FALSE POSITIVE"));
+                assertThat(draining.size()).as("rounds in which the group drained its backlog").isGreaterThan(WINDOW);
+                assertThat(flagged).as("rounds in which a busy, healthy group was not OK").isZero();
+                assertThat(stalledWhilePublishing).as("rounds worse than WARN while the job was published").isZero();
+
+                // Completeness: one real failure per group.
+                try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.config().bootstrapServers()))) {
+                    admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(FAULTS_TOPIC, 1, (short) 1))).all().get();
+                    produce(pipeline, 200);
+                    TopicPartition partition = new TopicPartition(FAULTS_TOPIC, 0);
+
+                    // Every consumer gone, with a backlog: STOP.
+                    admin.alterConsumerGroupOffsets("detector-stopped", Map.of(partition, new OffsetAndMetadata(50))).all().get();
+                    table.add(detect("all consumers gone", "detector-stopped", Status.STOP));
+
+                    // Offsets moved back with the Admin client while behind: REWIND.
+                    admin.alterConsumerGroupOffsets("detector-stopped", Map.of(partition, new OffsetAndMetadata(20))).all().get();
+                    table.add(detect("offsets moved backwards", "detector-stopped", Status.REWIND));
+
+                    // Alive and assigned, but stuck (not polling), as a paused worker is until it is evicted: STALL.
+                    try (KafkaConsumer<byte[], byte[]> stuck = consumer(pipeline, "detector-stuck")) {
+                        stuck.subscribe(List.of(FAULTS_TOPIC));
+                        await().atMost(Duration.ofSeconds(30)).until(() -> !stuck.poll(Duration.ofMillis(200)).isEmpty() || !stuck.assignment().isEmpty());
+                        stuck.commitSync(Map.of(partition, new OffsetAndMetadata(10)));
+                        table.add(detect("consumer stuck with its partition", "detector-stuck", Status.STALL));
+                    }
+
+                    // Polls all the time but never commits: STALL.
+                    try (KafkaConsumer<byte[], byte[]> idle = consumer(pipeline, "detector-no-commits")) {
+                        idle.subscribe(List.of(FAULTS_TOPIC));
+                        await().atMost(Duration.ofSeconds(30)).until(() -> {
+                            idle.poll(Duration.ofMillis(100));
+                            return !idle.assignment().isEmpty();
+                        });
+                        idle.commitSync(Map.of(partition, new OffsetAndMetadata(10)));
+                        Thread poller = new Thread(() -> {
+                            while (!Thread.currentThread().isInterrupted()) {
+                                try {
+                                    idle.poll(Duration.ofMillis(100));
+                                    idle.seek(partition, 10);
+                                } catch (RuntimeException e) {
+                                    return;
+                                }
+                            }
+                        });
+                        poller.start();
+                        try {
+                            table.add(detect("consumer polling without committing", "detector-no-commits", Status.STALL));
+                        } finally {
+                            poller.interrupt();
+                            poller.join(5_000);
+                        }
+                    }
+                }
+            } finally {
+                monitor.stop();
+            }
+        } finally {
+            System.out.println("Failure detector, " + INTERVAL.toMillis() + " ms rounds, window " + WINDOW + ":");
+            System.out.println(String.format(Locale.ROOT, "| %-42s | %-10s | %-48s | %-15s |", "case", "expected", "reported", "verdict"));
+            table.forEach(System.out::println);
+        }
+    }
+
+    /** The first round at or after {@code from} whose log-end offsets hold all {@code tasks} of the job. */
+    private int firstRoundWithAllTasks(int from, String topic, int tasks) {
+        for (int i = from; i < rounds.size(); i++) {
+            long published = rounds.get(i).partitions().entrySet().stream()
+                    .filter(e -> e.getKey().topic().equals(topic))
+                    .mapToLong(e -> e.getValue().latest()).sum();
+            if (published >= tasks) {
+                return i;
+            }
+        }
+        return rounds.size();
+    }
+
+    /** The analyzer group in rounds {@code from} to {@code to}, where it had lag. */
+    private List<GroupLag> analyzers(int from, int to) {
+        return rounds.subList(from, to).stream().flatMap(r -> r.group(AnalyzerWorker.GROUP_ID).stream())
+                .filter(g -> g.lag() > 0).toList();
+    }
+
+    /** Waits for {@code expected} on {@code group}; the row says after how many rounds it came. */
+    private String detect(String what, String group, Status expected) {
+        int start = rounds.size();
+        Optional<GroupLag> found = Optional.empty();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (found.isEmpty() && System.nanoTime() < deadline) {
+            found = rounds.subList(start, rounds.size()).stream().flatMap(r -> r.group(group).stream())
+                    .filter(g -> g.status() == expected).findFirst();
+            sleep(INTERVAL.toMillis());
+        }
+        int after = rounds.size() - start;
+        assertThat(found).as("%s reported %s", what, expected).isPresent();
+        assertThat(after).as("rounds until %s was reported", what).isLessThanOrEqualTo(WINDOW + GRACE_ROUNDS + 1);
+        return row(what, expected.name(), expected + " after " + after + " rounds", "true positive");
+    }
+
+    private static String row(String what, String expected, String reported, String verdict) {
+        return String.format(Locale.ROOT, "| %-42s | %-10s | %-48s | %-15s |", what, expected, reported, verdict);
+    }
+
+    /** {@code count} small PNGs: 100 distinct random images, each copied, so grouping stays cheap. */
+    private static Path writeImages(Path root, int count) throws Exception {
+        Random random = new Random(7);
+        List<byte[]> distinct = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            BufferedImage image = new BufferedImage(16, 16, BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < 16; y++) {
+                for (int x = 0; x < 16; x++) {
+                    image.setRGB(x, y, random.nextInt(1 << 24));
+                }
+            }
+            ByteArrayOutputStream png = new ByteArrayOutputStream();
+            ImageIO.write(image, "png", png);
+            distinct.add(png.toByteArray());
+        }
+        for (int i = 0; i < count; i++) {
+            Path folder = Files.createDirectories(root.resolve(String.format("%02d", i / 1000)));
+            Files.write(folder.resolve(String.format("img-%05d.png", i)), distinct.get(i % distinct.size()));
+        }
+        return root;
+    }
+
+    private static void produce(Pipeline pipeline, int records) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.config().bootstrapServers()), new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < records; i++) {
+                producer.send(new ProducerRecord<>(FAULTS_TOPIC, 0, "k" + i, "v" + i));
+            }
+        }
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(Pipeline pipeline, String group) {
+        return new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.config().bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, group,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
