@@ -94,6 +94,8 @@ class FailureDetectorIT {
                         stalledWhilePublishing == 0 ? "true negative" : "FALSE POSITIVE"));
                 table.add(row("healthy job, " + job.taskCount() + " tasks, draining", "OK",
                         draining.size() + " rounds with lag, " + flagged + " not OK", flagged == 0 ? "true negative" : "FALSE POSITIVE"));
+                table.add(row("  longest a partition with lag stood still", "-", String.format(Locale.ROOT, "%.2f s",
+                        longestStandstillSeconds(before, rounds.size())), "measured"));
                 assertThat(draining.size()).as("rounds in which the group drained its backlog").isGreaterThan(WINDOW);
                 assertThat(flagged).as("rounds in which a busy, healthy group was not OK").isZero();
                 assertThat(stalledWhilePublishing).as("rounds worse than WARN while the job was published").isZero();
@@ -168,6 +170,28 @@ class FailureDetectorIT {
             }
         }
         return rounds.size();
+    }
+
+    /**
+     * The longest time any analyzer partition kept the same committed offset while it had lag: how
+     * long a partition waits while its owner works on others.
+     */
+    private double longestStandstillSeconds(int from, int to) {
+        Map<TopicPartition, long[]> since = new java.util.HashMap<>();
+        long longest = 0;
+        for (LagReport report : rounds.subList(from, to)) {
+            for (GroupLag g : report.group(AnalyzerWorker.GROUP_ID).stream().toList()) {
+                for (LagReport.PartitionLag p : g.partitions()) {
+                    long[] last = since.get(p.partition());
+                    if (last == null || last[0] != p.committed() || p.lag() <= 0) {
+                        since.put(p.partition(), new long[] {p.committed(), report.timeMs()});
+                    } else {
+                        longest = Math.max(longest, report.timeMs() - last[1]);
+                    }
+                }
+            }
+        }
+        return longest / 1000.0;
     }
 
     /** The analyzer group in rounds {@code from} to {@code to}, where it had lag. */

@@ -191,6 +191,10 @@ final class AnalyzerThread extends Thread {
         // Each image takes tens of milliseconds; small batches keep a transaction short and a
         // rebalance quick, well inside max.poll.interval.ms.
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 20);
+        // 16 KiB instead of 1 MiB per partition and fetch: about a hundred task records, so the
+        // consumer turns to its next partition every few polls instead of draining thousands of one
+        // partition's tasks while its others wait (and look stalled to a lag monitor).
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024);
         return KafkaClients.withOverrides(props, config);
     }
 }
