@@ -65,10 +65,7 @@ public final class ImageAnalyzer {
     static final int SHARPNESS_LONG_SIDE = 512;
 
 
-    /**
-     * Largest WebP analysed, in pixels: its decoder holds the whole canvas at 4 bytes a pixel, so this
-     * bounds that copy at 64 MB a thread, where other formats are subsampled while they are read.
-     */
+    /** Largest WebP analysed, in pixels: its decoder holds the whole canvas, 4 bytes a pixel (64 MB a thread). */
     public static final long MAX_WEBP_PIXELS = 16_000_000L;
     /**
      * Subsampling while decoding keeps the decoded longer side at least this. Subsampling picks pixels
