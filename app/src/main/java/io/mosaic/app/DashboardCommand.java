@@ -29,9 +29,15 @@ final class DashboardCommand extends CommandBase.Client implements Callable<Inte
     @Option(names = "--bind", paramLabel = "ADDRESS", description = "Address to listen on (setting dashboard.bind; default 127.0.0.1; 0.0.0.0 in containers).")
     String bind;
 
-    @Option(names = {"--http-port", "--port"}, paramLabel = "PORT",
-            description = "Port to listen on (setting dashboard.port; default 8080; 0 picks a free one). --port is the old, deprecated name.")
+    @Option(names = "--http-port", paramLabel = "PORT",
+            description = "Port to listen on (setting dashboard.port; default 8080; 0 picks a free one).")
     Integer port;
+
+    /** The old name of --http-port, still accepted and no longer shown. */
+    @Option(names = "--port", paramLabel = "PORT", hidden = true)
+    void deprecatedPort(Integer value) {
+        port = value;
+    }
 
     @Option(names = "--interval-ms", paramLabel = "MS", description = "How often offsets are read (setting lag.interval.ms; default 5000).")
     Long intervalMs;

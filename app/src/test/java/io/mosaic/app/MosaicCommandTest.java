@@ -42,6 +42,9 @@ class MosaicCommandTest {
             DashboardCommand dashboard = (DashboardCommand) parsed.subcommand().commandSpec().userObject();
             assertThat(dashboard.port).as(flag).isEqualTo(9191);
         }
+        StringWriter help = new StringWriter();
+        new CommandLine(new MosaicCommand()).setOut(new PrintWriter(help)).execute("dashboard", "--help");
+        assertThat(help.toString()).contains("--http-port=PORT").doesNotContain("--port=PORT");
         for (Map.Entry<String, CommandLine> service : new CommandLine(new MosaicCommand()).getSubcommands().entrySet()) {
             if (service.getValue().getCommandSpec().findOption("--bind") != null) {
                 assertThat(service.getValue().getCommandSpec().findOption("--http-port")).as(service.getKey()).isNotNull();
