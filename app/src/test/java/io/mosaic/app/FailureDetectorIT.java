@@ -3,6 +3,7 @@ package io.mosaic.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.mosaic.app.chaos.ChildJvm;
 import io.mosaic.consumers.worker.AnalyzerWorker;
 import io.mosaic.dashboard.lag.LagMonitor;
 import io.mosaic.dashboard.lag.LagReport;
@@ -100,6 +101,10 @@ class FailureDetectorIT {
                 assertThat(draining.size()).as("rounds in which the group drained its backlog").isGreaterThan(WINDOW);
                 assertThat(flagged).as("rounds in which a busy, healthy group was not OK").isZero();
                 assertThat(stalledWhilePublishing).as("rounds worse than WARN while the job was published").isZero();
+
+                // A worker process frozen by SIGSTOP with partitions assigned, its heartbeats frozen too:
+                // STALL while it still holds them (until its session times out).
+                table.add(pausedWorker(pipeline, images));
 
                 // Completeness: one real failure per group.
                 try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.config().bootstrapServers()))) {
@@ -199,6 +204,39 @@ class FailureDetectorIT {
     private List<GroupLag> analyzers(int from, int to) {
         return rounds.subList(from, to).stream().flatMap(r -> r.group(AnalyzerWorker.GROUP_ID).stream())
                 .filter(g -> g.lag() > 0).toList();
+    }
+
+    /**
+     * Starts {@code mosaic worker} in a JVM of its own beside the pipeline's threads, lets it take
+     * part in a second job, then freezes it. Its partitions must turn STALL, not its group's others.
+     */
+    private String pausedWorker(Pipeline pipeline, Path images) throws Exception {
+        ChildJvm worker = new ChildJvm("paused", "worker", List.of(
+                "--bootstrap-servers", pipeline.config().bootstrapServers(),
+                "--schema-registry-url", pipeline.config().schemaRegistryUrl(),
+                "--threads", "1", "--http-port", "0",
+                "--set", "instance.id=paused", "--set", "source.file.allowed.roots=" + images),
+                "256m", dir.resolve("paused-worker.log"));
+        worker.start();
+        try {
+            worker.awaitRunning(Duration.ofSeconds(90));
+            String pausedClient = "mosaic-analyzer-paused";
+            // Wait until it owns partitions of the group, then give it a job to be busy with.
+            await().atMost(Duration.ofSeconds(60)).until(() -> rounds.get(rounds.size() - 1).group(AnalyzerWorker.GROUP_ID)
+                    .map(g -> g.partitions().stream().anyMatch(p -> p.owner().clientId().startsWith(pausedClient))).orElse(false));
+            pipeline.submit(images, "detector-second-job", Progress.none());
+            await().atMost(Duration.ofSeconds(60)).until(() -> rounds.get(rounds.size() - 1).group(AnalyzerWorker.GROUP_ID)
+                    .map(g -> g.partitions().stream().anyMatch(p -> p.owner().clientId().startsWith(pausedClient) && p.lag() > 0))
+                    .orElse(false));
+            worker.pause();
+            String row = detect("worker process frozen (SIGSTOP)", AnalyzerWorker.GROUP_ID, Status.STALL);
+            GroupLag stalled = rounds.get(rounds.size() - 1).group(AnalyzerWorker.GROUP_ID).orElseThrow();
+            assertThat(stalled.partitions()).filteredOn(p -> p.status() == Status.STALL)
+                    .allMatch(p -> p.owner().clientId().startsWith(pausedClient), "only the frozen worker's partitions are STALL");
+            return row;
+        } finally {
+            worker.destroy();
+        }
     }
 
     /** Waits for {@code expected} on {@code group}; the row says after how many rounds it came. */

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * that it can be killed, paused or stopped like a real deployment's process. Its output goes to a
  * log file that survives restarts; it ends itself when this JVM is gone ({@link WatchedMain}).
  */
-final class ChildJvm {
+public final class ChildJvm {
 
     private final String name;
     private final String service;
@@ -36,7 +36,7 @@ final class ChildJvm {
      * @param service   the subcommand, {@code worker} or {@code aggregator}
      * @param arguments options after the subcommand
      */
-    ChildJvm(String name, String service, List<String> arguments, String heap, Path logFile) {
+    public ChildJvm(String name, String service, List<String> arguments, String heap, Path logFile) {
         this.name = name;
         this.service = service;
         this.arguments = List.copyOf(arguments);
@@ -56,7 +56,7 @@ final class ChildJvm {
         return logFile;
     }
 
-    synchronized void start() throws IOException {
+    public synchronized void start() throws IOException {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException(name + " is running");
         }
@@ -80,7 +80,7 @@ final class ChildJvm {
     }
 
     /** Waits until the service prints that it runs; fails at once if the process exits first. */
-    void awaitRunning(Duration timeout) throws IOException, InterruptedException {
+    public void awaitRunning(Duration timeout) throws IOException, InterruptedException {
         String marker = service + ": running";
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
@@ -152,14 +152,14 @@ final class ChildJvm {
     }
 
     /** SIGSTOP: every thread freezes, heartbeats included, as in a long GC pause or a frozen VM. */
-    void pause() throws IOException, InterruptedException {
+    public void pause() throws IOException, InterruptedException {
         signal("STOP");
         synchronized (this) {
             paused = true;
         }
     }
 
-    void resume() throws IOException, InterruptedException {
+    public void resume() throws IOException, InterruptedException {
         signal("CONT");
         synchronized (this) {
             paused = false;
@@ -167,7 +167,7 @@ final class ChildJvm {
     }
 
     /** Ends the process whatever its state; a paused process is continued first so it can die. */
-    void destroy() {
+    public void destroy() {
         Process p = currentProcess();
         if (p == null || !p.isAlive()) {
             return;
