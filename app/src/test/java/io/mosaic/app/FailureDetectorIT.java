@@ -40,6 +40,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The lag dashboard judged as a failure detector, on a real broker. Accuracy: through a job of
@@ -74,33 +76,7 @@ class FailureDetectorIT {
             monitor.onReport(rounds::add);
             monitor.start();
             try {
-                // Accuracy: a healthy job. While its tasks are being published the backlog grows faster
-                // than it is drained, which WARN may say truly, and does for as long as the window still
-                // holds those samples; from then on the group drains its backlog and must be OK in every
-                // round; nothing worse than WARN at any time.
-                int before = rounds.size();
-                JobSubmitter.SubmittedJob job = pipeline.submit(images, null, Progress.none());
-                assertThat(pipeline.awaitReport(job.jobId(), Duration.ofMinutes(8))).isPresent();
-                // The log-end offsets the monitor read after the last task was published, plus a window.
-                int published = Math.min(rounds.size(), firstRoundWithAllTasks(before, pipeline.topics().imageTasks().name(), job.taskCount()) + WINDOW);
-                List<GroupLag> publishing = analyzers(before, published);
-                List<GroupLag> draining = analyzers(published, rounds.size());
-                long flaggedWhilePublishing = publishing.stream().filter(g -> g.status() != Status.OK).count();
-                long stalledWhilePublishing = publishing.stream().filter(g -> g.status() != Status.OK && g.status() != Status.WARN).count();
-                long flagged = draining.stream().filter(g -> g.status() != Status.OK).count();
-                draining.stream().filter(g -> g.status() != Status.OK).forEach(g -> System.out.println("not OK: " + g.status()
-                        + " lag " + g.lag() + " " + g.partitions().stream().map(p -> p.partition().partition() + ":" + p.status()
-                        + "@" + p.committed() + "/" + p.lag() + "/" + p.owner().clientId()).toList()));
-                table.add(row("healthy job, " + job.taskCount() + " tasks, publishing", "OK or WARN",
-                        publishing.size() + " rounds with lag, " + flaggedWhilePublishing + " WARN, " + stalledWhilePublishing + " worse",
-                        stalledWhilePublishing == 0 ? "true negative" : "FALSE POSITIVE"));
-                table.add(row("healthy job, " + job.taskCount() + " tasks, draining", "OK",
-                        draining.size() + " rounds with lag, " + flagged + " not OK", flagged == 0 ? "true negative" : "FALSE POSITIVE"));
-                table.add(row("  longest a partition with lag stood still", "-", String.format(Locale.ROOT, "%.2f s",
-                        longestStandstillSeconds(before, rounds.size())), "measured"));
-                assertThat(draining.size()).as("rounds in which the group drained its backlog").isGreaterThan(WINDOW);
-                assertThat(flagged).as("rounds in which a busy, healthy group was not OK").isZero();
-                assertThat(stalledWhilePublishing).as("rounds worse than WARN while the job was published").isZero();
+                table.addAll(healthyJob(pipeline, images, "2 threads"));
 
                 // A worker process frozen by SIGSTOP with partitions assigned, its heartbeats frozen too:
                 // STALL while it still holds them (until its session times out).
@@ -160,7 +136,7 @@ class FailureDetectorIT {
             }
         } finally {
             System.out.println("Failure detector, " + INTERVAL.toMillis() + " ms rounds, window " + WINDOW + ":");
-            System.out.println(String.format(Locale.ROOT, "| %-42s | %-10s | %-48s | %-15s |", "case", "expected", "reported", "verdict"));
+            System.out.println(String.format(Locale.ROOT, "| %-56s | %-10s | %-48s | %-15s |", "case", "expected", "reported", "verdict"));
             table.forEach(System.out::println);
         }
     }
@@ -239,6 +215,61 @@ class FailureDetectorIT {
         }
     }
 
+    /**
+     * Accuracy: a healthy job. While its tasks are being published the backlog grows faster than it
+     * is drained, which WARN may say truly, and does for as long as the window still holds those
+     * samples; from then on the group drains its backlog and must be OK in every round; nothing
+     * worse than WARN at any time. Returns the table's rows.
+     */
+    private List<String> healthyJob(Pipeline pipeline, Path images, String shape) throws Exception {
+        List<String> table = new ArrayList<>();
+        int before = rounds.size();
+        JobSubmitter.SubmittedJob job = pipeline.submit(images, null, Progress.none());
+        assertThat(pipeline.awaitReport(job.jobId(), Duration.ofMinutes(8))).isPresent();
+        // The log-end offsets the monitor read after the last task was published, plus a window.
+        int published = Math.min(rounds.size(), firstRoundWithAllTasks(before, pipeline.topics().imageTasks().name(), job.taskCount()) + WINDOW);
+        List<GroupLag> publishing = analyzers(before, published);
+        List<GroupLag> draining = analyzers(published, rounds.size());
+        long flaggedWhilePublishing = publishing.stream().filter(g -> g.status() != Status.OK).count();
+        long stalledWhilePublishing = publishing.stream().filter(g -> g.status() != Status.OK && g.status() != Status.WARN).count();
+        long flagged = draining.stream().filter(g -> g.status() != Status.OK).count();
+        draining.stream().filter(g -> g.status() != Status.OK).forEach(g -> System.out.println("not OK: " + g.status()
+                + " lag " + g.lag() + " " + g.partitions().stream().map(p -> p.partition().partition() + ":" + p.status()
+                + "@" + p.committed() + "/" + p.lag() + "/" + p.owner().clientId()).toList()));
+        table.add(row("healthy job, " + job.taskCount() + " tasks, " + shape + ", publishing", "OK or WARN",
+                publishing.size() + " rounds with lag, " + flaggedWhilePublishing + " WARN, " + stalledWhilePublishing + " worse",
+                stalledWhilePublishing == 0 ? "true negative" : "FALSE POSITIVE"));
+        table.add(row("healthy job, " + job.taskCount() + " tasks, " + shape + ", draining", "OK",
+                draining.size() + " rounds with lag, " + flagged + " not OK", flagged == 0 ? "true negative" : "FALSE POSITIVE"));
+        table.add(row("  longest a partition with lag stood still", "-", String.format(Locale.ROOT, "%.2f s",
+                longestStandstillSeconds(before, rounds.size())), "measured"));
+        assertThat(draining.size()).as("rounds in which the group drained its backlog").isGreaterThan(WINDOW);
+        assertThat(flagged).as("rounds in which a busy, healthy group was not OK").isZero();
+        assertThat(stalledWhilePublishing).as("rounds worse than WARN while the job was published").isZero();
+        return table;
+    }
+
+    /** Healthy jobs on other shapes of cluster and worker pool: never flagged either. */
+    @ParameterizedTest(name = "{0} broker(s), {1} analyzer thread(s)")
+    @CsvSource({"1, 1", "3, 4"})
+    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    void healthyJobsOnOtherShapesAreNeverFlagged(int brokers, int workers) throws Exception {
+        Path images = writeImages(dir.resolve("images"), 12_000);
+        List<String> table = new ArrayList<>();
+        try (Pipeline pipeline = Pipeline.builder().brokers(brokers).workers(workers).images(images)
+                .reportDir(dir.resolve("reports")).workDir(dir).instanceId("detector").start()) {
+            LagMonitor monitor = new LagMonitor(pipeline.config(), Pattern.compile("mosaic-analyzers"), INTERVAL, WINDOW);
+            monitor.onReport(rounds::add);
+            monitor.start();
+            try {
+                table.addAll(healthyJob(pipeline, images, brokers + " broker(s), " + workers + " thread(s)"));
+            } finally {
+                monitor.stop();
+                table.forEach(System.out::println);
+            }
+        }
+    }
+
     /** Waits for {@code expected} on {@code group}; the row says after how many rounds it came. */
     private String detect(String what, String group, Status expected) {
         int start = rounds.size();
@@ -256,7 +287,7 @@ class FailureDetectorIT {
     }
 
     private static String row(String what, String expected, String reported, String verdict) {
-        return String.format(Locale.ROOT, "| %-42s | %-10s | %-48s | %-15s |", what, expected, reported, verdict);
+        return String.format(Locale.ROOT, "| %-56s | %-10s | %-48s | %-15s |", what, expected, reported, verdict);
     }
 
     /** {@code count} small PNGs: 100 distinct random images, each copied, so grouping stays cheap. */
