@@ -1,6 +1,11 @@
 package io.mosaic.app;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,6 +27,15 @@ abstract class CommandBase {
     /** A bad flag: picocli prints the message as one line and exits 2. */
     CommandLine.ParameterException usageError(String message) {
         return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
+    /** Deletes a temporary directory and everything in it, as far as it can. */
+    static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // Best effort: it is a temporary directory.
+        }
     }
 
     /** A command that talks to a running cluster: where Kafka and the registry are, and every setting. */

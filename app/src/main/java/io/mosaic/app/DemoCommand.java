@@ -193,12 +193,4 @@ final class DemoCommand extends CommandBase.Local implements java.util.concurren
         out.printf("  report                 %s%n", report);
         out.flush();
     }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // Best effort: it is a temp directory.
-        }
-    }
 }

@@ -1,11 +1,15 @@
 package io.mosaic.platform.kafka;
 
 import io.mosaic.platform.config.MosaicConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.clients.CommonClientConfigs;
 
 /**
@@ -30,6 +34,21 @@ public final class KafkaClients {
         Map<String, Object> merged = new HashMap<>(props);
         merged.putAll(config.kafkaOverrides());
         return merged;
+    }
+
+    /** The version of the Kafka clients on the class path, which the build pins to the project's Kafka version. */
+    public static String version() {
+        // The clients' own version file; the class that reads it is internal and has moved before.
+        try (InputStream in = KafkaClients.class.getClassLoader().getResourceAsStream("kafka/kafka-version.properties")) {
+            if (in == null) {
+                throw new IllegalStateException("kafka-clients is not on the class path");
+            }
+            Properties properties = new Properties();
+            properties.load(in);
+            return properties.getProperty("version");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** This process's name: {@code instance.id}, or host-pid. */

@@ -2,15 +2,13 @@ package io.mosaic.platform.testing;
 
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
+import io.mosaic.platform.kafka.KafkaClients;
 import io.mosaic.platform.registry.EmbeddedSchemaRegistry;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -165,17 +163,7 @@ public abstract class TestBackend implements AutoCloseable {
 
     /** The version of the Kafka clients on the class path, which the build pins to the project's Kafka version. */
     public static String kafkaClientsVersion() {
-        // The clients' own version file; the class that reads it is internal and has moved before.
-        try (InputStream in = TestBackend.class.getClassLoader().getResourceAsStream("kafka/kafka-version.properties")) {
-            if (in == null) {
-                throw new IllegalStateException("kafka-clients is not on the class path");
-            }
-            Properties properties = new Properties();
-            properties.load(in);
-            return properties.getProperty("version");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return KafkaClients.version();
     }
 
     private static final class Embedded extends TestBackend {
