@@ -122,10 +122,14 @@ class EmbeddedSchemaRegistryIT {
                 "-cp", System.getProperty("java.class.path"), RegistryParentMain.class.getName())
                 .redirectErrorStream(true).start();
         long registryPid = -1;
+        Path registryDir = null;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8))) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             String line;
             while (registryPid < 0 && System.nanoTime() < deadline && (line = out.readLine()) != null) {
+                if (line.startsWith("registry-dir=")) {
+                    registryDir = Path.of(line.substring("registry-dir=".length()));
+                }
                 if (line.startsWith("registry-pid=")) {
                     registryPid = Long.parseLong(line.substring("registry-pid=".length()));
                 }
@@ -141,6 +145,10 @@ class EmbeddedSchemaRegistryIT {
             parent.destroyForcibly();
             if (registryPid > 0) {
                 ProcessHandle.of(registryPid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+            // The killed parent could not delete its registry's working directory: the test does.
+            if (registryDir != null) {
+                RegistryBundle.deleteRecursively(registryDir);
             }
         }
     }

@@ -9,6 +9,7 @@ public final class RegistryParentMain {
     public static void main(String[] args) throws Exception {
         EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry();
         registry.start();
+        System.out.println("registry-dir=" + registry.logFile().getParent());
         System.out.println("registry-pid=" + registry.processHandle().pid());
         System.out.flush();
         Thread.sleep(Long.MAX_VALUE);
