@@ -10,7 +10,6 @@ import io.mosaic.platform.kafka.KafkaClients;
 import io.mosaic.platform.progress.Progress;
 import io.mosaic.platform.samples.SampleImages;
 import io.mosaic.producers.JobSubmitter;
-import io.mosaic.schemas.JobState;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -152,13 +151,7 @@ final class BenchCommand extends CommandBase.Local implements Callable<Integer> 
     private double piped(Pipeline pipeline, Path dir, int round) throws Exception {
         long start = System.nanoTime();
         JobSubmitter.SubmittedJob job = pipeline.submit(dir, "bench-" + ProcessHandle.current().pid() + "-" + round, Progress.none());
-        long deadline = start + Duration.ofMinutes(10).toNanos();
-        while (pipeline.aggregator().localSummary(job.jobId()).map(s -> s.getState() != JobState.COMPLETED).orElse(true)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("job " + job.jobId() + " did not complete within 10 minutes");
-            }
-            Thread.sleep(20);
-        }
+        pipeline.awaitCompleted(job.jobId(), Duration.ofMinutes(10), Duration.ofMillis(20), summary -> { });
         return job.taskCount() / ((System.nanoTime() - start) / 1e9);
     }
 

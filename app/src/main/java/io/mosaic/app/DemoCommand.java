@@ -4,19 +4,13 @@ import io.mosaic.dashboard.Dashboard;
 import io.mosaic.platform.progress.Progress;
 import io.mosaic.platform.samples.SampleImages;
 import io.mosaic.producers.JobSubmitter;
-import io.mosaic.schemas.JobState;
 import io.mosaic.schemas.JobSummary;
-import io.mosaic.streams.JobAggregator;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -157,24 +151,19 @@ final class DemoCommand extends CommandBase.Local implements java.util.concurren
         }
     }
 
+    /** Waits for the job's COMPLETED summary, with a progress bar, and then for its report. */
     private JobSummary awaitCompletion(Pipeline pipeline, JobSubmitter.SubmittedJob job) throws InterruptedException {
-        JobAggregator aggregator = pipeline.aggregator();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        Duration timeout = Duration.ofSeconds(timeoutSeconds);
+        JobSummary completed;
         try (Progress progress = Progress.terminal("Analysing")) {
-            while (System.nanoTime() < deadline) {
-                Optional<JobSummary> summary = aggregator.localSummary(job.jobId());
-                if (summary.isPresent()) {
-                    JobSummary s = summary.get();
-                    progress.stepTo(s.getSucceeded() + s.getFailed(), job.taskCount());
-                    if (s.getState() == JobState.COMPLETED && pipeline.report(job.jobId()).isPresent()) {
-                        return s;
-                    }
-                }
-                Thread.sleep(200);
-            }
+            completed = pipeline.awaitCompleted(job.jobId(), timeout, Duration.ofMillis(200),
+                    s -> progress.stepTo(s.getSucceeded() + s.getFailed(), job.taskCount()));
         }
-        throw new IllegalStateException("job " + job.jobId() + " did not complete within " + timeoutSeconds
-                + " s; last summary: " + aggregator.localSummary(job.jobId()).map(Object::toString).orElse("none"));
+        if (pipeline.awaitReport(job.jobId(), timeout).isEmpty()) {
+            throw new IllegalStateException("job " + job.jobId() + " completed, but its report was not written within "
+                    + timeoutSeconds + " s");
+        }
+        return completed;
     }
 
     private static void printSummary(PrintWriter out, JobSummary s, Path report, long jobNanos, long totalNanos) {

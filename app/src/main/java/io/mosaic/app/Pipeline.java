@@ -11,6 +11,8 @@ import io.mosaic.platform.lifecycle.Lifecycles;
 import io.mosaic.platform.progress.Progress;
 import io.mosaic.platform.registry.EmbeddedSchemaRegistry;
 import io.mosaic.producers.JobSubmitter;
+import io.mosaic.schemas.JobState;
+import io.mosaic.schemas.JobSummary;
 import io.mosaic.schemas.Topics;
 import io.mosaic.schemas.registry.SchemaRegistryClient;
 import io.mosaic.streams.AggregatorSettings;
@@ -20,6 +22,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 
@@ -73,6 +76,29 @@ public final class Pipeline implements AutoCloseable {
         try (JobSubmitter submitter = new JobSubmitter(config, topics)) {
             return submitter.submit(directory, jobId, progress);
         }
+    }
+
+    /**
+     * Waits until this pipeline's aggregator holds {@code jobId} COMPLETED, handing each summary it
+     * sees on the way to {@code progress}, polling every {@code poll}.
+     *
+     * @throws IllegalStateException when the job has not completed within {@code timeout}
+     */
+    public JobSummary awaitCompleted(String jobId, Duration timeout, Duration poll, Consumer<JobSummary> progress)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<JobSummary> summary = aggregator.localSummary(jobId);
+            if (summary.isPresent()) {
+                progress.accept(summary.get());
+                if (summary.get().getState() == JobState.COMPLETED) {
+                    return summary.get();
+                }
+            }
+            Thread.sleep(poll.toMillis());
+        }
+        throw new IllegalStateException("job " + jobId + " did not complete within " + timeout.toSeconds()
+                + " s; last summary: " + aggregator.localSummary(jobId).map(Object::toString).orElse("none"));
     }
 
     /** The report of {@code jobId}, once the report writer has written it. */
