@@ -1,6 +1,8 @@
 package io.mosaic.app;
 
+import io.mosaic.platform.config.KafkaSettings;
 import io.mosaic.platform.config.MosaicConfig;
+import io.mosaic.platform.config.TopicConfig;
 import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
 import io.mosaic.platform.kafka.TopicAdmin;
 import io.mosaic.platform.lifecycle.Lifecycles;
@@ -11,9 +13,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code mosaic cluster}: real Kafka brokers, each in a JVM of its own, plus the schema registry,
@@ -53,10 +55,10 @@ final class ClusterCommand extends CommandBase.Local implements Callable<Integer
             EmbeddedKafkaCluster kafka = parts.start(builder.build());
             EmbeddedSchemaRegistry registry = parts.start(new EmbeddedSchemaRegistry(registryPort, EmbeddedSchemaRegistry.DEFAULT_STARTUP_TIMEOUT));
             MosaicConfig config = MosaicConfig.builder()
-                    .set(MosaicConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers())
-                    .set(MosaicConfig.SCHEMA_REGISTRY_URL, registry.url())
-                    .set(MosaicConfig.REPLICATION_FACTOR, brokers >= 3 ? "3" : "1")
-                    .set(MosaicConfig.MIN_INSYNC_REPLICAS, brokers >= 3 ? "2" : "1")
+                    .set(KafkaSettings.BOOTSTRAP_SERVERS, kafka.bootstrapServers())
+                    .set(KafkaSettings.SCHEMA_REGISTRY_URL, registry.url())
+                    .set(TopicConfig.REPLICATION_FACTOR, brokers >= 3 ? "3" : "1")
+                    .set(TopicConfig.MIN_INSYNC_REPLICAS, brokers >= 3 ? "2" : "1")
                     .build();
             Topics topics = Topics.create(config.topicSettings(), new SchemaRegistryClient(registry.url()));
             TopicAdmin.createTopics(config, topics);

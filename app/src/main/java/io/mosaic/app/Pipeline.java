@@ -4,7 +4,10 @@ import io.mosaic.consumers.reports.ReportWriter;
 import io.mosaic.consumers.worker.AnalyzerWorker;
 import io.mosaic.consumers.worker.WorkerSettings;
 import io.mosaic.dashboard.Dashboard;
+import io.mosaic.platform.config.KafkaSettings;
 import io.mosaic.platform.config.MosaicConfig;
+import io.mosaic.platform.config.SourceRoots;
+import io.mosaic.platform.config.TopicConfig;
 import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
 import io.mosaic.platform.kafka.TopicAdmin;
 import io.mosaic.platform.lifecycle.Lifecycles;
@@ -22,8 +25,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -154,16 +157,16 @@ public final class Pipeline implements AutoCloseable {
             config.environment(b.environment);
         }
         return config
-                .set(MosaicConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers())
-                .set(MosaicConfig.SCHEMA_REGISTRY_URL, registry.url())
+                .set(KafkaSettings.BOOTSTRAP_SERVERS, cluster.bootstrapServers())
+                .set(KafkaSettings.SCHEMA_REGISTRY_URL, registry.url())
                 // A write survives the loss of one of three replicas; one broker can only hold one.
-                .set(MosaicConfig.REPLICATION_FACTOR, replicated ? "3" : "1")
-                .set(MosaicConfig.MIN_INSYNC_REPLICAS, replicated ? "2" : "1")
+                .set(TopicConfig.REPLICATION_FACTOR, replicated ? "3" : "1")
+                .set(TopicConfig.MIN_INSYNC_REPLICAS, replicated ? "2" : "1")
                 .set(WorkerSettings.THREADS, Integer.toString(b.workers))
                 .set(ReportWriter.REPORT_DIR, b.reportDir.toString())
                 .set(AggregatorSettings.STATE_DIR, b.workDir.resolve("streams").toString())
-                .set(MosaicConfig.FILE_ALLOWED_ROOTS, b.images.toAbsolutePath().toString())
-                .set(MosaicConfig.INSTANCE_ID, b.instanceId);
+                .set(SourceRoots.FILE_ALLOWED_ROOTS, b.images.toAbsolutePath().toString())
+                .set(KafkaSettings.INSTANCE_ID, b.instanceId);
     }
 
     private static String jobIdOf(Path report) {

@@ -1,5 +1,6 @@
 package io.mosaic.app;
 
+import io.mosaic.platform.config.KafkaSettings;
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.schemas.Topics;
 import io.mosaic.schemas.registry.SchemaRegistryClient;
@@ -39,8 +40,8 @@ final class ServiceOptions {
         Logging.configure(verbose);
         Map<String, String> flags = new HashMap<>(settings);
         flags.putAll(commandFlags);
-        flags.put(MosaicConfig.BOOTSTRAP_SERVERS.key(), bootstrapServers);
-        flags.put(MosaicConfig.SCHEMA_REGISTRY_URL.key(), schemaRegistryUrl);
+        flags.put(KafkaSettings.BOOTSTRAP_SERVERS.key(), bootstrapServers);
+        flags.put(KafkaSettings.SCHEMA_REGISTRY_URL.key(), schemaRegistryUrl);
         return Wiring.config()
                 .file(configFile)
                 .environment(System.getenv())

@@ -8,7 +8,9 @@ import io.mosaic.consumers.reports.ReportWriter;
 import io.mosaic.consumers.worker.AnalyzerWorker;
 import io.mosaic.consumers.worker.CancelledJobs;
 import io.mosaic.consumers.worker.WorkerSettings;
+import io.mosaic.platform.config.KafkaSettings;
 import io.mosaic.platform.config.MosaicConfig;
+import io.mosaic.platform.config.SourceRoots;
 import io.mosaic.platform.config.TopicConfig;
 import io.mosaic.platform.http.HttpService;
 import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
@@ -107,10 +109,10 @@ class JobsApiIT {
         registryUp.join();
 
         config = MosaicConfig.builder()
-                .set(MosaicConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers())
-                .set(MosaicConfig.SCHEMA_REGISTRY_URL, registry.url())
-                .set(MosaicConfig.REPLICATION_FACTOR, "1")
-                .set(MosaicConfig.MIN_INSYNC_REPLICAS, "1")
+                .set(KafkaSettings.BOOTSTRAP_SERVERS, cluster.bootstrapServers())
+                .set(KafkaSettings.SCHEMA_REGISTRY_URL, registry.url())
+                .set(TopicConfig.REPLICATION_FACTOR, "1")
+                .set(TopicConfig.MIN_INSYNC_REPLICAS, "1")
                 // Few partitions keep the two instances' rebalances short; still several per instance.
                 .set(TopicConfig.TOPIC_JOBS_PARTITIONS, "2")
                 .set(TopicConfig.TOPIC_TASKS_PARTITIONS, "4")
@@ -119,8 +121,8 @@ class JobsApiIT {
                 .set(WorkerSettings.THREADS, "2")
                 .set(AggregatorSettings.STANDBY_REPLICAS, "1")
                 .set(ReportWriter.REPORT_DIR, dir.resolve("reports").toString())
-                .set(MosaicConfig.FILE_ALLOWED_ROOTS, dir.resolve("images").toString())
-                .set(MosaicConfig.INSTANCE_ID, "jobs-api-it")
+                .set(SourceRoots.FILE_ALLOWED_ROOTS, dir.resolve("images").toString())
+                .set(KafkaSettings.INSTANCE_ID, "jobs-api-it")
                 .build();
         topics = Topics.create(config.topicSettings(), new SchemaRegistryClient(config.schemaRegistryUrl()));
         TopicAdmin.createTopics(config, topics);
@@ -128,7 +130,7 @@ class JobsApiIT {
         // Both instances join the group together, so one rebalance spreads the tasks over both.
         for (int i = 0; i < aggregators.length; i++) {
             String name = "aggregator-" + (char) ('a' + i);
-            MosaicConfig own = config.with(MosaicConfig.INSTANCE_ID, name).with(AggregatorSettings.STATE_DIR, dir.resolve("state-" + name).toString());
+            MosaicConfig own = config.with(KafkaSettings.INSTANCE_ID, name).with(AggregatorSettings.STATE_DIR, dir.resolve("state-" + name).toString());
             HttpService http = new HttpService(name, "127.0.0.1", 0);
             aggregators[i] = new Aggregator(name, AggregatorCommand.queryableAggregator(own, topics, http, "127.0.0.1", false), http);
             start(http);
@@ -136,9 +138,9 @@ class JobsApiIT {
         CompletableFuture.allOf(Stream.of(aggregators).map(a -> CompletableFuture.runAsync(() -> start(a.streams())))
                 .toArray(CompletableFuture[]::new)).join();
         start(new ReportWriter(config, topics));
-        start(new AnalyzerWorker(config.with(MosaicConfig.INSTANCE_ID, "worker"), topics, Wiring.taskProcessor(config)));
+        start(new AnalyzerWorker(config.with(KafkaSettings.INSTANCE_ID, "worker"), topics, Wiring.taskProcessor(config)));
 
-        MosaicConfig apiConfig = config.with(MosaicConfig.INSTANCE_ID, "jobs-api")
+        MosaicConfig apiConfig = config.with(KafkaSettings.INSTANCE_ID, "jobs-api")
                 .with(JobsApi.AGGREGATOR_URLS, aggregators[0].url() + "," + aggregators[1].url());
         JobsApi jobsApi = new JobsApi(apiConfig, topics);
         jobsApi.validate();

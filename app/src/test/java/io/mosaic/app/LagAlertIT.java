@@ -11,7 +11,9 @@ import io.mosaic.consumers.worker.AnalyzerWorker;
 import io.mosaic.consumers.worker.WorkerSettings;
 import io.mosaic.dashboard.Dashboard;
 import io.mosaic.dashboard.DashboardSettings;
+import io.mosaic.platform.config.KafkaSettings;
 import io.mosaic.platform.config.MosaicConfig;
+import io.mosaic.platform.config.SourceRoots;
 import io.mosaic.platform.kafka.TopicAdmin;
 import io.mosaic.platform.lifecycle.Lifecycles;
 import io.mosaic.platform.progress.Progress;
@@ -96,8 +98,8 @@ class LagAlertIT {
         backend = TestBackend.embedded(1);
         MosaicConfig config = backend.config()
                 .with(WorkerSettings.THREADS, "2")
-                .with(MosaicConfig.FILE_ALLOWED_ROOTS, images.toString())
-                .with(MosaicConfig.INSTANCE_ID, "lag-alert-it")
+                .with(SourceRoots.FILE_ALLOWED_ROOTS, images.toString())
+                .with(KafkaSettings.INSTANCE_ID, "lag-alert-it")
                 .with(DashboardSettings.PORT, "0")
                 .with(DashboardSettings.LAG_INTERVAL_MS, "500")
                 .with(DashboardSettings.LAG_WINDOW, "4")

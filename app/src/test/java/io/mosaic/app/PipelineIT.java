@@ -9,6 +9,8 @@ import io.mosaic.consumers.reports.ReportWriter;
 import io.mosaic.consumers.worker.AnalyzerWorker;
 import io.mosaic.consumers.worker.WorkerSettings;
 import io.mosaic.platform.config.MosaicConfig;
+import io.mosaic.platform.config.SourceRoots;
+import io.mosaic.platform.config.TopicConfig;
 import io.mosaic.platform.lifecycle.Lifecycles;
 import io.mosaic.platform.samples.SampleImages;
 import io.mosaic.platform.testing.TestBackend;
@@ -53,8 +55,8 @@ class PipelineIT {
         try (TestBackend backend = TestBackend.start(kind, 1)) {
             List<String> cluster = List.of("--bootstrap-servers", backend.bootstrapServers(),
                     "--schema-registry-url", backend.schemaRegistryUrl(),
-                    "--set", MosaicConfig.REPLICATION_FACTOR.key() + "=" + backend.brokers(),
-                    "--set", MosaicConfig.MIN_INSYNC_REPLICAS.key() + "=1");
+                    "--set", TopicConfig.REPLICATION_FACTOR.key() + "=" + backend.brokers(),
+                    "--set", TopicConfig.MIN_INSYNC_REPLICAS.key() + "=1");
             Run topicsCreate = mosaic(Stream.concat(Stream.of("topics", "create"), cluster.stream()).toList());
             assertThat(topicsCreate.exitCode).as(topicsCreate.output).isZero();
             assertThat(topicsCreate.output).contains("mosaic.image-tasks").contains("created");
@@ -63,7 +65,7 @@ class PipelineIT {
                     .with(ReportWriter.REPORT_DIR, reports.toString())
                     .with(WorkerSettings.THREADS, "2")
                     .with(AggregatorSettings.STATE_DIR, dir.resolve("streams").toString())
-                    .with(MosaicConfig.FILE_ALLOWED_ROOTS, sample.directory().toString());
+                    .with(SourceRoots.FILE_ALLOWED_ROOTS, sample.directory().toString());
             Topics topics = Topics.create(config.topicSettings(), new SchemaRegistryClient(config.schemaRegistryUrl()));
             try (Lifecycles pipeline = new Lifecycles()) {
                 pipeline.start(new JobAggregator(config, topics, AggregatorSettings.defaults(), true));

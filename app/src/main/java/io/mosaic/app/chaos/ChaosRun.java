@@ -1,7 +1,9 @@
 package io.mosaic.app.chaos;
 
 import io.mosaic.consumers.worker.AnalyzerWorker;
+import io.mosaic.platform.config.KafkaSettings;
 import io.mosaic.platform.config.MosaicConfig;
+import io.mosaic.platform.config.SourceRoots;
 import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
 import io.mosaic.platform.kafka.TopicAdmin;
 import io.mosaic.platform.lifecycle.Lifecycles;
@@ -121,9 +123,9 @@ public final class ChaosRun {
             EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry();
             parts.startTogether(kafka, registry);
             MosaicConfig config = MosaicConfig.builder()
-                    .set(MosaicConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers())
-                    .set(MosaicConfig.SCHEMA_REGISTRY_URL, registry.url())
-                    .set(MosaicConfig.INSTANCE_ID, "chaos")
+                    .set(KafkaSettings.BOOTSTRAP_SERVERS, kafka.bootstrapServers())
+                    .set(KafkaSettings.SCHEMA_REGISTRY_URL, registry.url())
+                    .set(KafkaSettings.INSTANCE_ID, "chaos")
                     .build();
             Topics topics = Topics.create(config.topicSettings(), new SchemaRegistryClient(registry.url()));
             TopicAdmin.createTopics(config, topics);
@@ -170,7 +172,7 @@ public final class ChaosRun {
         Topics topics = pipeline.topics();
         try (GroupWatch groups = new GroupWatch(config);
              JobSubmitter submitter = new JobSubmitter(pacedSubmitter(config, topics, inputs.count()), topics);
-             JobSubmitter resubmitter = new JobSubmitter(config.with(MosaicConfig.INSTANCE_ID, "chaos-resubmit"), topics)) {
+             JobSubmitter resubmitter = new JobSubmitter(config.with(KafkaSettings.INSTANCE_ID, "chaos-resubmit"), topics)) {
             return runJob(plan, inputs, pipeline, live, recovery, new Clients(groups, submitter, resubmitter));
         }
     }
@@ -243,8 +245,8 @@ public final class ChaosRun {
             String name = "w" + i;
             List<String> args = new ArrayList<>(common);
             args.addAll(List.of("--threads", Integer.toString(WORKER_THREADS),
-                    "--set", MosaicConfig.INSTANCE_ID.key() + "=" + name,
-                    "--set", MosaicConfig.FILE_ALLOWED_ROOTS.key() + "=" + images.toAbsolutePath(),
+                    "--set", KafkaSettings.INSTANCE_ID.key() + "=" + name,
+                    "--set", SourceRoots.FILE_ALLOWED_ROOTS.key() + "=" + images.toAbsolutePath(),
                     "--set", kafka(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, WORKER_SESSION_TIMEOUT),
                     "--set", kafka(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, WORKER_HEARTBEAT_INTERVAL),
                     "--set", kafka(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, WORKER_MAX_POLL_INTERVAL)));
@@ -255,7 +257,7 @@ public final class ChaosRun {
             String name = "a" + i;
             List<String> args = new ArrayList<>(common);
             args.addAll(List.of(
-                    "--set", MosaicConfig.INSTANCE_ID.key() + "=" + name,
+                    "--set", KafkaSettings.INSTANCE_ID.key() + "=" + name,
                     // Its own state directory, kept across restarts like a container's volume.
                     "--set", AggregatorSettings.STATE_DIR.key() + "=" + directory.resolve("state").resolve(name).toAbsolutePath(),
                     "--set", AggregatorSettings.STANDBY_REPLICAS.key() + "=" + settings.standbyReplicas(),
@@ -273,9 +275,9 @@ public final class ChaosRun {
     private MosaicConfig pacedSubmitter(MosaicConfig config, Topics topics, int tasks) {
         long interval = settings.publishOver().toMillis() / Math.max(1, tasks);
         return MosaicConfig.builder()
-                .set(MosaicConfig.BOOTSTRAP_SERVERS, config.bootstrapServers())
-                .set(MosaicConfig.SCHEMA_REGISTRY_URL, config.schemaRegistryUrl())
-                .set(MosaicConfig.INSTANCE_ID, "chaos-submit")
+                .set(KafkaSettings.BOOTSTRAP_SERVERS, config.bootstrapServers())
+                .set(KafkaSettings.SCHEMA_REGISTRY_URL, config.schemaRegistryUrl())
+                .set(KafkaSettings.INSTANCE_ID, "chaos-submit")
                 .flags(Map.of(
                         "kafka." + ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, PacingInterceptor.class.getName(),
                         "kafka." + PacingInterceptor.INTERVAL_CONFIG, Long.toString(interval),

@@ -8,8 +8,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mosaic.app.MosaicCommand;
 import io.mosaic.app.deploy.ComposeFile.Mount;
 import io.mosaic.app.deploy.ComposeFile.Service;
+import io.mosaic.platform.config.KafkaSettings;
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.config.Setting;
+import io.mosaic.platform.config.SourceRoots;
+import io.mosaic.platform.config.TopicConfig;
 import io.mosaic.platform.testing.TestBackend;
 import io.mosaic.producers.api.JobsApi;
 import io.mosaic.streams.AggregatorSettings;
@@ -125,8 +128,8 @@ class ComposeFileTest {
                     .containsEntry("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "2");
         }
         assertThat(COMPOSE.mosaicServices()).isNotEmpty().allSatisfy(service -> assertThat(service.environment()).as(service.name())
-                .containsEntry(MosaicConfig.REPLICATION_FACTOR.environmentVariable(), "3")
-                .containsEntry(MosaicConfig.MIN_INSYNC_REPLICAS.environmentVariable(), "2"));
+                .containsEntry(TopicConfig.REPLICATION_FACTOR.environmentVariable(), "3")
+                .containsEntry(TopicConfig.MIN_INSYNC_REPLICAS.environmentVariable(), "2"));
     }
 
     @Test
@@ -143,7 +146,7 @@ class ComposeFileTest {
         assertThat(Set.of(env.get("SCHEMA_REGISTRY_KAFKASTORE_BOOTSTRAP_SERVERS").split(",")))
                 .isEqualTo(brokers().stream().map(b -> "PLAINTEXT://" + b.node().path("hostname").asText(b.name()) + ":9092").collect(Collectors.toSet()));
         assertThat(COMPOSE.mosaicServices()).allSatisfy(service -> assertThat(service.environment())
-                .containsEntry(MosaicConfig.SCHEMA_REGISTRY_URL.environmentVariable(), "http://" + registry.name() + ":8081"));
+                .containsEntry(KafkaSettings.SCHEMA_REGISTRY_URL.environmentVariable(), "http://" + registry.name() + ":8081"));
     }
 
     @Test
@@ -154,7 +157,7 @@ class ComposeFileTest {
             assertThat(service.environment().keySet()).as(service.name())
                     .filteredOn(name -> name.startsWith("MOSAIC_") && !name.startsWith("MOSAIC_KAFKA_"))
                     .allSatisfy(name -> assertThat(known).as("settings known to MosaicConfig").contains(name));
-            assertThat(service.environment().get(MosaicConfig.BOOTSTRAP_SERVERS.environmentVariable())).as(service.name())
+            assertThat(service.environment().get(KafkaSettings.BOOTSTRAP_SERVERS.environmentVariable())).as(service.name())
                     .isEqualTo(brokers().stream().map(b -> b.node().path("hostname").asText(b.name()) + ":9092").collect(Collectors.joining(",")));
         }
     }
@@ -238,7 +241,7 @@ class ComposeFileTest {
             Service service = COMPOSE.service(reader);
             assertThat(service.volumes()).as(reader + " reads the images").contains(new Mount("./images", "/images", true));
             assertThat(service.environment()).as(reader + " reads files under the mount only")
-                    .containsEntry(MosaicConfig.FILE_ALLOWED_ROOTS.environmentVariable(), "/images");
+                    .containsEntry(SourceRoots.FILE_ALLOWED_ROOTS.environmentVariable(), "/images");
         }
         assertThat(COMPOSE.services().stream().flatMap(s -> s.volumes().stream()).filter(m -> m.source().equals("./images")))
                 .isNotEmpty().allSatisfy(mount -> assertThat(mount.readOnly()).as(mount.toString()).isTrue());

@@ -2,7 +2,7 @@ package io.mosaic.app.deploy;
 
 import io.mosaic.app.deploy.ComposeFile.Mount;
 import io.mosaic.app.deploy.ComposeFile.Service;
-import io.mosaic.platform.config.MosaicConfig;
+import io.mosaic.platform.config.TopicConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -168,8 +168,8 @@ final class LocalDeployment {
             env.put("HEALTH_PORT", Integer.toString(port));
         }
         int brokers = infrastructure.brokers();
-        shrink(env, MosaicConfig.REPLICATION_FACTOR.environmentVariable(), brokers);
-        shrink(env, MosaicConfig.MIN_INSYNC_REPLICAS.environmentVariable(), Math.max(1, brokers - 1));
+        shrink(env, TopicConfig.REPLICATION_FACTOR.environmentVariable(), brokers);
+        shrink(env, TopicConfig.MIN_INSYNC_REPLICAS.environmentVariable(), Math.max(1, brokers - 1));
         return env;
     }
 

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mosaic.app.deploy.LocalDeployment.Infrastructure;
 import io.mosaic.app.deploy.LocalDeployment.Replica;
-import io.mosaic.platform.config.MosaicConfig;
+import io.mosaic.platform.config.TopicConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -42,8 +42,8 @@ class LocalDeploymentTest {
                     .containsEntry("MOSAIC_SCHEMA_REGISTRY_URL", "http://127.0.0.1:2222/apis/ccompat/v7")
                     .containsEntry("MOSAIC_SOURCE_FILE_ALLOWED_ROOTS", IMAGES.toString())
                     .containsEntry("HEALTH_PORT", Integer.toString(worker.httpPort()))
-                    .containsEntry(MosaicConfig.REPLICATION_FACTOR.environmentVariable(), "1")
-                    .containsEntry(MosaicConfig.MIN_INSYNC_REPLICAS.environmentVariable(), "1")
+                    .containsEntry(TopicConfig.REPLICATION_FACTOR.environmentVariable(), "1")
+                    .containsEntry(TopicConfig.MIN_INSYNC_REPLICAS.environmentVariable(), "1")
                     .containsEntry("MOSAIC_WORKER_THREADS", COMPOSE.service("worker").environment().get("MOSAIC_WORKER_THREADS"));
         }
     }
@@ -87,8 +87,8 @@ class LocalDeploymentTest {
 
         assertThat(three.replicas("topics").get(0).environment())
                 .containsEntry("MOSAIC_BOOTSTRAP_SERVERS", "127.0.0.1:1,127.0.0.1:2,127.0.0.1:3")
-                .containsEntry(MosaicConfig.REPLICATION_FACTOR.environmentVariable(), "3")
-                .containsEntry(MosaicConfig.MIN_INSYNC_REPLICAS.environmentVariable(), "2");
+                .containsEntry(TopicConfig.REPLICATION_FACTOR.environmentVariable(), "3")
+                .containsEntry(TopicConfig.MIN_INSYNC_REPLICAS.environmentVariable(), "2");
     }
 
     @Test

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mosaic.app.MosaicCommand;
-import io.mosaic.platform.config.MosaicConfig;
+import io.mosaic.platform.config.SourceRoots;
 import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
 import io.mosaic.platform.lifecycle.Lifecycles;
 import io.mosaic.platform.registry.EmbeddedSchemaRegistry;
@@ -65,7 +65,7 @@ class SingleBrokerServicesIT {
 
             int aggregatorPort = freePort();
             int apiPort = freePort();
-            Map<String, String> roots = Map.of(MosaicConfig.FILE_ALLOWED_ROOTS.environmentVariable(), dir.resolve("images").toString());
+            Map<String, String> roots = Map.of(SourceRoots.FILE_ALLOWED_ROOTS.environmentVariable(), dir.resolve("images").toString());
             services.add(ServiceProcess.start("aggregator", JVM, MosaicCommand.class.getName(), concat(List.of("aggregator",
                     "--http-port", Integer.toString(aggregatorPort), "--set", "state.dir=" + dir.resolve("state")), connection),
                     Map.of(), dir.resolve("logs")));

@@ -173,7 +173,7 @@ class TaskProcessorTest {
 
     private TaskProcessor processor(int maxAttempts) {
         MosaicConfig config = MosaicConfig.defaults()
-                .with(MosaicConfig.FILE_ALLOWED_ROOTS, root.toString())
+                .with(SourceRoots.FILE_ALLOWED_ROOTS, root.toString())
                 .with(SourceSettings.HTTP_ALLOWED_HOSTS, "127.0.0.1")
                 .with(SourceSettings.HTTP_REQUEST_TIMEOUT_MS, "10000")
                 .with(SourceSettings.RETRY_MAX_ATTEMPTS, Integer.toString(maxAttempts))

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.mosaic.dashboard.lag.LagReport.GroupLag;
 import io.mosaic.dashboard.lag.LagReport.PartitionLag;
+import io.mosaic.platform.config.KafkaSettings;
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
 import java.time.Duration;
@@ -44,7 +45,7 @@ class LagMonitorIT {
         kafka.start();
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
         admin.createTopics(List.of(new NewTopic(PLAIN.topic(), 1, (short) 1), new NewTopic(TXN.topic(), 1, (short) 1))).all().get();
-        MosaicConfig config = MosaicConfig.builder().set(MosaicConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers()).build();
+        MosaicConfig config = MosaicConfig.builder().set(KafkaSettings.BOOTSTRAP_SERVERS, kafka.bootstrapServers()).build();
         monitor = new LagMonitor(config, Pattern.compile("lag-it-.*"), Duration.ofMillis(250), 4);
         monitor.start();
     }

@@ -30,13 +30,6 @@ public final class MosaicConfig {
     static final String ENV_PREFIX = "MOSAIC_";
     static final String KAFKA_PREFIX = "kafka.";
 
-    // The settings most code reads, kept here under their old names so callers read on unchanged.
-    public static final Setting<String> BOOTSTRAP_SERVERS = KafkaSettings.BOOTSTRAP_SERVERS;
-    public static final Setting<String> SCHEMA_REGISTRY_URL = KafkaSettings.SCHEMA_REGISTRY_URL;
-    public static final Setting<String> INSTANCE_ID = KafkaSettings.INSTANCE_ID;
-    public static final Setting<String> FILE_ALLOWED_ROOTS = SourceRoots.FILE_ALLOWED_ROOTS;
-    public static final Setting<Integer> REPLICATION_FACTOR = TopicConfig.REPLICATION_FACTOR;
-    public static final Setting<Integer> MIN_INSYNC_REPLICAS = TopicConfig.MIN_INSYNC_REPLICAS;
 
     /** The settings platform itself declares; services add theirs with {@link #builder(List)}. */
     private static final List<Setting<?>> PLATFORM = concat(KafkaSettings.SETTINGS, List.of(SourceRoots.FILE_ALLOWED_ROOTS), TopicConfig.SETTINGS);
@@ -75,11 +68,11 @@ public final class MosaicConfig {
     }
 
     public String bootstrapServers() {
-        return get(BOOTSTRAP_SERVERS);
+        return get(KafkaSettings.BOOTSTRAP_SERVERS);
     }
 
     public String schemaRegistryUrl() {
-        return get(SCHEMA_REGISTRY_URL);
+        return get(KafkaSettings.SCHEMA_REGISTRY_URL);
     }
 
     public TopicSettings topicSettings() {

@@ -1,5 +1,6 @@
 package io.mosaic.platform.kafka;
 
+import io.mosaic.platform.config.KafkaSettings;
 import io.mosaic.platform.config.MosaicConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,7 +54,7 @@ public final class KafkaClients {
 
     /** This process's name: {@code instance.id}, or host-pid. */
     public static String instanceId(MosaicConfig config) {
-        String configured = config.get(MosaicConfig.INSTANCE_ID);
+        String configured = config.get(KafkaSettings.INSTANCE_ID);
         if (configured != null && !configured.isBlank()) {
             return configured;
         }

@@ -116,7 +116,7 @@ class MosaicConfigTest {
                 .hasMessageContaining("unknown setting 'test.ratio'");
         assertThatThrownBy(() -> MosaicConfig.builder(List.of(Setting.string("bootstrap.servers", "x", "again"))))
                 .hasMessageContaining("declared twice");
-        assertThat(config.knownSettings()).contains(THREADS, RATIO, MosaicConfig.BOOTSTRAP_SERVERS);
+        assertThat(config.knownSettings()).contains(THREADS, RATIO, KafkaSettings.BOOTSTRAP_SERVERS);
     }
 
     @Test

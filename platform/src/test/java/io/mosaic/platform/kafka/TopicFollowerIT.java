@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
+import io.mosaic.platform.config.KafkaSettings;
 import io.mosaic.platform.config.MosaicConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -44,7 +45,7 @@ class TopicFollowerIT {
         }
         kafka = EmbeddedKafkaCluster.builder().brokers(1).build();
         kafka.start();
-        config = MosaicConfig.builder().set(MosaicConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers()).build();
+        config = MosaicConfig.builder().set(KafkaSettings.BOOTSTRAP_SERVERS, kafka.bootstrapServers()).build();
     }
 
     @AfterAll
@@ -75,7 +76,7 @@ class TopicFollowerIT {
         createTopic("slow", 1);
         writeInTransaction("slow", List.of("x", "y"), true);
         // One record per poll, each taking longer than the whole allowance.
-        MosaicConfig onePerPoll = MosaicConfig.builder().set(MosaicConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers())
+        MosaicConfig onePerPoll = MosaicConfig.builder().set(KafkaSettings.BOOTSTRAP_SERVERS, kafka.bootstrapServers())
                 .flags(Map.of("kafka.max.poll.records", "1")).build();
         assertThatThrownBy(() -> TopicFollower.readToEnd(onePerPoll, "test-slow", List.of("slow"), r -> sleep(1_500),
                 Duration.ofMillis(500)))

@@ -1,6 +1,8 @@
 package io.mosaic.platform.testing;
 
+import io.mosaic.platform.config.KafkaSettings;
 import io.mosaic.platform.config.MosaicConfig;
+import io.mosaic.platform.config.TopicConfig;
 import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
 import io.mosaic.platform.kafka.KafkaClients;
 import io.mosaic.platform.registry.EmbeddedSchemaRegistry;
@@ -86,10 +88,10 @@ public abstract class TestBackend implements AutoCloseable {
     /** Settings that point Mosaic at this backend, with replication matching its brokers. */
     public MosaicConfig config() {
         return MosaicConfig.builder()
-                .set(MosaicConfig.BOOTSTRAP_SERVERS, bootstrapServers())
-                .set(MosaicConfig.SCHEMA_REGISTRY_URL, schemaRegistryUrl())
-                .set(MosaicConfig.REPLICATION_FACTOR, Integer.toString(brokers))
-                .set(MosaicConfig.MIN_INSYNC_REPLICAS, brokers >= 3 ? "2" : "1")
+                .set(KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers())
+                .set(KafkaSettings.SCHEMA_REGISTRY_URL, schemaRegistryUrl())
+                .set(TopicConfig.REPLICATION_FACTOR, Integer.toString(brokers))
+                .set(TopicConfig.MIN_INSYNC_REPLICAS, brokers >= 3 ? "2" : "1")
                 .build();
     }
 

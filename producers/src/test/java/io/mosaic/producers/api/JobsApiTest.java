@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mosaic.platform.config.KafkaSettings;
 import io.mosaic.platform.config.MosaicConfig;
+import io.mosaic.platform.config.SourceRoots;
 import io.mosaic.platform.http.HttpService;
 import io.mosaic.platform.json.JobSummaryJson;
 import io.mosaic.schemas.JobState;
@@ -56,9 +58,9 @@ class JobsApiTest {
         Files.createDirectories(dir.resolve("elsewhere"));
         Files.writeString(dir.resolve("allowed/file.txt"), "x");
         MosaicConfig config = MosaicConfig.builder()
-                .set(MosaicConfig.BOOTSTRAP_SERVERS, "127.0.0.1:" + closedPort())
+                .set(KafkaSettings.BOOTSTRAP_SERVERS, "127.0.0.1:" + closedPort())
                 .set(JobsApi.AGGREGATOR_URLS, aggregator.url())
-                .set(MosaicConfig.FILE_ALLOWED_ROOTS, dir.resolve("allowed").toString())
+                .set(SourceRoots.FILE_ALLOWED_ROOTS, dir.resolve("allowed").toString())
                 // No broker here: one failed connection is enough to log, not one every 50 ms.
                 .flags(Map.of("kafka.reconnect.backoff.ms", "60000", "kafka.reconnect.backoff.max.ms", "60000"))
                 .build();
@@ -117,7 +119,7 @@ class JobsApiTest {
 
         assertThatThrownBy(() -> secure.checkedDirectory(Path.of("/etc")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("outside").hasMessageContaining(MosaicConfig.FILE_ALLOWED_ROOTS.key());
+                .hasMessageContaining("outside").hasMessageContaining(SourceRoots.FILE_ALLOWED_ROOTS.key());
         // '..' and symbolic links are resolved before the check.
         assertThatThrownBy(() -> secure.checkedDirectory(Path.of("").toAbsolutePath().resolve("../../../../../../../etc")))
                 .hasMessageContaining("outside");
@@ -137,7 +139,7 @@ class JobsApiTest {
         assertThat(file.statusCode()).isEqualTo(400);
         assertThat(error(file)).contains("is not a directory");
         assertThat(outside.statusCode()).isEqualTo(400);
-        assertThat(error(outside)).contains("outside").contains(MosaicConfig.FILE_ALLOWED_ROOTS.key());
+        assertThat(error(outside)).contains("outside").contains(SourceRoots.FILE_ALLOWED_ROOTS.key());
         assertThat(escaping.statusCode()).isEqualTo(400);
         assertThat(error(escaping)).contains("outside");
     }
