@@ -28,8 +28,9 @@ final class TopicsCommand extends CommandBase.Group {
         @Override
         public Integer call() {
             MosaicConfig config = options.config();
-            Topics topics = TopicAdmin.fitToCluster(config, ServiceOptions.topics(config));
-            List<String> created = TopicAdmin.createTopics(config, topics);
+            TopicAdmin.Created result = TopicAdmin.createTopics(config, ServiceOptions.topics(config));
+            Topics topics = result.topics();
+            List<String> created = result.names();
             for (Topic<?, ?> topic : topics.all()) {
                 out().printf("%-32s %3d partitions, replication %d, min.insync.replicas %d  %s%n",
                         topic.name(), topic.partitions(), topics.replicationFactor(), topics.minInSyncReplicas(),

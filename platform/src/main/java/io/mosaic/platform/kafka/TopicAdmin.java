@@ -33,10 +33,11 @@ public final class TopicAdmin {
     }
 
     /**
-     * Creates every topic of {@code topics} that does not exist yet and returns the names it
-     * created. Existing topics are left alone, so running it twice is safe.
+     * Creates every topic of {@code configured} that does not exist yet, with the replication the
+     * cluster can hold ({@link #fitToCluster}), and says what it created. Existing topics are left
+     * alone, so running it twice is safe.
      */
-    public static List<String> createTopics(MosaicConfig config, Topics configured) {
+    public static Created createTopics(MosaicConfig config, Topics configured) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return createOnce(config, configured);
@@ -56,6 +57,15 @@ public final class TopicAdmin {
         }
     }
 
+    /**
+     * What {@link #createTopics} did.
+     *
+     * @param topics the topics as created, with the replication the cluster can hold
+     * @param names the topics that did not exist before and were created
+     */
+    public record Created(Topics topics, List<String> names) {
+    }
+
     /** Whether a failure is one Kafka calls transient (a retriable error or a timeout) anywhere in its causes. */
     static boolean retriable(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
@@ -66,7 +76,7 @@ public final class TopicAdmin {
         return false;
     }
 
-    private static List<String> createOnce(MosaicConfig config, Topics configured) {
+    private static Created createOnce(MosaicConfig config, Topics configured) {
         Map<String, Object> props = KafkaClients.withOverrides(KafkaClients.base(config, "admin"), config);
         try (Admin admin = Admin.create(props)) {
             Topics topics = fitted(admin, configured);
@@ -93,7 +103,7 @@ public final class TopicAdmin {
                 }
             }
             waitForLeaders(admin, topics);
-            return created;
+            return new Created(topics, List.copyOf(created));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
