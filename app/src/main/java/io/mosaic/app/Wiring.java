@@ -23,7 +23,7 @@ public final class Wiring {
 
     /** Every module's settings: the one list behind files, flags, the environment and {@code mosaic config --list}. */
     public static List<Setting<?>> settings() {
-        List<Setting<?>> all = new ArrayList<>(MosaicConfig.defaults().knownSettings());
+        List<Setting<?>> all = new ArrayList<>(MosaicConfig.platformSettings());
         all.addAll(WorkerSettings.SETTINGS);
         all.addAll(SourceSettings.SETTINGS);
         all.addAll(ReportWriter.SETTINGS);

@@ -52,6 +52,11 @@ public final class MosaicConfig {
         return new Builder(settings);
     }
 
+    /** The settings platform itself declares: where Kafka and the registry are, file roots, topics. */
+    public static List<Setting<?>> platformSettings() {
+        return PLATFORM;
+    }
+
     /** Defaults only; mostly for tests. */
     public static MosaicConfig defaults() {
         return builder().build();
