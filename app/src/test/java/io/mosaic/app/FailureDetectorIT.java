@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.mosaic.app.chaos.ChildJvm;
 import io.mosaic.consumers.worker.AnalyzerWorker;
+import io.mosaic.dashboard.alert.AlertPolicy;
 import io.mosaic.dashboard.lag.LagMonitor;
 import io.mosaic.dashboard.lag.LagReport;
 import io.mosaic.dashboard.lag.LagReport.GroupLag;
@@ -57,12 +58,25 @@ class FailureDetectorIT {
     /** Rounds allowed after the window has filled with the failure. */
     private static final int GRACE_ROUNDS = 3;
     private static final String FAULTS_TOPIC = "detector-faults";
+    /**
+     * The dashboard's default alert delay (60 s) is 12 of its default rounds (5 s); scaled to this
+     * test's rounds, a group must stay unhealthy for 12 rounds before a webhook would be called.
+     */
+    private static final Duration ALERT_AFTER = INTERVAL.multipliedBy(12);
 
     @TempDir
     Path dir;
 
     /** Each round's status of each group, as the monitor reported it. */
     private final List<LagReport> rounds = new CopyOnWriteArrayList<>();
+    /** What the dashboard's alert policy would have posted to a webhook, round by round. */
+    private final List<AlertPolicy.Alert> alerts = new CopyOnWriteArrayList<>();
+    private final AlertPolicy policy = new AlertPolicy(ALERT_AFTER, Duration.ZERO);
+
+    private void record(LagReport report) {
+        rounds.add(report);
+        alerts.addAll(policy.evaluate(report));
+    }
 
     @Test
     @Timeout(value = 12, unit = TimeUnit.MINUTES)
@@ -73,14 +87,14 @@ class FailureDetectorIT {
         try (Pipeline pipeline = Pipeline.builder().brokers(1).workers(2).images(images)
                 .reportDir(dir.resolve("reports")).workDir(dir).instanceId("detector").start()) {
             LagMonitor monitor = new LagMonitor(pipeline.config(), Pattern.compile("mosaic-analyzers|detector-.*"), INTERVAL, WINDOW);
-            monitor.onReport(rounds::add);
+            monitor.onReport(this::record);
             monitor.start();
             try {
                 table.addAll(healthyJob(pipeline, images, "2 threads"));
 
                 // A worker process frozen by SIGSTOP with partitions assigned, its heartbeats frozen too:
                 // STALL while it still holds them (until its session times out).
-                table.add(pausedWorker(pipeline, images));
+                table.addAll(pausedWorker(pipeline, images));
 
                 // Completeness: one real failure per group.
                 try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.config().bootstrapServers()))) {
@@ -89,20 +103,29 @@ class FailureDetectorIT {
                     TopicPartition partition = new TopicPartition(FAULTS_TOPIC, 0);
 
                     // Every consumer gone, with a backlog: STOP.
+                    int alertsBefore = alerts.size();
                     admin.alterConsumerGroupOffsets("detector-stopped", Map.of(partition, new OffsetAndMetadata(50))).all().get();
                     table.add(detect("all consumers gone", "detector-stopped", Status.STOP));
+                    awaitAlert("detector-stopped", AlertPolicy.Kind.FIRING);
 
                     // Offsets moved back with the Admin client while behind: REWIND.
                     admin.alterConsumerGroupOffsets("detector-stopped", Map.of(partition, new OffsetAndMetadata(20))).all().get();
                     table.add(detect("offsets moved backwards", "detector-stopped", Status.REWIND));
+                    // Caught up by hand: the group is OK again and the alert resolves.
+                    admin.alterConsumerGroupOffsets("detector-stopped", Map.of(partition, new OffsetAndMetadata(200))).all().get();
+                    table.add(alertsRow("  webhooks for the stopped group", "detector-stopped", alertsBefore));
 
                     // Alive and assigned, but stuck (not polling), as a paused worker is until it is evicted: STALL.
                     try (KafkaConsumer<byte[], byte[]> stuck = consumer(pipeline, "detector-stuck")) {
                         stuck.subscribe(List.of(FAULTS_TOPIC));
                         await().atMost(Duration.ofSeconds(30)).until(() -> !stuck.poll(Duration.ofMillis(200)).isEmpty() || !stuck.assignment().isEmpty());
                         stuck.commitSync(Map.of(partition, new OffsetAndMetadata(10)));
+                        alertsBefore = alerts.size();
                         table.add(detect("consumer stuck with its partition", "detector-stuck", Status.STALL));
+                        awaitAlert("detector-stuck", AlertPolicy.Kind.FIRING);
                     }
+                    admin.alterConsumerGroupOffsets("detector-stuck", Map.of(partition, new OffsetAndMetadata(200))).all().get();
+                    table.add(alertsRow("  webhooks for the stuck consumer", "detector-stuck", alertsBefore));
 
                     // Polls all the time but never commits: STALL.
                     try (KafkaConsumer<byte[], byte[]> idle = consumer(pipeline, "detector-no-commits")) {
@@ -123,13 +146,17 @@ class FailureDetectorIT {
                             }
                         });
                         poller.start();
+                        alertsBefore = alerts.size();
                         try {
                             table.add(detect("consumer polling without committing", "detector-no-commits", Status.STALL));
+                            awaitAlert("detector-no-commits", AlertPolicy.Kind.FIRING);
                         } finally {
                             poller.interrupt();
                             poller.join(5_000);
                         }
                     }
+                    admin.alterConsumerGroupOffsets("detector-no-commits", Map.of(partition, new OffsetAndMetadata(200))).all().get();
+                    table.add(alertsRow("  webhooks for the consumer not committing", "detector-no-commits", alertsBefore));
                 }
             } finally {
                 monitor.stop();
@@ -186,7 +213,7 @@ class FailureDetectorIT {
      * Starts {@code mosaic worker} in a JVM of its own beside the pipeline's threads, lets it take
      * part in a second job, then freezes it. Its partitions must turn STALL, not its group's others.
      */
-    private String pausedWorker(Pipeline pipeline, Path images) throws Exception {
+    private List<String> pausedWorker(Pipeline pipeline, Path images) throws Exception {
         ChildJvm worker = new ChildJvm("paused", "worker", List.of(
                 "--bootstrap-servers", pipeline.config().bootstrapServers(),
                 "--schema-registry-url", pipeline.config().schemaRegistryUrl(),
@@ -204,15 +231,37 @@ class FailureDetectorIT {
             await().atMost(Duration.ofSeconds(60)).until(() -> rounds.get(rounds.size() - 1).group(AnalyzerWorker.GROUP_ID)
                     .map(g -> g.partitions().stream().anyMatch(p -> p.owner().clientId().startsWith(pausedClient) && p.lag() > 0))
                     .orElse(false));
+            int alertsBefore = alerts.size();
             worker.pause();
             String row = detect("worker process frozen (SIGSTOP)", AnalyzerWorker.GROUP_ID, Status.STALL);
             GroupLag stalled = rounds.get(rounds.size() - 1).group(AnalyzerWorker.GROUP_ID).orElseThrow();
             assertThat(stalled.partitions()).filteredOn(p -> p.status() == Status.STALL)
                     .allMatch(p -> p.owner().clientId().startsWith(pausedClient), "only the frozen worker's partitions are STALL");
-            return row;
+            awaitAlert(AnalyzerWorker.GROUP_ID, AlertPolicy.Kind.FIRING);
+            worker.destroy();
+            // Its session times out, the others take its partitions and finish the job: resolved.
+            return List.of(row, alertsRow("  webhooks for the frozen worker", AnalyzerWorker.GROUP_ID, alertsBefore));
         } finally {
             worker.destroy();
         }
+    }
+
+    /** Waits until the alert policy has sent {@code kind} for {@code group}. */
+    private void awaitAlert(String group, AlertPolicy.Kind kind) {
+        await().atMost(Duration.ofSeconds(120)).until(() -> alerts.stream().anyMatch(a -> a.group().equals(group) && a.kind() == kind));
+    }
+
+    /**
+     * Waits for the failure's alert to resolve, then counts the alerts sent for {@code group} since
+     * {@code from}: exactly one FIRING and one RESOLVED.
+     */
+    private String alertsRow(String what, String group, int from) {
+        awaitAlert(group, AlertPolicy.Kind.RESOLVED);
+        List<AlertPolicy.Kind> sent = alerts.subList(from, alerts.size()).stream()
+                .filter(a -> a.group().equals(group)).map(AlertPolicy.Alert::kind).toList();
+        assertThat(sent).as("alerts sent for %s", what).containsExactly(AlertPolicy.Kind.FIRING, AlertPolicy.Kind.RESOLVED);
+        return row(what, "1 + 1", sent.stream().filter(k -> k == AlertPolicy.Kind.FIRING).count() + " firing, "
+                + sent.stream().filter(k -> k == AlertPolicy.Kind.RESOLVED).count() + " resolved", "true positive");
     }
 
     /**
@@ -224,6 +273,7 @@ class FailureDetectorIT {
     private List<String> healthyJob(Pipeline pipeline, Path images, String shape) throws Exception {
         List<String> table = new ArrayList<>();
         int before = rounds.size();
+        int alertsBefore = alerts.size();
         JobSubmitter.SubmittedJob job = pipeline.submit(images, null, Progress.none());
         assertThat(pipeline.awaitReport(job.jobId(), Duration.ofMinutes(8))).isPresent();
         // The log-end offsets the monitor read after the last task was published, plus a window.
@@ -243,7 +293,10 @@ class FailureDetectorIT {
                 draining.size() + " rounds with lag, " + flagged + " not OK", flagged == 0 ? "true negative" : "FALSE POSITIVE"));
         table.add(row("  longest a partition with lag stood still", "-", String.format(Locale.ROOT, "%.2f s",
                 longestStandstillSeconds(before, rounds.size())), "measured"));
+        List<AlertPolicy.Alert> sent = alerts.subList(alertsBefore, alerts.size());
+        table.add(row("  webhooks during the healthy job", "none", sent.size() + " sent", sent.isEmpty() ? "true negative" : "FALSE POSITIVE"));
         assertThat(draining.size()).as("rounds in which the group drained its backlog").isGreaterThan(WINDOW);
+        assertThat(sent).as("webhooks sent for a healthy job").isEmpty();
         assertThat(flagged).as("rounds in which a busy, healthy group was not OK").isZero();
         assertThat(stalledWhilePublishing).as("rounds worse than WARN while the job was published").isZero();
         return table;
@@ -259,7 +312,7 @@ class FailureDetectorIT {
         try (Pipeline pipeline = Pipeline.builder().brokers(brokers).workers(workers).images(images)
                 .reportDir(dir.resolve("reports")).workDir(dir).instanceId("detector").start()) {
             LagMonitor monitor = new LagMonitor(pipeline.config(), Pattern.compile("mosaic-analyzers"), INTERVAL, WINDOW);
-            monitor.onReport(rounds::add);
+            monitor.onReport(this::record);
             monitor.start();
             try {
                 table.addAll(healthyJob(pipeline, images, brokers + " broker(s), " + workers + " thread(s)"));
