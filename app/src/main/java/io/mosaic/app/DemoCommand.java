@@ -6,6 +6,7 @@ import io.mosaic.platform.samples.SampleImages;
 import io.mosaic.producers.JobSubmitter;
 import io.mosaic.schemas.JobSummary;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,6 +54,9 @@ final class DemoCommand extends CommandBase.Local implements java.util.concurren
 
     @Option(names = "--serve", description = "Keep the dashboard (and the cluster it watches) up after the job, until Ctrl-C.")
     boolean serve;
+
+    /** Milliseconds from the JVM's start to the first image counted in the job's summary; -1 until then. */
+    private volatile long firstImageUptimeMs = -1;
 
     /** Counted down once the demo has stopped everything and deleted its temp directory. */
     private final CountDownLatch cleanedUp = new CountDownLatch(1);
@@ -157,7 +161,13 @@ final class DemoCommand extends CommandBase.Local implements java.util.concurren
         JobSummary completed;
         try (Progress progress = Progress.terminal("Analysing")) {
             completed = pipeline.awaitCompleted(job.jobId(), timeout, Duration.ofMillis(200),
-                    s -> progress.stepTo(s.getSucceeded() + s.getFailed(), job.taskCount()));
+                    s -> {
+                        int counted = s.getSucceeded() + s.getFailed();
+                        if (counted > 0 && firstImageUptimeMs < 0) {
+                            firstImageUptimeMs = ManagementFactory.getRuntimeMXBean().getUptime();
+                        }
+                        progress.stepTo(counted, job.taskCount());
+                    });
         }
         if (pipeline.awaitReport(job.jobId(), timeout).isEmpty()) {
             throw new IllegalStateException("job " + job.jobId() + " completed, but its report was not written within "
@@ -166,7 +176,7 @@ final class DemoCommand extends CommandBase.Local implements java.util.concurren
         return completed;
     }
 
-    private static void printSummary(PrintWriter out, JobSummary s, Path report, long jobNanos, long totalNanos) {
+    private void printSummary(PrintWriter out, JobSummary s, Path report, long jobNanos, long totalNanos) {
         double seconds = jobNanos / 1e9;
         out.println();
         out.printf("Job %s %s%n", s.getJobId(), s.getState());
@@ -179,6 +189,7 @@ final class DemoCommand extends CommandBase.Local implements java.util.concurren
         }
         out.printf("  job time               %8.1f s (%.1f images/s)%n", seconds, s.getTaskCount() / Math.max(seconds, 1e-3));
         out.printf("  wall time              %8.1f s (including start-up)%n", totalNanos / 1e9);
+        out.printf("  first image counted    %8.1f s after the JVM started%n", firstImageUptimeMs / 1e3);
         out.printf("  report                 %s%n", report);
         out.flush();
     }

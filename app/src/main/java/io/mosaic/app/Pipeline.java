@@ -143,7 +143,9 @@ public final class Pipeline implements AutoCloseable {
             ReportWriter reportWriter = new ReportWriter(config, topics);
             reportWriter.onReport(path -> reports.put(jobIdOf(path), path));
             parts.start(reportWriter);
-            parts.start(new AnalyzerWorker(config, topics, Wiring.taskProcessor(config)));
+            if (b.workers > 0) {
+                parts.start(new AnalyzerWorker(config, topics, Wiring.taskProcessor(config)));
+            }
         } catch (Exception | Error e) {
             parts.close();
             throw e;
@@ -162,7 +164,7 @@ public final class Pipeline implements AutoCloseable {
                 // A write survives the loss of one of three replicas; one broker can only hold one.
                 .set(TopicConfig.REPLICATION_FACTOR, replicated ? "3" : "1")
                 .set(TopicConfig.MIN_INSYNC_REPLICAS, replicated ? "2" : "1")
-                .set(WorkerSettings.THREADS, Integer.toString(b.workers))
+                .set(WorkerSettings.THREADS, Integer.toString(Math.max(1, b.workers)))
                 .set(ReportWriter.REPORT_DIR, b.reportDir.toString())
                 .set(AggregatorSettings.STATE_DIR, b.workDir.resolve("streams").toString())
                 .set(SourceRoots.FILE_ALLOWED_ROOTS, b.images.toAbsolutePath().toString())
@@ -204,8 +206,11 @@ public final class Pipeline implements AutoCloseable {
             return this;
         }
 
-        /** Analyzer threads, each a consumer of the analyzer group. */
+        /** Analyzer threads, each a consumer of the analyzer group; 0 for none in this process. */
         public Builder workers(int count) {
+            if (count < 0) {
+                throw new IllegalArgumentException("workers must be 0 or more, got " + count);
+            }
             this.workers = count;
             return this;
         }

@@ -6,14 +6,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * {@code mosaic bench --quick} as a smoke test: it runs to the end on an embedded broker and
- * prints and writes every line with its ratio. The numbers themselves are not checked here: a
+ * {@code mosaic bench --quick} as a smoke test: it runs to the end on embedded brokers and prints
+ * and writes every line, with its ratio where it has a baseline. The numbers themselves are not checked here: a
  * benchmark is never a timed test.
  */
 class BenchCommandIT {
@@ -22,19 +25,44 @@ class BenchCommandIT {
     Path dir;
 
     @Test
-    void quickRunPrintsEveryLineWithItsRatioAndWritesJson() throws Exception {
+    void quickRunPrintsEveryLineWithItsRatioAndWritesJsonAndMarkdown() throws Exception {
         StringWriter out = new StringWriter();
         Path json = dir.resolve("bench.json");
+        Path markdown = dir.resolve("BENCHMARKS.md");
         int exit = new CommandLine(new MosaicCommand()).setOut(new PrintWriter(out))
-                .execute("bench", "--quick", "--threads", "2", "--json", json.toString());
+                .execute("bench", "--quick", "--threads", "2", "--json", json.toString(), "--markdown", markdown.toString());
 
         assertThat(exit).as(out.toString()).isZero();
         assertThat(out.toString()).contains("cores", "Java", "Kafka")
-                .containsPattern("analysis pipeline \\(submit to COMPLETED\\) vs ImageAnalyzer direct +[0-9.]+ +[0-9.]+ +[0-9.]+x");
+                .containsPattern("submit: .* tasks/s +[0-9.]+x")
+                .containsPattern("analysis pipeline: .* images/s +[0-9.]+x")
+                .containsPattern("aggregator, exactly-once, vs plain Streams .* results/s +[0-9.]+x")
+                .containsPattern("scaling: 2 worker processes vs 1.* images/s +[0-9.]+x")
+                .containsPattern("lag evaluation: .* ms +[0-9.]+x");
         JsonNode lines = new ObjectMapper().readTree(json.toFile()).get("lines");
-        assertThat(lines).hasSize(1);
-        assertThat(lines.get(0).get("ratio").asDouble()).isPositive();
-        assertThat(lines.get(0).get("mosaic").asDouble()).isPositive();
+        List<String> names = new ArrayList<>();
+        lines.forEach(line -> names.add(line.get("line").asText()));
+        assertThat(names).hasSize(13).anyMatch(n -> n.startsWith("submit"))
+                .anyMatch(n -> n.startsWith("analysis pipeline")).anyMatch(n -> n.startsWith("lag monitor"))
+                .anyMatch(n -> n.startsWith("small job")).anyMatch(n -> n.startsWith("latency at 50%"))
+                .anyMatch(n -> n.startsWith("latency at 90%")).anyMatch(n -> n.contains("at-least-once"))
+                .anyMatch(n -> n.startsWith("cold start: mosaic demo, 1 broker,"))
+                .anyMatch(n -> n.startsWith("cold start: mosaic demo, 3 brokers"));
+        lines.forEach(line -> {
+            assertThat(line.get("mosaic").asDouble()).as(line.toString()).isNotNegative();
+            if (line.has("baseline")) {
+                assertThat(line.get("ratio").asDouble()).as(line.toString()).isPositive();
+            }
+        });
+        assertThat(Files.readString(markdown)).startsWith("# Benchmarks").contains("./mosaic bench --quick", "| line |");
+    }
+
+    @Test
+    void anUnknownLineIsAOneLineError() {
+        StringWriter err = new StringWriter();
+        int exit = new CommandLine(new MosaicCommand()).setErr(new PrintWriter(err)).execute("bench", "--lines", "submit,speed");
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("no line 'speed'", "cold-start");
     }
 
     @Test

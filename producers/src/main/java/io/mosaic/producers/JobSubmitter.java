@@ -33,6 +33,9 @@ public final class JobSubmitter implements AutoCloseable {
     public record SubmittedJob(String jobId, String source, int taskCount, int skipped) {
     }
 
+    /** Tasks are tiny; a few milliseconds of batching sends thousands of them in few requests. */
+    public static final int LINGER_MS = 10;
+
     private final Topics topics;
     private final Producer<byte[], byte[]> producer;
 
@@ -43,8 +46,7 @@ public final class JobSubmitter implements AutoCloseable {
         // send after a lost acknowledgement is not written twice.
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        // Tasks are tiny; a few milliseconds of batching sends thousands of them in few requests.
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 10);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
         this.producer = new KafkaProducer<>(KafkaClients.withOverrides(props, config),
                 new ByteArraySerializer(), new ByteArraySerializer());
     }

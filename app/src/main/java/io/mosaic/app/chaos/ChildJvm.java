@@ -137,7 +137,7 @@ public final class ChildJvm {
     }
 
     /** SIGTERM, then SIGKILL after {@code grace}; returns how long the process took to exit. */
-    Duration terminate(Duration grace) throws InterruptedException {
+    public Duration terminate(Duration grace) throws InterruptedException {
         Process p = currentProcess();
         if (p == null) {
             return Duration.ZERO;

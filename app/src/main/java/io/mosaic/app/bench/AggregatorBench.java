@@ -1,0 +1,227 @@
+package io.mosaic.app.bench;
+
+import io.mosaic.app.bench.BenchLine.Target;
+import io.mosaic.platform.config.MosaicConfig;
+import io.mosaic.platform.config.Setting;
+import io.mosaic.platform.kafka.KafkaClients;
+import io.mosaic.schemas.HashHex;
+import io.mosaic.schemas.ImageJob;
+import io.mosaic.schemas.ImageResult;
+import io.mosaic.schemas.JobState;
+import io.mosaic.schemas.ResultStatus;
+import io.mosaic.streams.AggregatorSettings;
+import io.mosaic.streams.JobAggregator;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * The aggregator lines: results per second that Mosaic's aggregator folds (decode, de-duplicate
+ * by task id, fold the summary, keep the perceptual hashes, group near-duplicates when a job
+ * completes) from a results topic filled beforehand, under exactly_once_v2, against a plain Kafka
+ * Streams {@code groupByKey().aggregate(count, sum of value bytes)} under exactly_once_v2 on the
+ * same records, and against itself at at_least_once. Each run is a new application id and state
+ * directory, so each reads every record from the start; the clock runs from RUNNING until the
+ * run's store holds every job complete.
+ */
+final class AggregatorBench {
+
+    private static final Setting<String> APPLICATION_ID = Setting.string("kafka.application.id", null,
+            "Kafka Streams application id, overriding the aggregator's own");
+    private static final String COUNTS_STORE = "bench-counts";
+
+    private final BenchTopics bench;
+    private final Path work;
+    private final int jobs;
+    private final int perJob;
+    private int runs;
+
+    private AggregatorBench(BenchTopics bench, Path work, int jobs, int perJob) {
+        this.bench = bench;
+        this.work = work;
+        this.jobs = jobs;
+        this.perJob = perJob;
+    }
+
+    /** Fills the topics of its own with {@code jobs} job records and {@code perJob} OK results each. */
+    static AggregatorBench prepare(MosaicConfig config, Path work, int jobs, int perJob) {
+        BenchTopics bench = BenchTopics.create(config, "bench-aggregator");
+        Map<String, Object> props = KafkaClients.base(config, "bench-loader");
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        Random random = new Random(11);
+        Instant now = Instant.now();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int j = 0; j < jobs; j++) {
+                String jobId = jobId(j);
+                producer.send(bench.topics().jobs().record(jobId, ImageJob.newBuilder().setJobId(jobId)
+                        .setSource("file:/bench/" + jobId + "/").setTaskCount(perJob).setSubmittedAt(now).build()));
+            }
+            for (int t = 0; t < perJob; t++) {
+                for (int j = 0; j < jobs; j++) {
+                    String jobId = jobId(j);
+                    String uri = "file:/bench/" + jobId + "/photo-" + t + ".jpg";
+                    ImageResult result = ImageResult.newBuilder().setTaskId(jobId + "-" + t).setJobId(jobId).setUri(uri)
+                            .setStatus(ResultStatus.OK).setFormat("jpeg").setWidth(640).setHeight(480).setBytes(40_000 + t)
+                            .setMeanLuma(random.nextDouble()).setSharpness(1 + 6 * random.nextDouble()).setBlurry(random.nextInt(10) == 0)
+                            .setPerceptualHashHex(HashHex.of(random.nextLong())).setAnalyzedAt(now)
+                            .setWorker("bench/loader-0").setDurationMs(5).build();
+                    producer.send(bench.topics().imageResults().record(jobId, result));
+                }
+            }
+            producer.flush();
+        }
+        return new AggregatorBench(bench, work, jobs, perJob);
+    }
+
+    int results() {
+        return jobs * perJob;
+    }
+
+    /** One run of Mosaic's aggregator, in results per second. */
+    double mosaic(boolean exactlyOnce) throws Exception {
+        String id = "bench-aggregator-" + (exactlyOnce ? "eos" : "alos") + "-" + (++runs);
+        MosaicConfig config = bench.config().with(APPLICATION_ID, id)
+                .with(AggregatorSettings.STATE_DIR, work.resolve("streams-" + id).toString());
+        JobAggregator aggregator = new JobAggregator(config, bench.topics(), AggregatorSettings.defaults(), exactlyOnce);
+        aggregator.start();
+        try {
+            long start = System.nanoTime();
+            long deadline = start + TimeUnit.MINUTES.toNanos(10);
+            int done = 0;
+            while (done < jobs) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(id + " did not fold " + results() + " results within 10 minutes");
+                }
+                Thread.sleep(10);
+                done = 0;
+                for (int j = 0; j < jobs; j++) {
+                    if (aggregator.localSummary(jobId(j)).map(s -> s.getState() == JobState.COMPLETED).orElse(false)) {
+                        done++;
+                    }
+                }
+            }
+            return results() / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            aggregator.stop();
+        }
+    }
+
+    /** One run of the plain Streams baseline under exactly_once_v2, in results per second. */
+    double baseline() throws Exception {
+        String id = "bench-aggregator-plain-" + (++runs);
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(bench.topics().imageResults().name(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
+                .groupByKey(Grouped.with(Serdes.String(), Serdes.ByteArray()))
+                .aggregate(() -> new long[2], (jobId, value, countAndSum) -> new long[] {countAndSum[0] + 1, countAndSum[1] + value.length},
+                        Materialized.<String, long[], KeyValueStore<Bytes, byte[]>>as(COUNTS_STORE)
+                                .withKeySerde(Serdes.String()).withValueSerde(new CountAndSumSerde()))
+                .toStream().to(id + ".out", Produced.with(Serdes.String(), new CountAndSumSerde()));
+        Properties props = new Properties();
+        props.putAll(KafkaClients.base(bench.config(), "bench-plain-streams"));
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, id);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) bench.topics().replicationFactor());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, work.resolve("streams-" + id).toString());
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        try (KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
+            CountDownLatch running = new CountDownLatch(1);
+            streams.setStateListener((now, before) -> {
+                if (now == KafkaStreams.State.RUNNING) {
+                    running.countDown();
+                }
+            });
+            // Streams creates its internal topics, not its output topic.
+            BenchTopics.createTopic(bench.config(), id + ".out", 1, bench.topics().replicationFactor());
+            streams.start();
+            if (!running.await(120, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the plain Streams baseline did not reach RUNNING within 120 s");
+            }
+            long start = System.nanoTime();
+            long deadline = start + TimeUnit.MINUTES.toNanos(10);
+            while (true) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(id + " did not count " + results() + " results within 10 minutes");
+                }
+                Thread.sleep(10);
+                if (counted(streams) >= results()) {
+                    return results() / ((System.nanoTime() - start) / 1e9);
+                }
+            }
+        }
+    }
+
+    private long counted(KafkaStreams streams) {
+        try {
+            ReadOnlyKeyValueStore<String, long[]> store = streams.store(
+                    StoreQueryParameters.fromNameAndType(COUNTS_STORE, QueryableStoreTypes.keyValueStore()));
+            long total = 0;
+            for (int j = 0; j < jobs; j++) {
+                long[] countAndSum = store.get(jobId(j));
+                total += countAndSum == null ? 0 : countAndSum[0];
+            }
+            return total;
+        } catch (org.apache.kafka.streams.errors.InvalidStateStoreException e) {
+            return 0;
+        }
+    }
+
+    java.util.List<BenchLine> lines(double[] eos, double[] plain, double[] alos) {
+        String size = String.format(Locale.ROOT, "%,d results", results());
+        return java.util.List.of(
+                new BenchLine("aggregator, exactly-once, vs plain Streams count+sum, exactly-once (" + size + ")",
+                        "results/s", eos, plain, Target.ratioAtLeast(0.9)),
+                new BenchLine("aggregator, exactly-once, vs itself at at-least-once", "results/s", eos, alos,
+                        Target.ratioAtLeast(0.85)));
+    }
+
+    private static String jobId(int j) {
+        return String.format(Locale.ROOT, "bench-agg-%03d", j);
+    }
+
+    /** Two longs, count and sum, in 16 bytes. */
+    private static final class CountAndSumSerde implements Serde<long[]> {
+        @Override
+        public Serializer<long[]> serializer() {
+            return (topic, v) -> v == null ? null : ByteBuffer.allocate(16).putLong(v[0]).putLong(v[1]).array();
+        }
+
+        @Override
+        public Deserializer<long[]> deserializer() {
+            return (topic, b) -> {
+                if (b == null) {
+                    return null;
+                }
+                ByteBuffer buffer = ByteBuffer.wrap(b);
+                return new long[] {buffer.getLong(), buffer.getLong()};
+            };
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.mosaic.app.bench;
+
+import io.mosaic.analysis.Analysis;
+import io.mosaic.analysis.ImageAnalyzer;
+import io.mosaic.app.Pipeline;
+import io.mosaic.app.bench.BenchLine.Target;
+import io.mosaic.consumers.worker.AnalyzerWorker;
+import io.mosaic.consumers.worker.WorkerSettings;
+import io.mosaic.dashboard.lag.LagMonitor;
+import io.mosaic.dashboard.lag.LagReport;
+import io.mosaic.dashboard.lag.Status;
+import io.mosaic.platform.progress.Progress;
+import io.mosaic.platform.samples.SampleImages;
+import io.mosaic.producers.JobSubmitter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The analysis-pipeline line: images per second from submit to COMPLETED on the pipeline, against
+ * the same {@link ImageAnalyzer} called directly on as many threads, on the same images. While
+ * the pipeline rounds run, the dashboard's lag monitor watches the analyzer group (1 s rounds, its
+ * default window): a busy, healthy group must never be reported worse than WARN.
+ */
+final class AnalysisBench implements AutoCloseable {
+
+    private final Pipeline pipeline;
+    private final Path images;
+    private final List<Path> files;
+    private final int threads;
+    private final ImageAnalyzer analyzer;
+    private final LagMonitor monitor;
+    private final List<LagReport> rounds = new CopyOnWriteArrayList<>();
+    private int jobs;
+
+    AnalysisBench(Pipeline pipeline, Path images, int threads) throws IOException {
+        this.pipeline = pipeline;
+        this.images = images;
+        this.threads = threads;
+        try (Stream<Path> list = Files.list(images)) {
+            this.files = list.sorted().toList();
+        }
+        this.analyzer = new ImageAnalyzer(WorkerSettings.from(pipeline.config()).limits());
+        this.monitor = new LagMonitor(pipeline.config(), Pattern.compile(Pattern.quote(AnalyzerWorker.GROUP_ID)), Duration.ofSeconds(1), 10);
+        monitor.onReport(rounds::add);
+        monitor.start();
+    }
+
+    /** {@code count} 640 x 480 scenes, JPEG and PNG alternating: analysis costs a few milliseconds an image. */
+    static Path writeImages(Path dir, int count) throws IOException {
+        Files.createDirectories(dir);
+        for (int i = 0; i < count; i++) {
+            String format = i % 2 == 0 ? "jpg" : "png";
+            SampleImages.write(SampleImages.scene(i, 640, 480), format, dir.resolve(String.format(Locale.ROOT, "scene-%05d.%s", i, format)));
+        }
+        return dir;
+    }
+
+    /** Images per second of the analyzer called directly on {@code threads} threads. */
+    double direct() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            long start = System.nanoTime();
+            List<Future<Analysis>> done = new ArrayList<>(files.size());
+            for (Path file : files) {
+                done.add(pool.submit(() -> analyzer.analyze(file)));
+            }
+            for (Future<Analysis> f : done) {
+                f.get();
+            }
+            return files.size() / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Images per second through the pipeline, submit to COMPLETED. */
+    double piped() throws Exception {
+        long start = System.nanoTime();
+        JobSubmitter.SubmittedJob job = pipeline.submit(images, "bench-" + ProcessHandle.current().pid() + "-" + (++jobs), Progress.none());
+        pipeline.awaitCompleted(job.jobId(), Duration.ofMinutes(10), Duration.ofMillis(20), summary -> { });
+        return job.taskCount() / ((System.nanoTime() - start) / 1e9);
+    }
+
+    BenchLine line(double[] piped, double[] direct) {
+        return new BenchLine(String.format(Locale.ROOT, "analysis pipeline: %,d images, submit to COMPLETED, vs ImageAnalyzer direct, %d threads",
+                files.size(), threads), "images/s", piped, direct, Target.ratioAtLeast(0.9));
+    }
+
+    /** Rounds of the lag monitor in which the busy analyzer group was reported STALL, STOP, REWIND or ERR. */
+    BenchLine detectorLine() {
+        List<LagReport.GroupLag> busy = rounds.stream().flatMap(r -> r.group(AnalyzerWorker.GROUP_ID).stream())
+                .filter(g -> g.lag() > 0).toList();
+        long alarms = busy.stream().filter(g -> g.status() != Status.OK && g.status() != Status.WARN).count();
+        return BenchLine.alone(String.format(Locale.ROOT, "lag monitor: false alarms in %d busy rounds of the pipeline runs", busy.size()),
+                "rounds", new double[] {alarms}, Target.atMost(0));
+    }
+
+    @Override
+    public void close() {
+        monitor.stop();
+    }
+}

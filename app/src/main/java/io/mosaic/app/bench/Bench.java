@@ -1,0 +1,334 @@
+package io.mosaic.app.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mosaic.app.Pipeline;
+import io.mosaic.dashboard.lag.LagEvaluationBenchmark;
+import io.mosaic.platform.kafka.KafkaClients;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * {@code mosaic bench}'s lines, run in order on embedded clusters of this process. Each line with
+ * a baseline alternates Mosaic and baseline round by round (A B, then B A), so that neither always
+ * runs on the warmer machine; medians are reported.
+ *
+ * <ol>
+ *   <li>{@link SubmitBench submit}, {@link AnalysisBench analysis}, {@link LatencyBench latency},
+ *       {@link AggregatorBench aggregator}: one pipeline of one broker with its analyzer threads;</li>
+ *   <li>{@link ScalingBench scaling}: a pipeline with no analyzer, and worker processes;</li>
+ *   <li>lag: the dashboard's evaluation of 50 groups x 500 partitions ({@link LagEvaluationBenchmark});</li>
+ *   <li>{@link ColdStartBench cold start}: {@code mosaic demo} in a new JVM, 1 and 3 brokers.</li>
+ * </ol>
+ */
+public final class Bench {
+
+    /** The parts a run may be limited to. */
+    public enum Part {
+        SUBMIT, ANALYSIS, LATENCY, AGGREGATOR, SCALING, LAG, COLD_START;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+
+        public static Optional<Part> named(String label) {
+            return Arrays.stream(values()).filter(p -> p.label().equals(label.trim().toLowerCase(Locale.ROOT))).findFirst();
+        }
+
+        public static String names() {
+            return Arrays.stream(values()).map(Part::label).collect(Collectors.joining(", "));
+        }
+    }
+
+    /** How big each line is. */
+    public record Sizes(int images, int rounds, int submitTasks, int aggregatorJobs, int resultsPerJob,
+                        Duration latencyPerLevel, int smallJobs, int scalingImages, int lagRounds, int coldStarts) {
+
+        public static final Sizes FULL = new Sizes(1_000, 3, 20_000, 20, 1_000, Duration.ofSeconds(15), 20, 1_000, 30, 3);
+        public static final Sizes QUICK = new Sizes(200, 1, 5_000, 5, 500, Duration.ofSeconds(4), 5, 100, 10, 1);
+
+        public Sizes withImages(int count) {
+            return new Sizes(count, rounds, submitTasks, aggregatorJobs, resultsPerJob, latencyPerLevel, smallJobs, scalingImages, lagRounds, coldStarts);
+        }
+
+        public Sizes withRounds(int count) {
+            return new Sizes(images, count, submitTasks, aggregatorJobs, resultsPerJob, latencyPerLevel, smallJobs, scalingImages, lagRounds, coldStarts);
+        }
+    }
+
+    private final Sizes sizes;
+    private final int threads;
+    private final Path work;
+    private final PrintWriter out;
+
+    public Bench(Sizes sizes, int threads, Path work, PrintWriter out) {
+        this.sizes = sizes;
+        this.threads = threads;
+        this.work = work;
+        this.out = out;
+    }
+
+    public List<BenchLine> run(Set<Part> parts) throws Exception {
+        out.println(header());
+        out.flush();
+        List<BenchLine> lines = new ArrayList<>();
+        Path images = work.resolve("images");
+        Path scenes = AnalysisBench.writeImages(images.resolve("scenes"), Math.max(sizes.images(), sizes.scalingImages()));
+        if (parts.contains(Part.SUBMIT) || parts.contains(Part.ANALYSIS) || parts.contains(Part.LATENCY) || parts.contains(Part.AGGREGATOR)) {
+            try (Pipeline pipeline = Pipeline.builder().brokers(1).workers(threads).images(images)
+                    .reportDir(work.resolve("reports")).workDir(work).instanceId("bench").start()) {
+                if (parts.contains(Part.SUBMIT)) {
+                    lines.add(submit(pipeline));
+                }
+                double peak = Double.NaN;
+                if (parts.contains(Part.ANALYSIS)) {
+                    try (AnalysisBench analysis = new AnalysisBench(pipeline, subset(scenes, images.resolve("analysis"), sizes.images()), threads)) {
+                        BenchLine line = alternate("analysis", round -> analysis.piped(), round -> analysis.direct(), "images/s",
+                                analysis::line);
+                        lines.add(line);
+                        lines.add(analysis.detectorLine());
+                        peak = line.mosaicMedian();
+                    }
+                }
+                if (parts.contains(Part.LATENCY)) {
+                    lines.addAll(latency(pipeline, scenes, images, peak));
+                }
+                if (parts.contains(Part.AGGREGATOR)) {
+                    lines.addAll(aggregator(pipeline));
+                }
+            }
+        }
+        if (parts.contains(Part.SCALING)) {
+            lines.add(scaling(subset(scenes, images.resolve("scaling"), sizes.scalingImages()), images));
+        }
+        if (parts.contains(Part.LAG)) {
+            lines.add(lag());
+        }
+        if (parts.contains(Part.COLD_START)) {
+            for (int brokers : new int[] {1, 3}) {
+                double[] seconds = new double[sizes.coldStarts()];
+                for (int i = 0; i < seconds.length; i++) {
+                    seconds[i] = ColdStartBench.once(brokers, work.resolve("cold-start-reports"));
+                    progress("cold start, %d broker(s), run %d: %.1f s", brokers, i + 1, seconds[i]);
+                }
+                lines.add(ColdStartBench.line(brokers, seconds));
+            }
+        }
+        return lines;
+    }
+
+    private BenchLine submit(Pipeline pipeline) throws Exception {
+        SubmitBench submit = SubmitBench.prepare(pipeline.config(), work, sizes.submitTasks());
+        // One unmeasured round of each: the producers' first connections and the schema's registration.
+        submit.mosaic(-1);
+        submit.baseline(-1);
+        return alternate("submit", submit::mosaic, submit::baseline, "tasks/s", submit::line);
+    }
+
+    private List<BenchLine> latency(Pipeline pipeline, Path scenes, Path images, double peak) throws Exception {
+        Path one = Files.createDirectories(images.resolve("one"));
+        try (var files = Files.list(scenes)) {
+            Path first = files.sorted().findFirst().orElseThrow();
+            Files.copy(first, one.resolve(first.getFileName()));
+        }
+        List<BenchLine> lines = new ArrayList<>();
+        try (LatencyBench latency = new LatencyBench(pipeline, one)) {
+            latency.smallJobs(2);
+            double[] small = latency.smallJobs(sizes.smallJobs());
+            progress("small job: median %.0f ms over %d jobs", BenchLine.median(small), small.length);
+            lines.add(LatencyBench.smallJobLine(small));
+            if (Double.isNaN(peak)) {
+                // Without the analysis line, a short pipeline job measures the peak.
+                try (AnalysisBench probe = new AnalysisBench(pipeline, subset(scenes, images.resolve("peak"), sizes.images()), threads)) {
+                    peak = probe.piped();
+                }
+                progress("latency: peak measured as %.0f images/s", peak);
+            }
+            for (int percent : new int[] {50, 90}) {
+                double rate = peak * percent / 100;
+                double[] millis = latency.underLoad(rate, sizes.latencyPerLevel());
+                progress("latency at %d%% of %.0f images/s: p50 %.0f ms, p99 %.0f ms", percent, peak,
+                        BenchLine.percentile(millis, 50), BenchLine.percentile(millis, 99));
+                lines.addAll(LatencyBench.loadLines(percent, rate, millis));
+            }
+        }
+        return lines;
+    }
+
+    private List<BenchLine> aggregator(Pipeline pipeline) throws Exception {
+        AggregatorBench aggregator = AggregatorBench.prepare(pipeline.config(), work, sizes.aggregatorJobs(), sizes.resultsPerJob());
+        int rounds = sizes.rounds();
+        double[] eos = new double[rounds];
+        double[] plain = new double[rounds];
+        double[] alos = new double[rounds];
+        for (int round = 0; round < rounds; round++) {
+            // The three in a rotated order, so that none always runs first.
+            for (int k = 0; k < 3; k++) {
+                switch ((round + k) % 3) {
+                    case 0 -> eos[round] = aggregator.mosaic(true);
+                    case 1 -> plain[round] = aggregator.baseline();
+                    default -> alos[round] = aggregator.mosaic(false);
+                }
+            }
+            progress("aggregator round %d: exactly-once %.0f, plain Streams exactly-once %.0f, at-least-once %.0f results/s",
+                    round + 1, eos[round], plain[round], alos[round]);
+        }
+        return aggregator.lines(eos, plain, alos);
+    }
+
+    private BenchLine scaling(Path scenes, Path images) throws Exception {
+        double[] one = new double[sizes.rounds()];
+        double[] two = new double[sizes.rounds()];
+        try (Pipeline pipeline = Pipeline.builder().brokers(1).workers(0).images(images)
+                .reportDir(work.resolve("scaling-reports")).workDir(work.resolve("scaling")).instanceId("bench-scaling").start();
+             ScalingBench scaling = new ScalingBench(pipeline, scenes, work, threads)) {
+            for (int round = 0; round < sizes.rounds(); round++) {
+                double[] r = scaling.round();
+                one[round] = r[0];
+                two[round] = r[1];
+                progress("scaling round %d: 1 process %.1f, 2 processes %.1f images/s", round + 1, one[round], two[round]);
+            }
+        }
+        return ScalingBench.line(threads, two, one);
+    }
+
+    private BenchLine lag() {
+        double[] full = new double[1];
+        double[] base = new double[1];
+        LagEvaluationBenchmark.Result r = LagEvaluationBenchmark.measure(Math.max(10, sizes.lagRounds()), sizes.lagRounds());
+        full[0] = r.withMetricsMs();
+        base[0] = r.baselineMs();
+        progress("lag evaluation: %.1f ms a round (baseline %.2f ms)", full[0], base[0]);
+        return new BenchLine("lag evaluation: 50 groups x 500 partitions, one round, vs lag = end - committed", "ms", full, base,
+                BenchLine.Target.atMost(1_000));
+    }
+
+    /** A value per round of Mosaic and of its baseline, alternated. */
+    private BenchLine alternate(String what, Measure mosaic, Measure baseline, String unit, LineMaker make) throws Exception {
+        double[] m = new double[sizes.rounds()];
+        double[] b = new double[sizes.rounds()];
+        for (int round = 0; round < sizes.rounds(); round++) {
+            if (round % 2 == 0) {
+                m[round] = mosaic.once(round);
+                b[round] = baseline.once(round);
+            } else {
+                b[round] = baseline.once(round);
+                m[round] = mosaic.once(round);
+            }
+            progress("%s round %d: Mosaic %.1f, baseline %.1f %s", what, round + 1, m[round], b[round], unit);
+        }
+        return make.line(m, b);
+    }
+
+    @FunctionalInterface
+    interface Measure {
+        double once(int round) throws Exception;
+    }
+
+    @FunctionalInterface
+    interface LineMaker {
+        BenchLine line(double[] mosaic, double[] baseline);
+    }
+
+    /** The first {@code count} of {@code scenes}, linked into a folder of their own. */
+    private static Path subset(Path scenes, Path dir, int count) throws IOException {
+        Files.createDirectories(dir);
+        try (var files = Files.list(scenes)) {
+            for (Path file : files.sorted().limit(count).toList()) {
+                Files.createLink(dir.resolve(file.getFileName()), file);
+            }
+        }
+        return dir;
+    }
+
+    private void progress(String format, Object... args) {
+        out.printf(Locale.ROOT, "  " + format + "%n", args);
+        out.flush();
+    }
+
+    private String header() {
+        return String.format(Locale.ROOT, "mosaic bench: %d round(s), %d analyzer threads; %d cores, %d MiB heap, Java %s, Kafka %s",
+                sizes.rounds(), threads, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
+                System.getProperty("java.version"), KafkaClients.version());
+    }
+
+    /** The table as the terminal shows it. */
+    public String table(List<BenchLine> lines) {
+        StringBuilder table = new StringBuilder();
+        int width = lines.stream().mapToInt(l -> l.name().length()).max().orElse(10);
+        table.append(String.format(Locale.ROOT, "%-" + width + "s %10s %10s %-9s %7s %-16s %s%n", "line", "Mosaic", "baseline", "unit", "ratio", "target", "met"));
+        for (BenchLine line : lines) {
+            table.append(String.format(Locale.ROOT, "%-" + width + "s %10s %10s %-9s %7s %-16s %s%n", line.name(),
+                    BenchLine.number(line.mosaicMedian()), line.baselineMedian().map(BenchLine::number).orElse("-"), line.unit(),
+                    line.ratio().map(r -> String.format(Locale.ROOT, "%.2fx", r)).orElse("-"), line.targetText(),
+                    line.met().map(m -> m ? "yes" : "NO").orElse("-")));
+        }
+        return table.toString();
+    }
+
+    /** The table in Markdown, with the command and the machine, for BENCHMARKS.md. */
+    public String markdown(List<BenchLine> lines, String command) {
+        StringBuilder md = new StringBuilder("# Benchmarks\n\n");
+        md.append("Latest run, ").append(LocalDate.now()).append(": `").append(command).append("`\n\n");
+        md.append(header().replace("mosaic bench: ", "")).append(".\n\n");
+        md.append("| line | Mosaic | baseline | unit | ratio | target | met |\n|---|---|---|---|---|---|---|\n");
+        for (BenchLine line : lines) {
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", line.name(), BenchLine.number(line.mosaicMedian()),
+                    line.baselineMedian().map(BenchLine::number).orElse("-"), line.unit(),
+                    line.ratio().map(r -> String.format(Locale.ROOT, "%.2fx", r)).orElse("-"), line.targetText(),
+                    line.met().map(m -> m ? "yes" : "**no**").orElse("-")));
+        }
+        md.append("\nRounds (Mosaic; baseline):\n\n");
+        for (BenchLine line : lines) {
+            md.append("- ").append(line.name()).append(": ").append(values(line.mosaic()));
+            if (line.baseline().length > 0) {
+                md.append("; ").append(values(line.baseline()));
+            }
+            md.append('\n');
+        }
+        return md.toString();
+    }
+
+    public String json(List<BenchLine> lines) throws IOException {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = mapper.createObjectNode();
+        root.put("cores", Runtime.getRuntime().availableProcessors());
+        root.put("heapMiB", Runtime.getRuntime().maxMemory() >> 20);
+        root.put("java", System.getProperty("java.version"));
+        root.put("kafka", KafkaClients.version());
+        root.put("rounds", sizes.rounds());
+        root.put("threads", threads);
+        ArrayNode array = root.putArray("lines");
+        for (BenchLine line : lines) {
+            ObjectNode node = array.addObject();
+            node.put("line", line.name());
+            node.put("unit", line.unit());
+            node.put("mosaic", line.mosaicMedian());
+            line.baselineMedian().ifPresent(b -> node.put("baseline", b));
+            line.ratio().ifPresent(r -> node.put("ratio", r));
+            node.put("target", line.targetText());
+            line.met().ifPresent(m -> node.put("met", m));
+            ArrayNode rounds = node.putArray("mosaicRounds");
+            Arrays.stream(line.mosaic()).forEach(rounds::add);
+            ArrayNode baseRounds = node.putArray("baselineRounds");
+            Arrays.stream(line.baseline()).forEach(baseRounds::add);
+        }
+        return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+    }
+
+    private static String values(double[] values) {
+        return Arrays.stream(values).mapToObj(BenchLine::number).collect(Collectors.joining(", "));
+    }
+}
