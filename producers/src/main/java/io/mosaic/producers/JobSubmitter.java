@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,6 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -70,7 +72,7 @@ public final class JobSubmitter implements AutoCloseable {
         AtomicInteger acknowledged = new AtomicInteger();
         AtomicReference<Exception> firstFailure = new AtomicReference<>();
         for (Path image : scan.images()) {
-            String uri = image.toUri().toString();
+            String uri = FileUris.ofRegularFile(image);
             ImageTask task = ImageTask.newBuilder()
                     .setTaskId(Identity.taskId(id, uri))
                     .setJobId(id)
@@ -115,7 +117,10 @@ public final class JobSubmitter implements AutoCloseable {
     private void publishJob(ImageJob job) {
         String id = job.getJobId();
         try {
-            producer.send(topics.jobs().record(id, job)).get(60, TimeUnit.SECONDS);
+            Future<RecordMetadata> sent = producer.send(topics.jobs().record(id, job));
+            // Sent now rather than after linger.ms: a one-image job is waited for by a person.
+            producer.flush();
+            sent.get(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while publishing job " + id, e);
