@@ -7,6 +7,7 @@ import io.mosaic.schemas.ImageTask;
 import io.mosaic.schemas.Topics;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,12 +15,14 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -33,10 +36,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One consume-analyse-produce loop: poll a batch of tasks, analyse each, and publish the results
- * and the batch's offsets in one transaction. If the transaction cannot commit, it is aborted and
- * the consumer goes back to the last committed offsets, so the batch is processed again and its
- * aborted results are never seen by read_committed readers.
+ * One consume-analyse-produce loop: poll tasks, analyse each, and publish the results and the
+ * consumed offsets in one transaction. A transaction spans polls for up to {@code
+ * worker.commit.interval.ms}, and is committed sooner when no task is waiting, when partitions
+ * are taken away, or when the thread stops: small images then cost one transaction per many
+ * results instead of one per poll, while a lone task is committed as soon as it is analysed. If
+ * the transaction cannot commit, it is aborted and the consumer goes back to the last committed
+ * offsets, so its tasks are processed again and its aborted results are never seen by
+ * read_committed readers.
  */
 final class AnalyzerThread extends Thread {
 
@@ -49,6 +56,7 @@ final class AnalyzerThread extends Thread {
     private final String workerId;
     private final AtomicLong processed;
     private final CountDownLatch subscribed;
+    private final Duration commitInterval;
     private volatile boolean running = true;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
 
@@ -62,6 +70,7 @@ final class AnalyzerThread extends Thread {
         this.workerId = workerId;
         this.processed = processed;
         this.subscribed = subscribed;
+        this.commitInterval = Duration.ofMillis(config.get(WorkerSettings.COMMIT_INTERVAL_MS));
     }
 
     void shutdown() {
@@ -76,40 +85,69 @@ final class AnalyzerThread extends Thread {
     public void run() {
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProps(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer = c;
-            c.subscribe(List.of(topics.imageTasks().name()));
+            Transaction transaction = new Transaction(newProducer());
+            c.subscribe(List.of(topics.imageTasks().name()), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    // Their offsets must be committed while this member still owns them.
+                    transaction.commitIfOpen(c);
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                }
+
+                @Override
+                public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                    // Another member owns them already: nothing of this transaction may count.
+                    transaction.abortIfOpen();
+                }
+            });
             subscribed.countDown();
-            KafkaProducer<byte[], byte[]> producer = newProducer();
             try {
                 while (running) {
-                    ConsumerRecords<byte[], byte[]> records = c.poll(Duration.ofMillis(500));
-                    if (records.isEmpty()) {
-                        continue;
-                    }
                     try {
-                        processInTransaction(producer, c, records);
-                        processed.addAndGet(records.count());
+                        // With a transaction open, only take what is already fetched: when
+                        // nothing is, the transaction is committed rather than kept waiting.
+                        ConsumerRecords<byte[], byte[]> records = c.poll(transaction.isOpen() ? Duration.ZERO : Duration.ofMillis(500));
+                        if (records.isEmpty()) {
+                            transaction.commitIfOpen(c);
+                            continue;
+                        }
+                        transaction.process(records);
+                        if (transaction.age().compareTo(commitInterval) >= 0) {
+                            transaction.commitIfOpen(c);
+                        }
                     } catch (ProducerFencedException | InvalidProducerEpochException e) {
                         // Another producer took over our transactional id or the broker bumped the
                         // epoch: this producer is a zombie. Start a fresh one and redo the batch.
                         log.warn("{}: producer fenced ({}); restarting it and reprocessing the batch", workerId, e.getMessage());
-                        producer.close(Duration.ZERO);
-                        producer = newProducer();
+                        transaction.replaceProducer(newProducer());
                         rewindToCommitted(c);
+                    } catch (WakeupException e) {
+                        throw e;
                     } catch (KafkaException e) {
                         if (!running) {
                             break;
                         }
                         log.warn("{}: transaction failed ({}); aborting and reprocessing the batch", workerId, e.toString());
-                        abortQuietly(producer);
+                        transaction.abortIfOpen();
                         rewindToCommitted(c);
                     }
                 }
+                transaction.commitIfOpen(c);
             } catch (WakeupException e) {
                 if (running) {
                     throw e;
                 }
+                // Stopping: what was analysed is kept if it can still be committed.
+                try {
+                    transaction.commitIfOpen(c);
+                } catch (KafkaException commitFailed) {
+                    transaction.abortIfOpen();
+                }
             } finally {
-                producer.close(Duration.ofSeconds(5));
+                transaction.close();
             }
         } catch (RuntimeException e) {
             log.error("{}: analyzer thread stopped: {}", workerId, e.toString(), e);
@@ -118,31 +156,94 @@ final class AnalyzerThread extends Thread {
         }
     }
 
-    private void processInTransaction(KafkaProducer<byte[], byte[]> producer, KafkaConsumer<byte[], byte[]> c,
-                                      ConsumerRecords<byte[], byte[]> records) {
-        producer.beginTransaction();
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> record : records) {
+    /** The open transaction, if any: its producer, its age, and the offsets it will commit. */
+    private final class Transaction {
+
+        private KafkaProducer<byte[], byte[]> producer;
+        private final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        private long startedNanos;
+        private boolean open;
+        private int records;
+
+        Transaction(KafkaProducer<byte[], byte[]> producer) {
+            this.producer = producer;
+        }
+
+        boolean isOpen() {
+            return open;
+        }
+
+        Duration age() {
+            return open ? Duration.ofNanos(System.nanoTime() - startedNanos) : Duration.ZERO;
+        }
+
+        void process(ConsumerRecords<byte[], byte[]> batch) {
+            if (!open) {
+                producer.beginTransaction();
+                open = true;
+                startedNanos = System.nanoTime();
+            }
+            for (ConsumerRecord<byte[], byte[]> record : batch) {
+                producer.send(resultOf(record));
+                offsets.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
+                records++;
+            }
+        }
+
+        /** Result of one task record, or its dead letter when it cannot be read. */
+        private ProducerRecord<byte[], byte[]> resultOf(ConsumerRecord<byte[], byte[]> record) {
             ImageTask task;
             try {
                 task = topics.imageTasks().value(record);
             } catch (SerializationException e) {
                 log.warn("{}: task at {}-{}@{} cannot be read, sent to {}: {}", workerId, record.topic(),
                         record.partition(), record.offset(), topics.imageTasksDlq().name(), e.getMessage());
-                producer.send(DeadLetters.of(topics.imageTasksDlq().name(), record, e, Instant.now()));
-                task = null;
+                return DeadLetters.of(topics.imageTasksDlq().name(), record, e, Instant.now());
             }
-            if (task != null) {
-                // Still one result per task, so a cancelled job's counts add up to its task count.
-                ImageResult result = cancelledJobs.isCancelled(task.getJobId())
-                        ? CancelledJobs.skipped(task, workerId, Instant.now())
-                        : processor.process(task, workerId);
-                producer.send(topics.imageResults().record(result.getJobId(), result));
-            }
-            offsets.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
+            // Still one result per task, so a cancelled job's counts add up to its task count.
+            ImageResult result = cancelledJobs.isCancelled(task.getJobId())
+                    ? CancelledJobs.skipped(task, workerId, Instant.now())
+                    : processor.process(task, workerId);
+            return topics.imageResults().record(result.getJobId(), result);
         }
-        producer.sendOffsetsToTransaction(offsets, c.groupMetadata());
-        producer.commitTransaction();
+
+        void commitIfOpen(KafkaConsumer<byte[], byte[]> c) {
+            if (!open) {
+                return;
+            }
+            producer.sendOffsetsToTransaction(offsets, c.groupMetadata());
+            producer.commitTransaction();
+            processed.addAndGet(records);
+            reset();
+        }
+
+        void abortIfOpen() {
+            if (!open) {
+                return;
+            }
+            reset();
+            try {
+                producer.abortTransaction();
+            } catch (KafkaException e) {
+                log.debug("abort failed: {}", e.toString());
+            }
+        }
+
+        void replaceProducer(KafkaProducer<byte[], byte[]> fresh) {
+            reset();
+            producer.close(Duration.ZERO);
+            producer = fresh;
+        }
+
+        void close() {
+            producer.close(Duration.ofSeconds(5));
+        }
+
+        private void reset() {
+            open = false;
+            offsets.clear();
+            records = 0;
+        }
     }
 
     private void rewindToCommitted(KafkaConsumer<byte[], byte[]> c) {
@@ -158,14 +259,6 @@ final class AnalyzerThread extends Thread {
         }
     }
 
-    private static void abortQuietly(KafkaProducer<byte[], byte[]> producer) {
-        try {
-            producer.abortTransaction();
-        } catch (KafkaException e) {
-            log.debug("abort failed: {}", e.toString());
-        }
-    }
-
     private KafkaProducer<byte[], byte[]> newProducer() {
         Map<String, Object> props = KafkaClients.base(config, "analyzer-" + workerId);
         // A transactional id per producer instance; since KIP-447 fencing of zombies goes through the
@@ -173,6 +266,10 @@ final class AnalyzerThread extends Thread {
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "mosaic-analyzer-" + workerId);
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
+        // Results wait in the producer until the transaction commits, which sends them at once:
+        // one produce request per partition per transaction instead of one every few results,
+        // at no cost in latency (nothing is visible before the commit anyway).
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 1_000);
         KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.withOverrides(props, config),
                 new ByteArraySerializer(), new ByteArraySerializer());
         producer.initTransactions();

@@ -26,7 +26,11 @@ public record WorkerSettings(int threads, AnalysisLimits limits) {
             Long.MAX_VALUE, "longest time the analysis of one image may take, reading included, in milliseconds; a longer one fails"
                     + " with \"analysis timed out\"");
 
-    public static final List<Setting<?>> SETTINGS = List.of(THREADS, MAX_BYTES, MAX_PIXELS, BLUR_THRESHOLD, TIMEOUT_MS);
+    public static final Setting<Long> COMMIT_INTERVAL_MS = Setting.whole("worker.commit.interval.ms", 100L, 0, 60_000,
+            "longest time an analyzer thread keeps adding results to one transaction before committing it, in milliseconds;"
+                    + " it commits sooner when it has nothing more to analyse (0: one transaction per poll)");
+
+    public static final List<Setting<?>> SETTINGS = List.of(THREADS, MAX_BYTES, MAX_PIXELS, BLUR_THRESHOLD, TIMEOUT_MS, COMMIT_INTERVAL_MS);
 
     public static WorkerSettings from(MosaicConfig config) {
         return new WorkerSettings(config.get(THREADS), new AnalysisLimits(config.get(MAX_BYTES), config.get(MAX_PIXELS),
