@@ -31,6 +31,10 @@ final class BenchCommand extends CommandBase.Local implements Callable<Integer> 
     @Option(names = "--images", paramLabel = "N", description = "Images per round of the analysis line. Default: 1000 (--quick: 200).")
     Integer images;
 
+    @Option(names = "--image-size", paramLabel = "WxH", defaultValue = "640x480",
+            description = "Size of the generated images. Default: ${DEFAULT-VALUE}; 96x96 shows the pipeline's own cost per image.")
+    String imageSize;
+
     @Option(names = "--threads", paramLabel = "N", defaultValue = "4", description = "Analyzer threads, direct and in the pipeline. Default: ${DEFAULT-VALUE}.")
     int threads;
 
@@ -56,6 +60,11 @@ final class BenchCommand extends CommandBase.Local implements Callable<Integer> 
         if (rounds != null) {
             sizes = sizes.withRounds(rounds);
         }
+        java.util.regex.Matcher size = java.util.regex.Pattern.compile("(\\d{1,5})x(\\d{1,5})").matcher(imageSize.trim());
+        if (!size.matches() || Integer.parseInt(size.group(1)) < 16 || Integer.parseInt(size.group(2)) < 16) {
+            throw usageError("--image-size must be WIDTHxHEIGHT, each at least 16, e.g. 96x96; got '" + imageSize + "'");
+        }
+        sizes = sizes.withImageSize(Integer.parseInt(size.group(1)), Integer.parseInt(size.group(2)));
         // Checked before anything is started: a bad flag costs nothing.
         if (sizes.images() < 10 || threads < 1 || threads > 64 || sizes.rounds() < 1) {
             throw usageError("--images must be at least 10, --threads 1 to 64 and --rounds at least 1");
@@ -99,6 +108,9 @@ final class BenchCommand extends CommandBase.Local implements Callable<Integer> 
         }
         if (images != null) {
             command.append(" --images ").append(images);
+        }
+        if (!"640x480".equals(imageSize)) {
+            command.append(" --image-size ").append(imageSize);
         }
         if (threads != 4) {
             command.append(" --threads ").append(threads);

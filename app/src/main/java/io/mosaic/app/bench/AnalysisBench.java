@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -37,14 +38,22 @@ final class AnalysisBench implements AutoCloseable {
     private final Pipeline pipeline;
     private final Path images;
     private final List<Path> files;
+    private final String size;
     private final int threads;
     private final ImageAnalyzer analyzer;
     private final LagMonitor monitor;
     private final List<LagReport> rounds = new CopyOnWriteArrayList<>();
+    /** CPU time of this process per image, in milliseconds, in each round: piped, then direct. */
+    private final List<Double> pipedCpu = new ArrayList<>();
+    private final List<Double> directCpu = new ArrayList<>();
     private int jobs;
+    private String lastBreakdown = "";
+    private String lastDirectBreakdown = "";
+    private String lastRequests = "";
 
-    AnalysisBench(Pipeline pipeline, Path images, int threads) throws IOException {
+    AnalysisBench(Pipeline pipeline, Path images, String size, int threads) throws IOException {
         this.pipeline = pipeline;
+        this.size = size;
         this.images = images;
         this.threads = threads;
         try (Stream<Path> list = Files.list(images)) {
@@ -56,12 +65,16 @@ final class AnalysisBench implements AutoCloseable {
         monitor.start();
     }
 
-    /** {@code count} 640 x 480 scenes, JPEG and PNG alternating: analysis costs a few milliseconds an image. */
-    static Path writeImages(Path dir, int count) throws IOException {
+    /**
+     * {@code count} generated scenes of {@code width} x {@code height}, JPEG and PNG alternating: at
+     * 640 x 480 analysis costs a few milliseconds an image, at 96 x 96 well under one, which shows
+     * the pipeline's own cost per image.
+     */
+    static Path writeImages(Path dir, int count, int width, int height) throws IOException {
         Files.createDirectories(dir);
         for (int i = 0; i < count; i++) {
             String format = i % 2 == 0 ? "jpg" : "png";
-            SampleImages.write(SampleImages.scene(i, 640, 480), format, dir.resolve(String.format(Locale.ROOT, "scene-%05d.%s", i, format)));
+            SampleImages.write(SampleImages.scene(i, width, height), format, dir.resolve(String.format(Locale.ROOT, "scene-%05d.%s", i, format)));
         }
         return dir;
     }
@@ -70,6 +83,8 @@ final class AnalysisBench implements AutoCloseable {
     double direct() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
+            CpuBreakdown before = CpuBreakdown.now();
+            long cpu = processCpuNanos();
             long start = System.nanoTime();
             List<Future<Analysis>> done = new ArrayList<>(files.size());
             for (Path file : files) {
@@ -78,7 +93,10 @@ final class AnalysisBench implements AutoCloseable {
             for (Future<Analysis> f : done) {
                 f.get();
             }
-            return files.size() / ((System.nanoTime() - start) / 1e9);
+            double rate = files.size() / ((System.nanoTime() - start) / 1e9);
+            directCpu.add((processCpuNanos() - cpu) / 1e6 / files.size());
+            lastDirectBreakdown = CpuBreakdown.perImage(CpuBreakdown.now().since(before), files.size(), 3);
+            return rate;
         } finally {
             pool.shutdownNow();
         }
@@ -86,15 +104,43 @@ final class AnalysisBench implements AutoCloseable {
 
     /** Images per second through the pipeline, submit to COMPLETED. */
     double piped() throws Exception {
+        CpuBreakdown before = CpuBreakdown.now();
+        Map<String, Long> requestsBefore = BrokerRequests.counts();
+        long cpu = processCpuNanos();
         long start = System.nanoTime();
         JobSubmitter.SubmittedJob job = pipeline.submit(images, "bench-" + ProcessHandle.current().pid() + "-" + (++jobs), Progress.none());
         pipeline.awaitCompleted(job.jobId(), Duration.ofMinutes(10), Duration.ofMillis(20), summary -> { });
-        return job.taskCount() / ((System.nanoTime() - start) / 1e9);
+        double rate = job.taskCount() / ((System.nanoTime() - start) / 1e9);
+        pipedCpu.add((processCpuNanos() - cpu) / 1e6 / job.taskCount());
+        lastBreakdown = CpuBreakdown.perImage(CpuBreakdown.now().since(before), job.taskCount(), 8);
+        lastRequests = BrokerRequests.per100(requestsBefore, BrokerRequests.counts(), job.taskCount());
+        return rate;
+    }
+
+    /** Where the CPU of the last pipeline round went, per image, by thread role; then the direct round's. */
+    List<String> lastBreakdowns() {
+        return List.of("pipeline CPU, last round: " + lastBreakdown, "direct CPU, last round: " + lastDirectBreakdown,
+                "broker requests per 100 images, last pipeline round: " + lastRequests);
+    }
+
+    /**
+     * CPU per image of this process (brokers, aggregator, workers and all, but not the registry's
+     * own process, which is idle once the schemas are known) in the pipeline rounds against the
+     * direct rounds: what the pipeline costs on top of the analysis.
+     */
+    BenchLine cpuLine() {
+        return new BenchLine("analysis pipeline: CPU per image (whole process) vs ImageAnalyzer direct", "ms",
+                pipedCpu.stream().mapToDouble(Double::doubleValue).toArray(),
+                directCpu.stream().mapToDouble(Double::doubleValue).toArray(), Target.report());
+    }
+
+    private static long processCpuNanos() {
+        return CpuBreakdown.processCpuNanos();
     }
 
     BenchLine line(double[] piped, double[] direct) {
-        return new BenchLine(String.format(Locale.ROOT, "analysis pipeline: %,d images, submit to COMPLETED, vs ImageAnalyzer direct, %d threads",
-                files.size(), threads), "images/s", piped, direct, Target.ratioAtLeast(0.9));
+        return new BenchLine(String.format(Locale.ROOT, "analysis pipeline: %,d images %s, submit to COMPLETED, vs ImageAnalyzer direct, %d threads",
+                files.size(), size, threads), "images/s", piped, direct, Target.ratioAtLeast(0.9));
     }
 
     /** Rounds of the lag monitor in which the busy analyzer group was reported STALL, STOP, REWIND or ERR. */

@@ -53,18 +53,22 @@ public final class Bench {
     }
 
     /** How big each line is. */
-    public record Sizes(int images, int rounds, int submitTasks, int aggregatorJobs, int resultsPerJob,
+    public record Sizes(int images, int width, int height, int rounds, int submitTasks, int aggregatorJobs, int resultsPerJob,
                         Duration latencyPerLevel, int smallJobs, int scalingImages, int lagRounds, int coldStarts) {
 
-        public static final Sizes FULL = new Sizes(1_000, 3, 20_000, 20, 1_000, Duration.ofSeconds(15), 20, 1_000, 30, 3);
-        public static final Sizes QUICK = new Sizes(200, 1, 5_000, 5, 500, Duration.ofSeconds(4), 5, 100, 10, 1);
+        public static final Sizes FULL = new Sizes(1_000, 640, 480, 3, 20_000, 20, 1_000, Duration.ofSeconds(15), 20, 1_000, 30, 3);
+        public static final Sizes QUICK = new Sizes(200, 640, 480, 1, 5_000, 5, 500, Duration.ofSeconds(4), 5, 100, 10, 1);
 
         public Sizes withImages(int count) {
-            return new Sizes(count, rounds, submitTasks, aggregatorJobs, resultsPerJob, latencyPerLevel, smallJobs, scalingImages, lagRounds, coldStarts);
+            return new Sizes(count, width, height, rounds, submitTasks, aggregatorJobs, resultsPerJob, latencyPerLevel, smallJobs, scalingImages, lagRounds, coldStarts);
+        }
+
+        public Sizes withImageSize(int w, int h) {
+            return new Sizes(images, w, h, rounds, submitTasks, aggregatorJobs, resultsPerJob, latencyPerLevel, smallJobs, scalingImages, lagRounds, coldStarts);
         }
 
         public Sizes withRounds(int count) {
-            return new Sizes(images, count, submitTasks, aggregatorJobs, resultsPerJob, latencyPerLevel, smallJobs, scalingImages, lagRounds, coldStarts);
+            return new Sizes(images, width, height, count, submitTasks, aggregatorJobs, resultsPerJob, latencyPerLevel, smallJobs, scalingImages, lagRounds, coldStarts);
         }
     }
 
@@ -85,7 +89,9 @@ public final class Bench {
         out.flush();
         List<BenchLine> lines = new ArrayList<>();
         Path images = work.resolve("images");
-        Path scenes = AnalysisBench.writeImages(images.resolve("scenes"), Math.max(sizes.images(), sizes.scalingImages()));
+        Path scenes = AnalysisBench.writeImages(images.resolve("scenes"), Math.max(sizes.images(), sizes.scalingImages()),
+                sizes.width(), sizes.height());
+        String size = sizes.width() + "x" + sizes.height();
         if (parts.contains(Part.SUBMIT) || parts.contains(Part.ANALYSIS) || parts.contains(Part.LATENCY) || parts.contains(Part.AGGREGATOR)) {
             try (Pipeline pipeline = Pipeline.builder().brokers(1).workers(threads).images(images)
                     .reportDir(work.resolve("reports")).workDir(work).instanceId("bench").start()) {
@@ -94,16 +100,18 @@ public final class Bench {
                 }
                 double peak = Double.NaN;
                 if (parts.contains(Part.ANALYSIS)) {
-                    try (AnalysisBench analysis = new AnalysisBench(pipeline, subset(scenes, images.resolve("analysis"), sizes.images()), threads)) {
+                    try (AnalysisBench analysis = new AnalysisBench(pipeline, subset(scenes, images.resolve("analysis"), sizes.images()), size, threads)) {
                         BenchLine line = alternate("analysis", round -> analysis.piped(), round -> analysis.direct(), "images/s",
                                 analysis::line);
+                        analysis.lastBreakdowns().forEach(text -> progress("%s", text));
                         lines.add(line);
+                        lines.add(analysis.cpuLine());
                         lines.add(analysis.detectorLine());
                         peak = line.mosaicMedian();
                     }
                 }
                 if (parts.contains(Part.LATENCY)) {
-                    lines.addAll(latency(pipeline, scenes, images, peak));
+                    lines.addAll(latency(pipeline, scenes, images, size, peak));
                 }
                 if (parts.contains(Part.AGGREGATOR)) {
                     lines.addAll(aggregator(pipeline));
@@ -131,13 +139,16 @@ public final class Bench {
 
     private BenchLine submit(Pipeline pipeline) throws Exception {
         SubmitBench submit = SubmitBench.prepare(pipeline.config(), work, sizes.submitTasks());
-        // One unmeasured round of each: the producers' first connections and the schema's registration.
-        submit.mosaic(-1);
-        submit.baseline(-1);
+        // Unmeasured rounds of each: first connections, the schema's registration, and the JIT
+        // compiling both paths (the first rounds of each run at half speed or less).
+        for (int warmup = 1; warmup <= 3; warmup++) {
+            submit.mosaic(-warmup);
+            submit.baseline(-warmup);
+        }
         return alternate("submit", submit::mosaic, submit::baseline, "tasks/s", submit::line);
     }
 
-    private List<BenchLine> latency(Pipeline pipeline, Path scenes, Path images, double peak) throws Exception {
+    private List<BenchLine> latency(Pipeline pipeline, Path scenes, Path images, String size, double peak) throws Exception {
         Path one = Files.createDirectories(images.resolve("one"));
         try (var files = Files.list(scenes)) {
             Path first = files.sorted().findFirst().orElseThrow();
@@ -151,7 +162,7 @@ public final class Bench {
             lines.add(LatencyBench.smallJobLine(small));
             if (Double.isNaN(peak)) {
                 // Without the analysis line, a short pipeline job measures the peak.
-                try (AnalysisBench probe = new AnalysisBench(pipeline, subset(scenes, images.resolve("peak"), sizes.images()), threads)) {
+                try (AnalysisBench probe = new AnalysisBench(pipeline, subset(scenes, images.resolve("peak"), sizes.images()), size, threads)) {
                     peak = probe.piped();
                 }
                 progress("latency: peak measured as %.0f images/s", peak);
