@@ -10,6 +10,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
@@ -69,19 +70,21 @@ final class DemoCommand extends CommandBase.Local implements java.util.concurren
         long started = System.nanoTime();
 
         Path workDir = Files.createTempDirectory("mosaic-demo-");
+        CompletableFuture<SampleImages.SampleSet> samplesWritten = null;
         try {
-            Path imageDir = images;
-            if (imageDir == null) {
-                SampleImages.SampleSet set = SampleImages.writeSampleSet(workDir.resolve("images"), samples, 42);
-                imageDir = set.directory();
-                out.printf("Generated a sample set in %s: %d images (%d blurry, %d near-duplicate copies), %d broken files, %d other files%n",
-                        imageDir, set.images(), set.blurry(), set.nearDuplicateCopies(), set.broken(), set.nonImages());
-            }
+            Path imageDir = images != null ? images : Files.createDirectories(workDir.resolve("images"));
+            // The sample set is drawn while the cluster starts: neither waits for the other.
+            samplesWritten = images != null ? null : CompletableFuture.supplyAsync(() -> SampleImages.writeSampleSet(imageDir, samples, 42));
             out.printf("Starting %d Kafka broker%s (KRaft) and the schema registry...%n", brokers, brokers == 1 ? "" : "s");
             out.flush();
             try (Pipeline pipeline = Pipeline.builder().brokers(brokers).workers(workers).images(imageDir)
                     .reportDir(reportDir).workDir(workDir).instanceId("demo").dashboard(true)
                     .environment(System.getenv()).start()) {
+                if (samplesWritten != null) {
+                    SampleImages.SampleSet set = samplesWritten.join();
+                    out.printf("Generated a sample set in %s: %d images (%d blurry, %d near-duplicate copies), %d broken files, %d other files%n",
+                            set.directory(), set.images(), set.blurry(), set.nearDuplicateCopies(), set.broken(), set.nonImages());
+                }
                 out.printf("  bootstrap.servers=%s%n  schema.registry.url=%s%n", pipeline.config().bootstrapServers(),
                         pipeline.config().schemaRegistryUrl());
                 Dashboard dashboard = pipeline.dashboard().orElseThrow();
@@ -106,6 +109,10 @@ final class DemoCommand extends CommandBase.Local implements java.util.concurren
                 return summary.getSucceeded() + summary.getFailed() == summary.getTaskCount() ? 0 : 1;
             }
         } finally {
+            if (samplesWritten != null) {
+                // Not deleted under the writer's feet when the pipeline failed to start.
+                samplesWritten.exceptionally(failure -> null).join();
+            }
             deleteRecursively(workDir);
             cleanedUp.countDown();
         }

@@ -10,6 +10,7 @@ import io.mosaic.platform.config.SourceRoots;
 import io.mosaic.platform.config.TopicConfig;
 import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
 import io.mosaic.platform.kafka.TopicAdmin;
+import io.mosaic.platform.lifecycle.Lifecycle;
 import io.mosaic.platform.lifecycle.Lifecycles;
 import io.mosaic.platform.progress.Progress;
 import io.mosaic.platform.registry.EmbeddedSchemaRegistry;
@@ -22,6 +23,8 @@ import io.mosaic.streams.AggregatorSettings;
 import io.mosaic.streams.JobAggregator;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -135,17 +138,23 @@ public final class Pipeline implements AutoCloseable {
             config = b.configure.apply(baseConfig(b)).build();
             topics = Topics.create(config.topicSettings(), new SchemaRegistryClient(config.schemaRegistryUrl()));
             TopicAdmin.createTopics(config, topics);
-            if (b.dashboard) {
-                dashboard = parts.start(Dashboard.forDemo(config, topics));
-            }
-            aggregator = parts.start(new JobAggregator(config, topics,
-                    b.aggregatorSettings.withNearDuplicateDistance(config.get(AggregatorSettings.NEAR_DUPLICATE_DISTANCE)), true));
+            // The services depend on the topics only, not on each other: started side by side,
+            // each one's group joins and the aggregator's rebalance overlap.
+            List<Lifecycle> services = new ArrayList<>();
+            aggregator = new JobAggregator(config, topics,
+                    b.aggregatorSettings.withNearDuplicateDistance(config.get(AggregatorSettings.NEAR_DUPLICATE_DISTANCE)), true);
+            services.add(aggregator);
             ReportWriter reportWriter = new ReportWriter(config, topics);
             reportWriter.onReport(path -> reports.put(jobIdOf(path), path));
-            parts.start(reportWriter);
+            services.add(reportWriter);
             if (b.workers > 0) {
-                parts.start(new AnalyzerWorker(config, topics, Wiring.taskProcessor(config)));
+                services.add(new AnalyzerWorker(config, topics, Wiring.taskProcessor(config)));
             }
+            if (b.dashboard) {
+                dashboard = Dashboard.forDemo(config, topics);
+                services.add(dashboard);
+            }
+            parts.startTogether(services.toArray(Lifecycle[]::new));
         } catch (Exception | Error e) {
             parts.close();
             throw e;

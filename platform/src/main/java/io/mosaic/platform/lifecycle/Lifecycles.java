@@ -1,7 +1,9 @@
 package io.mosaic.platform.lifecycle;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -25,10 +27,16 @@ public final class Lifecycles implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
-    /** Validates and starts {@code part}; it will be stopped when this is closed. */
-    public synchronized <T extends Lifecycle> T start(T part) throws Exception {
-        if (closed) {
-            throw new IllegalStateException("already shut down; not starting " + part.name());
+    /**
+     * Validates and starts {@code part}; it will be stopped when this is closed. Parts may be
+     * started from several threads at once ({@link #startTogether}): only the bookkeeping is
+     * locked, never a part's start.
+     */
+    public <T extends Lifecycle> T start(T part) throws Exception {
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("already shut down; not starting " + part.name());
+            }
         }
         part.validate();
         try {
@@ -37,30 +45,60 @@ public final class Lifecycles implements AutoCloseable {
             part.stop();
             throw e;
         }
-        started.push(part);
+        synchronized (this) {
+            if (closed) {
+                part.stop();
+                throw new IllegalStateException("shut down while " + part.name() + " was starting");
+            }
+            started.push(part);
+        }
         return part;
     }
 
     /**
-     * Starts two parts that do not depend on each other side by side (a cluster and a registry, say)
-     * and returns once both are ready; the first failure is thrown once both have finished starting.
+     * Starts parts that do not depend on each other side by side (a cluster and a registry, or the
+     * services of a pipeline) and returns once all are ready; the first failure is thrown once
+     * all have finished starting, and the parts that did start are stopped with the rest.
      */
-    public void startTogether(Lifecycle first, Lifecycle second) throws Exception {
-        CompletableFuture<Void> secondStarted = CompletableFuture.runAsync(() -> {
-            try {
-                start(second);
-            } catch (Exception e) {
-                throw new CompletionException(e);
-            }
-        });
+    public void startTogether(Lifecycle... parts) throws Exception {
+        List<CompletableFuture<Void>> starts = new ArrayList<>();
+        for (int i = 1; i < parts.length; i++) {
+            Lifecycle part = parts[i];
+            starts.add(CompletableFuture.runAsync(() -> {
+                try {
+                    start(part);
+                } catch (Exception e) {
+                    throw new CompletionException(e);
+                }
+            }, runnable -> {
+                Thread thread = new Thread(runnable, "mosaic-start-" + part.name());
+                thread.setDaemon(true);
+                thread.start();
+            }));
+        }
+        Exception failure = null;
         try {
-            start(first);
-        } finally {
-            try {
-                secondStarted.get();
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof CompletionException c && c.getCause() instanceof Exception root ? root : e;
+            if (parts.length > 0) {
+                start(parts[0]);
             }
+        } catch (Exception e) {
+            failure = e;
+        }
+        for (CompletableFuture<Void> start : starts) {
+            try {
+                start.get();
+            } catch (ExecutionException e) {
+                Throwable thrown = e.getCause() instanceof CompletionException c ? c.getCause() : e.getCause();
+                Exception cause = thrown instanceof Exception root ? root : e;
+                if (failure == null) {
+                    failure = cause;
+                } else {
+                    failure.addSuppressed(cause);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 
