@@ -1,0 +1,73 @@
+package io.mosaic.analysis;
+
+import io.mosaic.platform.samples.SampleImages;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The analysis's hot functions on one generated 640 x 480 scene (the size {@code mosaic bench}
+ * uses): grey conversion, sharpness, perceptual hash; and near-duplicate grouping of a job's
+ * hashes. In this package because the first two are package-private.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class AnalysisBenchmarks {
+
+    @Param({"1000", "10000"})
+    int images;
+
+    private BufferedImage scene;
+    private GreyImage grey;
+    private List<HashedImage> hashed;
+
+    @Setup
+    public void setUp() {
+        scene = SampleImages.scene(7, 640, 480);
+        grey = GreyImage.of(scene);
+        Random random = new Random(5);
+        hashed = new ArrayList<>(images);
+        for (int i = 0; i < images; i++) {
+            // One image in ten has a near copy: a few bits flipped.
+            long hash = i % 10 == 1 ? hashed.get(i - 1).hash() ^ (1L << random.nextInt(64)) : random.nextLong();
+            hashed.add(HashedImage.withHash("file:///photos/" + i + ".jpg", hash, false));
+        }
+    }
+
+    @Benchmark
+    public GreyImage greyImage() {
+        return GreyImage.of(scene);
+    }
+
+    @Benchmark
+    public double sharpness() {
+        return Sharpness.of(grey);
+    }
+
+    @Benchmark
+    public long perceptualHash() {
+        return PerceptualHash.of(scene);
+    }
+
+    @Benchmark
+    public List<List<String>> nearDuplicateGroups() {
+        return NearDuplicateGrouper.groups(hashed, PerceptualHash.NEAR_DUPLICATE_DISTANCE);
+    }
+}
