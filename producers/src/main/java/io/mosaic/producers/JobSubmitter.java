@@ -55,7 +55,11 @@ public final class JobSubmitter implements AutoCloseable {
 
     /** Submits every image under {@code directory}; {@code jobId} null derives it from the directory. */
     public SubmittedJob submit(Path directory, String jobId, Progress progress) {
-        SourceScanner.Scan scan = SourceScanner.scan(directory);
+        return submit(SourceScanner.scan(directory), jobId, progress);
+    }
+
+    /** Submits the images of a scan already made; {@code jobId} null derives it from the scan's root. */
+    public SubmittedJob submit(SourceScanner.Scan scan, String jobId, Progress progress) {
         String source = scan.root().toUri().toString();
         String id = jobId != null && !jobId.isBlank() ? jobId : Identity.jobIdForSource(source);
         Instant now = Instant.now();

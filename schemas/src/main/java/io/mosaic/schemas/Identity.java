@@ -11,6 +11,15 @@ import java.util.HexFormat;
  */
 public final class Identity {
 
+    /** One digest per thread: looking SHA-256 up among the security providers costs as much as hashing a task id. */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    });
+
     private Identity() {
     }
 
@@ -25,10 +34,7 @@ public final class Identity {
     }
 
     private static String sha256Hex(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        // digest() resets the digest, so the next call starts afresh.
+        return HexFormat.of().formatHex(SHA_256.get().digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 }

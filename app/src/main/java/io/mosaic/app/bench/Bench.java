@@ -96,7 +96,7 @@ public final class Bench {
             try (Pipeline pipeline = Pipeline.builder().brokers(1).workers(threads).images(images)
                     .reportDir(work.resolve("reports")).workDir(work).instanceId("bench").start()) {
                 if (parts.contains(Part.SUBMIT)) {
-                    lines.add(submit(pipeline));
+                    lines.addAll(submit(pipeline));
                 }
                 double peak = Double.NaN;
                 if (parts.contains(Part.ANALYSIS)) {
@@ -137,15 +137,17 @@ public final class Bench {
         return lines;
     }
 
-    private BenchLine submit(Pipeline pipeline) throws Exception {
+    private List<BenchLine> submit(Pipeline pipeline) throws Exception {
         SubmitBench submit = SubmitBench.prepare(pipeline.config(), work, sizes.submitTasks());
         // Unmeasured rounds of each: first connections, the schema's registration, and the JIT
         // compiling both paths (the first rounds of each run at half speed or less).
         for (int warmup = 1; warmup <= 3; warmup++) {
             submit.mosaic(-warmup);
+            submit.publishing(-warmup);
             submit.baseline(-warmup);
         }
-        return alternate("submit", submit::mosaic, submit::baseline, "tasks/s", submit::line);
+        return List.of(alternate("submit", submit::mosaic, submit::baseline, "tasks/s", submit::line),
+                alternate("publishing", submit::publishing, submit::baseline, "tasks/s", submit::publishingLine));
     }
 
     private List<BenchLine> latency(Pipeline pipeline, Path scenes, Path images, String size, double peak) throws Exception {

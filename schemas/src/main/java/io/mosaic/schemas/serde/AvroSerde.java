@@ -87,13 +87,12 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         int id = idByTopic.computeIfAbsent(topic, t -> registerSchema(t));
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+            // The wire format's header first, then the Avro payload: one copy, by toByteArray.
+            out.write(WireFormat.header(id, 0).array(), 0, WireFormat.HEADER_SIZE);
             BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
             writer.write(value, encoder);
             encoder.flush();
-            byte[] payload = out.toByteArray();
-            ByteBuffer buffer = WireFormat.header(id, payload.length);
-            buffer.put(payload);
-            return buffer.array();
+            return out.toByteArray();
         } catch (IOException | AvroRuntimeException | ClassCastException | NullPointerException e) {
             throw new SerializationException("cannot serialize " + type.getSimpleName() + " for topic " + topic + ": " + e.getMessage(), e);
         }
