@@ -91,7 +91,7 @@ final class BenchCommand extends CommandBase.Local implements Callable<Integer> 
                 out.println("wrote " + json);
             }
             if (markdown != null) {
-                Files.writeString(markdown, bench.markdown(lines, commandLine()));
+                Files.writeString(markdown, bench.markdown(lines, commandLine()) + keptNotes(markdown));
                 out.println("wrote " + markdown);
             }
             Logging.quietForShutdown();
@@ -100,6 +100,18 @@ final class BenchCommand extends CommandBase.Local implements Callable<Integer> 
             deleteRecursively(work);
         }
     }
+
+    /** What follows {@value #NOTES} in an existing Markdown file: written by people, kept across runs. */
+    private static String keptNotes(Path file) throws java.io.IOException {
+        if (!Files.exists(file)) {
+            return "";
+        }
+        String text = Files.readString(file);
+        int notes = text.indexOf(NOTES);
+        return notes < 0 ? "" : "\n" + text.substring(notes);
+    }
+
+    static final String NOTES = "## What limits each line";
 
     private String commandLine() {
         StringBuilder command = new StringBuilder("./mosaic bench");

@@ -29,6 +29,7 @@ class BenchCommandIT {
         StringWriter out = new StringWriter();
         Path json = dir.resolve("bench.json");
         Path markdown = dir.resolve("BENCHMARKS.md");
+        Files.writeString(markdown, "# Benchmarks\n\nan old table\n\n## What limits each line\n\nnotes written by hand\n");
         int exit = new CommandLine(new MosaicCommand()).setOut(new PrintWriter(out))
                 .execute("bench", "--quick", "--threads", "2", "--json", json.toString(), "--markdown", markdown.toString());
 
@@ -54,7 +55,8 @@ class BenchCommandIT {
                 assertThat(line.get("ratio").asDouble()).as(line.toString()).isPositive();
             }
         });
-        assertThat(Files.readString(markdown)).startsWith("# Benchmarks").contains("./mosaic bench --quick", "| line |");
+        assertThat(Files.readString(markdown)).startsWith("# Benchmarks").contains("./mosaic bench --quick", "| line |")
+                .doesNotContain("an old table").endsWith("## What limits each line\n\nnotes written by hand\n");
     }
 
     @Test

@@ -20,6 +20,11 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -71,13 +76,14 @@ final class AggregatorBench {
     }
 
     /** Fills the topics of its own with {@code jobs} job records and {@code perJob} OK results each. */
-    static AggregatorBench prepare(MosaicConfig config, Path work, int jobs, int perJob) {
+    static AggregatorBench prepare(MosaicConfig config, Path work, int jobs, int perJob) throws Exception {
         BenchTopics bench = BenchTopics.create(config, "bench-aggregator");
         Map<String, Object> props = KafkaClients.base(config, "bench-loader");
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         Random random = new Random(11);
         Instant now = Instant.now();
+        AtomicReference<Exception> failure = new AtomicReference<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int j = 0; j < jobs; j++) {
                 String jobId = jobId(j);
@@ -93,12 +99,32 @@ final class AggregatorBench {
                             .setMeanLuma(random.nextDouble()).setSharpness(1 + 6 * random.nextDouble()).setBlurry(random.nextInt(10) == 0)
                             .setPerceptualHashHex(HashHex.of(random.nextLong())).setAnalyzedAt(now)
                             .setWorker("bench/loader-0").setDurationMs(5).build();
-                    producer.send(bench.topics().imageResults().record(jobId, result));
+                    producer.send(bench.topics().imageResults().record(jobId, result), (metadata, error) -> {
+                        if (error != null) {
+                            failure.compareAndSet(null, error);
+                        }
+                    });
                 }
             }
             producer.flush();
         }
+        if (failure.get() != null) {
+            throw new IllegalStateException("loading the aggregator's results failed: " + failure.get(), failure.get());
+        }
+        long loaded = endOffsets(config, bench.topics().imageResults().name());
+        if (loaded != (long) jobs * perJob) {
+            throw new IllegalStateException("the results topic holds " + loaded + " records, " + jobs * perJob + " were loaded");
+        }
         return new AggregatorBench(bench, work, jobs, perJob);
+    }
+
+    private static long endOffsets(MosaicConfig config, String topic) throws Exception {
+        try (Admin admin = Admin.create(KafkaClients.base(config, "bench-loader-admin"))) {
+            var partitions = admin.describeTopics(java.util.List.of(topic)).allTopicNames().get().get(topic).partitions();
+            Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+            partitions.forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            return admin.listOffsets(latest).all().get().values().stream().mapToLong(ListOffsetsResultInfo::offset).sum();
+        }
     }
 
     int results() {
@@ -165,13 +191,11 @@ final class AggregatorBench {
      * run alike, wherever they end.
      */
     private double rate(String id, LongSupplier counted) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
         long firstAt = 0;
         long firstCount = 0;
+        long lastCount = -1;
+        long lastChange = System.nanoTime();
         while (true) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(id + " did not count " + results() + " results within 10 minutes");
-            }
             long now = System.nanoTime();
             long count = counted.getAsLong();
             if (firstAt == 0 && count > 0) {
@@ -180,6 +204,12 @@ final class AggregatorBench {
             }
             if (count >= results()) {
                 return (results() - firstCount) / Math.max(1e-3, (now - firstAt) / 1e9);
+            }
+            if (count != lastCount) {
+                lastCount = count;
+                lastChange = now;
+            } else if (now - lastChange > TimeUnit.SECONDS.toNanos(120)) {
+                throw new IllegalStateException(id + " stopped at " + count + " of " + results() + " results counted for two minutes");
             }
             Thread.sleep(5);
         }

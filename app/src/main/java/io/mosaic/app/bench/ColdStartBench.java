@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 
 /**
  * The cold-start line: {@code mosaic demo} run as a new user runs it, in a JVM of its own with
- * the launcher's heap, from the JVM's start to the first image counted in the job's summary (the
+ * the launcher's heap settings, from the JVM's start to the first image counted in the job's summary (the
  * demo prints it). Nothing is warm but the operating system's file cache.
  */
 final class ColdStartBench {
@@ -29,7 +29,7 @@ final class ColdStartBench {
     /** Seconds to the first image of one {@code mosaic demo --brokers N}. */
     static double once(int brokers, Path reportDir) throws Exception {
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx2g", "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx2g", "-XX:G1HeapRegionSize=8m", "-cp", System.getProperty("java.class.path"),
                 WatchedMain.class.getName(), "--parent-pid", Long.toString(ProcessHandle.current().pid()),
                 MosaicCommand.class.getName(), "demo", "--brokers", Integer.toString(brokers),
                 "--report-dir", reportDir.toString()));
