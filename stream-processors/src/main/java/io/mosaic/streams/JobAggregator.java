@@ -164,6 +164,10 @@ public final class JobAggregator implements Lifecycle {
         String stateDir = config.get(AggregatorSettings.STATE_DIR);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir != null ? stateDir
                 : Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "mosaic-streams", KafkaClients.instanceId(config))).toString());
+        // Fold whatever has arrived rather than wait, each time one input partition of a task is
+        // empty, for a fetch to say it is caught up: a result may be folded before its job's
+        // record, which the fold expects (the job stays PENDING until its record comes).
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
         // A new aggregator must fold every result still in the topics, not only new ones.
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         if (applicationServer != null) {

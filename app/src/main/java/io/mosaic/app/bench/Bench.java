@@ -56,7 +56,7 @@ public final class Bench {
     public record Sizes(int images, int width, int height, int rounds, int submitTasks, int aggregatorJobs, int resultsPerJob,
                         Duration latencyPerLevel, int smallJobs, int scalingImages, int lagRounds, int coldStarts) {
 
-        public static final Sizes FULL = new Sizes(1_000, 640, 480, 3, 20_000, 20, 1_000, Duration.ofSeconds(15), 20, 1_000, 30, 3);
+        public static final Sizes FULL = new Sizes(1_000, 640, 480, 3, 20_000, 100, 1_000, Duration.ofSeconds(15), 20, 1_000, 30, 3);
         public static final Sizes QUICK = new Sizes(200, 640, 480, 1, 5_000, 5, 500, Duration.ofSeconds(4), 5, 100, 10, 1);
 
         public Sizes withImages(int count) {
