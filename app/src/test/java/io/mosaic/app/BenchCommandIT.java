@@ -43,7 +43,7 @@ class BenchCommandIT {
         JsonNode lines = new ObjectMapper().readTree(json.toFile()).get("lines");
         List<String> names = new ArrayList<>();
         lines.forEach(line -> names.add(line.get("line").asText()));
-        assertThat(names).hasSize(15).anyMatch(n -> n.startsWith("submit"))
+        assertThat(names).hasSize(16).anyMatch(n -> n.startsWith("submit: 5,000 tasks published"))
                 .anyMatch(n -> n.startsWith("analysis pipeline")).anyMatch(n -> n.startsWith("lag monitor"))
                 .anyMatch(n -> n.startsWith("small job")).anyMatch(n -> n.startsWith("latency at 50%"))
                 .anyMatch(n -> n.startsWith("latency at 90%")).anyMatch(n -> n.contains("at-least-once"))

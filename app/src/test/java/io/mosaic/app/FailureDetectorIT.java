@@ -11,9 +11,8 @@ import io.mosaic.dashboard.lag.LagReport;
 import io.mosaic.dashboard.lag.LagReport.GroupLag;
 import io.mosaic.dashboard.lag.Status;
 import io.mosaic.platform.progress.Progress;
+import io.mosaic.platform.samples.SampleImages;
 import io.mosaic.producers.JobSubmitter;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,11 +21,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import javax.imageio.ImageIO;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -58,6 +55,8 @@ class FailureDetectorIT {
     /** Rounds allowed after the window has filled with the failure. */
     private static final int GRACE_ROUNDS = 3;
     private static final String FAULTS_TOPIC = "detector-faults";
+    /** Images of a healthy job: thousands of task records in every partition's backlog. */
+    private static final int IMAGES = 12_000;
     /**
      * The dashboard's default alert delay (60 s) is 12 of its default rounds (5 s); scaled to this
      * test's rounds, a group must stay unhealthy for 12 rounds before a webhook would be called.
@@ -81,8 +80,8 @@ class FailureDetectorIT {
     @Test
     @Timeout(value = 12, unit = TimeUnit.MINUTES)
     void aBusyHealthyGroupIsNeverFlaggedAndRealFailuresAreReportedWithTheRightStatus() throws Exception {
-        // -Dmosaic.detector.images=32000 repeats the measurement at the size of the original false alarm.
-        Path images = writeImages(dir.resolve("images"), Integer.getInteger("mosaic.detector.images", 12_000));
+        // -Dmosaic.detector.images=100000 repeats the measurement at the size of the acceptance run.
+        Path images = writeImages(dir.resolve("images"), Integer.getInteger("mosaic.detector.images", IMAGES));
         List<String> table = new ArrayList<>();
         try (Pipeline pipeline = Pipeline.builder().brokers(1).workers(2).images(images)
                 .reportDir(dir.resolve("reports")).workDir(dir).instanceId("detector").start()) {
@@ -307,7 +306,7 @@ class FailureDetectorIT {
     @CsvSource({"1, 1", "3, 4"})
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void healthyJobsOnOtherShapesAreNeverFlagged(int brokers, int workers) throws Exception {
-        Path images = writeImages(dir.resolve("images"), 12_000);
+        Path images = writeImages(dir.resolve("images"), IMAGES);
         List<String> table = new ArrayList<>();
         try (Pipeline pipeline = Pipeline.builder().brokers(brokers).workers(workers).images(images)
                 .reportDir(dir.resolve("reports")).workDir(dir).instanceId("detector").start()) {
@@ -343,24 +342,24 @@ class FailureDetectorIT {
         return String.format(Locale.ROOT, "| %-56s | %-10s | %-48s | %-15s |", what, expected, reported, verdict);
     }
 
-    /** {@code count} small PNGs: 100 distinct random images, each copied, so grouping stays cheap. */
+    /**
+     * {@code count} small PNGs: 100 distinct 96 x 96 scenes, each linked many times (hard links,
+     * regular files to the scan and the workers), so that the disk holds only 100 and grouping
+     * stays cheap. 96 x 96 and not smaller: since workers commit a transaction per 100 ms of work
+     * rather than per poll, a job of 16 x 16 images drained within one health window and left no
+     * backlog to judge; these take about a millisecond each to analyse.
+     */
     private static Path writeImages(Path root, int count) throws Exception {
-        Random random = new Random(7);
-        List<byte[]> distinct = new ArrayList<>();
+        Path distinct = Files.createDirectories(root.resolveSibling(root.getFileName() + "-distinct"));
+        List<Path> originals = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
-            BufferedImage image = new BufferedImage(16, 16, BufferedImage.TYPE_INT_RGB);
-            for (int y = 0; y < 16; y++) {
-                for (int x = 0; x < 16; x++) {
-                    image.setRGB(x, y, random.nextInt(1 << 24));
-                }
-            }
-            ByteArrayOutputStream png = new ByteArrayOutputStream();
-            ImageIO.write(image, "png", png);
-            distinct.add(png.toByteArray());
+            Path original = distinct.resolve(String.format("scene-%03d.png", i));
+            SampleImages.write(SampleImages.scene(i, 96, 96), "png", original);
+            originals.add(original);
         }
         for (int i = 0; i < count; i++) {
             Path folder = Files.createDirectories(root.resolve(String.format("%02d", i / 1000)));
-            Files.write(folder.resolve(String.format("img-%05d.png", i)), distinct.get(i % distinct.size()));
+            Files.createLink(folder.resolve(String.format("img-%05d.png", i)), originals.get(i % originals.size()));
         }
         return root;
     }
