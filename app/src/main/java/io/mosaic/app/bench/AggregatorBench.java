@@ -1,6 +1,7 @@
 package io.mosaic.app.bench;
 
 import io.mosaic.app.bench.BenchLine.Target;
+import io.mosaic.app.chaos.GroupWatch;
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.config.Setting;
 import io.mosaic.platform.kafka.KafkaClients;
@@ -8,6 +9,7 @@ import io.mosaic.schemas.HashHex;
 import io.mosaic.schemas.ImageJob;
 import io.mosaic.schemas.ImageResult;
 import io.mosaic.schemas.ResultStatus;
+import io.mosaic.schemas.Topic;
 import io.mosaic.streams.AggregatorSettings;
 import io.mosaic.streams.JobAggregator;
 import java.nio.ByteBuffer;
@@ -21,9 +23,6 @@ import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -117,7 +116,7 @@ final class AggregatorBench {
         if (failure.get() != null) {
             throw new IllegalStateException("loading the aggregator's results failed: " + failure.get(), failure.get());
         }
-        long loaded = endOffsets(config, bench.topics().imageResults().name());
+        long loaded = endOffsets(config, bench.topics().imageResults());
         if (loaded != (long) jobs * perJob) {
             throw new IllegalStateException("the results topic holds " + loaded + " records, " + jobs * perJob + " were loaded");
         }
@@ -135,13 +134,14 @@ final class AggregatorBench {
         }
     }
 
-    private static long endOffsets(MosaicConfig config, String topic) throws Exception {
-        try (Admin admin = Admin.create(KafkaClients.base(config, "bench-loader-admin"))) {
-            var partitions = admin.describeTopics(java.util.List.of(topic)).allTopicNames().get().get(topic).partitions();
-            Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
-            partitions.forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-            return admin.listOffsets(latest).all().get().values().stream().mapToLong(ListOffsetsResultInfo::offset).sum();
+    private static long endOffsets(MosaicConfig config, Topic<?, ?> topic) throws Exception {
+        long total = 0;
+        try (GroupWatch watch = new GroupWatch(config, "bench-loader-admin")) {
+            for (int p = 0; p < topic.partitions(); p++) {
+                total += watch.endOffset(new TopicPartition(topic.name(), p));
+            }
         }
+        return total;
     }
 
     int results() {

@@ -1,13 +1,11 @@
 package io.mosaic.app.bench;
 
-import io.mosaic.app.MosaicCommand;
 import io.mosaic.app.bench.BenchLine.Target;
-import io.mosaic.platform.lifecycle.WatchedMain;
+import io.mosaic.app.chaos.ChildJvm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -28,11 +26,8 @@ final class ColdStartBench {
 
     /** Seconds to the first image of one {@code mosaic demo --brokers N}. */
     static double once(int brokers, Path reportDir) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx2g", "-XX:G1HeapRegionSize=8m", "-cp", System.getProperty("java.class.path"),
-                WatchedMain.class.getName(), "--parent-pid", Long.toString(ProcessHandle.current().pid()),
-                MosaicCommand.class.getName(), "demo", "--brokers", Integer.toString(brokers),
-                "--report-dir", reportDir.toString()));
+        List<String> command = ChildJvm.command(List.of("-Xmx2g", "-XX:G1HeapRegionSize=8m"), "demo",
+                List.of("--brokers", Integer.toString(brokers), "--report-dir", reportDir.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         // Any free port for its dashboard: the user's 8080 may be taken.
         builder.environment().put("MOSAIC_DASHBOARD_PORT", "0");

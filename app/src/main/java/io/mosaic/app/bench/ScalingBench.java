@@ -3,8 +3,8 @@ package io.mosaic.app.bench;
 import io.mosaic.app.Pipeline;
 import io.mosaic.app.bench.BenchLine.Target;
 import io.mosaic.app.chaos.ChildJvm;
+import io.mosaic.app.chaos.GroupWatch;
 import io.mosaic.consumers.worker.AnalyzerWorker;
-import io.mosaic.platform.kafka.KafkaClients;
 import io.mosaic.platform.progress.Progress;
 import io.mosaic.producers.JobSubmitter;
 import java.nio.file.Path;
@@ -12,10 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.ExecutionException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.GroupState;
 
 /**
@@ -74,23 +70,13 @@ final class ScalingBench implements AutoCloseable {
     /** Waits until the analyzer group is stable, its members from {@code processes} worker processes. */
     private void awaitMembers(int processes) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        try (Admin admin = Admin.create(KafkaClients.base(pipeline.config(), "bench-scaling"))) {
+        try (GroupWatch watch = new GroupWatch(pipeline.config(), "bench-scaling")) {
             while (System.nanoTime() < deadline) {
-                ConsumerGroupDescription group;
-                try {
-                    group = admin.describeConsumerGroups(List.of(AnalyzerWorker.GROUP_ID)).all().get().get(AnalyzerWorker.GROUP_ID);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof GroupIdNotFoundException)) {
-                        throw e;
-                    }
-                    // Not formed yet: the worker has not joined.
-                    Thread.sleep(200);
-                    continue;
-                }
+                GroupWatch.GroupView group = watch.describe(AnalyzerWorker.GROUP_ID);
                 long seen = group.members().stream().map(m -> m.clientId().contains("scale-2")).distinct().count();
                 // Every member holds partitions: the tasks topic has more partitions than both processes have threads.
-                if (group.groupState() == GroupState.STABLE && seen == processes
-                        && group.members().stream().noneMatch(m -> m.assignment().topicPartitions().isEmpty())) {
+                if (group.state() == GroupState.STABLE && seen == processes
+                        && group.members().stream().noneMatch(m -> m.partitions().isEmpty())) {
                     return;
                 }
                 Thread.sleep(200);

@@ -64,19 +64,30 @@ public final class ChildJvm {
         Files.writeString(logFile, "---- start " + starts + " at " + Instant.now() + " ----" + System.lineSeparator(),
                 StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         logOffsetAtStart = Files.size(logFile);
-        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // Serial GC and the client compiler only: a chaos run puts a dozen JVMs on a laptop's few
         // cores, where optimising compilers in every one of them would slow start-up and recovery.
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"),
-                WatchedMain.class.getName(), "--parent-pid", Long.toString(ProcessHandle.current().pid()),
-                MosaicCommand.class.getName(), service));
-        command.addAll(arguments);
+        List<String> command = command(List.of("-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), service, arguments);
         process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .start();
         paused = false;
+    }
+
+    /**
+     * The command line of {@code mosaic <service> <arguments>} in a new JVM with {@code jvmOptions},
+     * on this JVM's class path, ending itself when this JVM is gone ({@link WatchedMain}).
+     */
+    public static List<String> command(List<String> jvmOptions, String service, List<String> arguments) {
+        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
+                WatchedMain.class.getName(), "--parent-pid", Long.toString(ProcessHandle.current().pid()),
+                MosaicCommand.class.getName(), service));
+        command.addAll(arguments);
+        return command;
     }
 
     /** Waits until the service prints that it runs; fails at once if the process exits first. */

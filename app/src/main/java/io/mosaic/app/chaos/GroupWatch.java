@@ -29,16 +29,16 @@ import org.apache.kafka.common.TopicPartition;
  * replica is back in sync. This is how a chaos run sees failure detection and rebalancing from
  * the outside, as an operator would.
  */
-final class GroupWatch implements AutoCloseable {
+public final class GroupWatch implements AutoCloseable {
 
     private static final long TIMEOUT_SECONDS = 10;
 
     /** One member of a group and the partitions it was assigned. */
-    record Member(String memberId, String clientId, Set<TopicPartition> partitions) {
+    public record Member(String memberId, String clientId, Set<TopicPartition> partitions) {
     }
 
     /** A group as its coordinator describes it. */
-    record GroupView(GroupState state, List<Member> members) {
+    public record GroupView(GroupState state, List<Member> members) {
 
         static final GroupView UNKNOWN = new GroupView(GroupState.UNKNOWN, List.of());
 
@@ -66,11 +66,16 @@ final class GroupWatch implements AutoCloseable {
     private final Admin admin;
 
     GroupWatch(MosaicConfig config) {
-        this.admin = Admin.create(KafkaClients.withOverrides(KafkaClients.base(config, "chaos-admin"), config));
+        this(config, "chaos-admin");
+    }
+
+    /** @param role names the Admin client ({@code mosaic-<role>-<instance>}) */
+    public GroupWatch(MosaicConfig config, String role) {
+        this.admin = Admin.create(KafkaClients.withOverrides(KafkaClients.base(config, role), config));
     }
 
     /** The group now; {@link GroupView#UNKNOWN} while its coordinator cannot answer (a broker is down). */
-    GroupView describe(String groupId) throws InterruptedException {
+    public GroupView describe(String groupId) throws InterruptedException {
         try {
             ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(groupId))
                     .describedGroups().get(groupId).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -108,7 +113,7 @@ final class GroupWatch implements AutoCloseable {
     }
 
     /** The log-end offset of {@code partition}: every record written later lies at or after it. */
-    long endOffset(TopicPartition partition) throws InterruptedException, ExecutionException, TimeoutException {
+    public long endOffset(TopicPartition partition) throws InterruptedException, ExecutionException, TimeoutException {
         return admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition)
                 .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).offset();
     }
