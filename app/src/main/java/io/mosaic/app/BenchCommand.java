@@ -113,26 +113,9 @@ final class BenchCommand extends CommandBase.Local implements Callable<Integer> 
 
     static final String NOTES = "## What limits each line";
 
+    /** The command as it was typed, for BENCHMARKS.md. */
     private String commandLine() {
-        StringBuilder command = new StringBuilder("./mosaic bench");
-        if (quick) {
-            command.append(" --quick");
-        }
-        if (images != null) {
-            command.append(" --images ").append(images);
-        }
-        if (!"640x480".equals(imageSize)) {
-            command.append(" --image-size ").append(imageSize);
-        }
-        if (threads != 4) {
-            command.append(" --threads ").append(threads);
-        }
-        if (rounds != null) {
-            command.append(" --rounds ").append(rounds);
-        }
-        if (parts != null && !parts.isEmpty()) {
-            command.append(" --lines ").append(String.join(",", parts));
-        }
-        return command.append(markdown != null ? " --markdown " + markdown : "").toString();
+        List<String> args = spec.commandLine().getParseResult().originalArgs();
+        return "./mosaic " + (args.isEmpty() || !args.get(0).equals("bench") ? "bench " : "") + String.join(" ", args);
     }
 }

@@ -84,7 +84,6 @@ final class AnalysisBench implements AutoCloseable {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             CpuBreakdown before = CpuBreakdown.now();
-            long cpu = processCpuNanos();
             long start = System.nanoTime();
             List<Future<Analysis>> done = new ArrayList<>(files.size());
             for (Path file : files) {
@@ -94,8 +93,9 @@ final class AnalysisBench implements AutoCloseable {
                 f.get();
             }
             double rate = files.size() / ((System.nanoTime() - start) / 1e9);
-            directCpu.add((processCpuNanos() - cpu) / 1e6 / files.size());
-            lastDirectBreakdown = CpuBreakdown.perImage(CpuBreakdown.now().since(before), files.size(), 3);
+            CpuBreakdown after = CpuBreakdown.now();
+            directCpu.add(after.processNanosSince(before) / 1e6 / files.size());
+            lastDirectBreakdown = CpuBreakdown.perImage(after.since(before), files.size(), 3);
             return rate;
         } finally {
             pool.shutdownNow();
@@ -106,13 +106,13 @@ final class AnalysisBench implements AutoCloseable {
     double piped() throws Exception {
         CpuBreakdown before = CpuBreakdown.now();
         Map<String, Long> requestsBefore = BrokerRequests.counts();
-        long cpu = processCpuNanos();
         long start = System.nanoTime();
         JobSubmitter.SubmittedJob job = pipeline.submit(images, "bench-" + ProcessHandle.current().pid() + "-" + (++jobs), Progress.none());
         pipeline.awaitCompleted(job.jobId(), Duration.ofMinutes(10), Duration.ofMillis(20), summary -> { });
         double rate = job.taskCount() / ((System.nanoTime() - start) / 1e9);
-        pipedCpu.add((processCpuNanos() - cpu) / 1e6 / job.taskCount());
-        lastBreakdown = CpuBreakdown.perImage(CpuBreakdown.now().since(before), job.taskCount(), 8);
+        CpuBreakdown after = CpuBreakdown.now();
+        pipedCpu.add(after.processNanosSince(before) / 1e6 / job.taskCount());
+        lastBreakdown = CpuBreakdown.perImage(after.since(before), job.taskCount(), 8);
         lastRequests = BrokerRequests.per100(requestsBefore, BrokerRequests.counts(), job.taskCount());
         return rate;
     }
@@ -134,9 +134,6 @@ final class AnalysisBench implements AutoCloseable {
                 directCpu.stream().mapToDouble(Double::doubleValue).toArray(), Target.report());
     }
 
-    private static long processCpuNanos() {
-        return CpuBreakdown.processCpuNanos();
-    }
 
     BenchLine line(double[] piped, double[] direct) {
         return new BenchLine(String.format(Locale.ROOT, "analysis pipeline: %,d images %s, submit to COMPLETED, vs ImageAnalyzer direct, %d threads",

@@ -46,7 +46,12 @@ final class CpuBreakdown {
         return new CpuBreakdown(nanos, roles, processCpuNanos());
     }
 
-    static long processCpuNanos() {
+    /** CPU nanoseconds of the whole process from {@code before} to this snapshot. */
+    long processNanosSince(CpuBreakdown before) {
+        return processNanos - before.processNanos;
+    }
+
+    private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 

@@ -88,7 +88,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream(256);
             // The wire format's header first, then the Avro payload: one copy, by toByteArray.
-            out.write(WireFormat.header(id, 0).array(), 0, WireFormat.HEADER_SIZE);
+            WireFormat.writeHeader(out, id);
             BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
             writer.write(value, encoder);
             encoder.flush();

@@ -1,5 +1,6 @@
 package io.mosaic.schemas.serde;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import org.apache.kafka.common.errors.SerializationException;
 
@@ -16,11 +17,13 @@ public final class WireFormat {
     private WireFormat() {
     }
 
-    /** Writes the 5-byte header into a fresh buffer sized for {@code payloadSize} more bytes. */
-    static ByteBuffer header(int schemaId, int payloadSize) {
-        ByteBuffer buffer = ByteBuffer.allocate(HEADER_SIZE + payloadSize);
-        buffer.put(MAGIC_BYTE).putInt(schemaId);
-        return buffer;
+    /** Writes the 5-byte header: the magic byte, then the schema id big-endian. */
+    static void writeHeader(ByteArrayOutputStream out, int schemaId) {
+        out.write(MAGIC_BYTE);
+        out.write(schemaId >>> 24);
+        out.write(schemaId >>> 16);
+        out.write(schemaId >>> 8);
+        out.write(schemaId);
     }
 
     /** The schema id in {@code data}, after checking the magic byte. */
