@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", header = "Measure Mosaic's throughput as ratios against baselines run on this machine.",
         mixinStandardHelpOptions = true,
-        description = {"Runs each line on an embedded cluster: Mosaic and its baseline (Kafka's producer loop, the ImageAnalyzer",
+        description = {"Runs each line on an embedded cluster (or the one given by --bootstrap-servers): Mosaic and its baseline (Kafka's producer loop, the ImageAnalyzer",
                 "called directly, plain Kafka Streams) alternated round by round; prints the medians, their ratio and the",
                 "target, with the machine, JDK and Kafka versions. Lines: submit, analysis, latency, aggregator, scaling,",
                 "lag, cold-start. --quick: one small round of each, about two minutes."})
@@ -45,6 +45,14 @@ final class BenchCommand extends CommandBase.Local implements Callable<Integer> 
             description = "Only these lines (comma-separated): submit, analysis, latency, aggregator, scaling, lag, cold-start. Default: all.")
     List<String> parts;
 
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT,...",
+            description = "Run on this Kafka cluster instead of embedded ones (with --schema-registry-url). The run's topics and"
+                    + " groups get names of their own (mosaic-bench-<hex>.*), deleted at the end; cold-start is skipped.")
+    String bootstrapServers;
+
+    @Option(names = "--schema-registry-url", paramLabel = "URL", description = "The registry of the cluster given by --bootstrap-servers.")
+    String schemaRegistryUrl;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON to FILE.")
     Path json;
 
@@ -69,6 +77,14 @@ final class BenchCommand extends CommandBase.Local implements Callable<Integer> 
         if (sizes.images() < 10 || threads < 1 || threads > 64 || sizes.rounds() < 1) {
             throw usageError("--images must be at least 10, --threads 1 to 64 and --rounds at least 1");
         }
+        if ((bootstrapServers == null) != (schemaRegistryUrl == null)) {
+            throw usageError("--bootstrap-servers and --schema-registry-url go together: give both to run on a cluster, neither"
+                    + " for embedded ones");
+        }
+        if (schemaRegistryUrl != null && !schemaRegistryUrl.matches("https?://\\S+")) {
+            throw usageError("--schema-registry-url must be an http(s) URL, got '" + schemaRegistryUrl + "'");
+        }
+        Bench.External external = bootstrapServers == null ? null : new Bench.External(bootstrapServers, schemaRegistryUrl);
         Logging.configure(verbose);
         PrintWriter out = out();
         Set<Bench.Part> chosen = EnumSet.allOf(Bench.Part.class);
@@ -81,7 +97,7 @@ final class BenchCommand extends CommandBase.Local implements Callable<Integer> 
         }
         Path work = Files.createTempDirectory("mosaic-bench-");
         try {
-            Bench bench = new Bench(sizes, threads, work, out);
+            Bench bench = new Bench(sizes, threads, work, out, external);
             List<BenchLine> lines = bench.run(chosen);
             out.println();
             out.print(bench.table(lines));

@@ -64,7 +64,11 @@ public final class Pipeline implements AutoCloseable {
         return topics;
     }
 
+    /** The embedded cluster; a pipeline on a cluster of its user's has none. */
     public EmbeddedKafkaCluster cluster() {
+        if (cluster == null) {
+            throw new IllegalStateException("this pipeline runs on an external cluster, not an embedded one");
+        }
         return cluster;
     }
 
@@ -132,9 +136,11 @@ public final class Pipeline implements AutoCloseable {
 
     private void start(Builder b) throws Exception {
         try {
-            cluster = EmbeddedKafkaCluster.builder().brokers(b.brokers).childProcesses(b.childProcesses).build();
-            registry = new EmbeddedSchemaRegistry();
-            parts.startTogether(cluster, registry);
+            if (b.bootstrapServers == null) {
+                cluster = EmbeddedKafkaCluster.builder().brokers(b.brokers).childProcesses(b.childProcesses).build();
+                registry = new EmbeddedSchemaRegistry();
+                parts.startTogether(cluster, registry);
+            }
             config = b.configure.apply(baseConfig(b)).build();
             topics = Topics.create(config.topicSettings(), new SchemaRegistryClient(config.schemaRegistryUrl()));
             TopicAdmin.createTopics(config, topics);
@@ -162,17 +168,22 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private MosaicConfig.Builder baseConfig(Builder b) {
-        boolean replicated = b.brokers >= 3;
         MosaicConfig.Builder config = Wiring.config();
         if (b.environment != null) {
             config.environment(b.environment);
         }
+        if (cluster != null) {
+            boolean replicated = b.brokers >= 3;
+            config.set(KafkaSettings.BOOTSTRAP_SERVERS, cluster.bootstrapServers())
+                    .set(KafkaSettings.SCHEMA_REGISTRY_URL, registry.url())
+                    // A write survives the loss of one of three replicas; one broker can only hold one.
+                    .set(TopicConfig.REPLICATION_FACTOR, replicated ? "3" : "1")
+                    .set(TopicConfig.MIN_INSYNC_REPLICAS, replicated ? "2" : "1");
+        } else {
+            config.set(KafkaSettings.BOOTSTRAP_SERVERS, b.bootstrapServers)
+                    .set(KafkaSettings.SCHEMA_REGISTRY_URL, b.schemaRegistryUrl);
+        }
         return config
-                .set(KafkaSettings.BOOTSTRAP_SERVERS, cluster.bootstrapServers())
-                .set(KafkaSettings.SCHEMA_REGISTRY_URL, registry.url())
-                // A write survives the loss of one of three replicas; one broker can only hold one.
-                .set(TopicConfig.REPLICATION_FACTOR, replicated ? "3" : "1")
-                .set(TopicConfig.MIN_INSYNC_REPLICAS, replicated ? "2" : "1")
                 .set(WorkerSettings.THREADS, Integer.toString(Math.max(1, b.workers)))
                 .set(ReportWriter.REPORT_DIR, b.reportDir.toString())
                 .set(AggregatorSettings.STATE_DIR, b.workDir.resolve("streams").toString())
@@ -190,6 +201,8 @@ public final class Pipeline implements AutoCloseable {
 
         private int brokers = 1;
         private boolean childProcesses;
+        private String bootstrapServers;
+        private String schemaRegistryUrl;
         private int workers = 4;
         private Path images;
         private Path reportDir;
@@ -212,6 +225,17 @@ public final class Pipeline implements AutoCloseable {
         /** Runs each Kafka node in a JVM of its own, so that brokers can be killed and restarted. */
         public Builder childProcesses(boolean enabled) {
             this.childProcesses = enabled;
+            return this;
+        }
+
+        /**
+         * Runs on a cluster and registry that are already there instead of embedded ones. Every
+         * other setting (replication, topic names, {@code group.prefix}) comes from
+         * {@link #configure}: on a shared cluster, give the pipeline names of its own.
+         */
+        public Builder external(String bootstrapServers, String schemaRegistryUrl) {
+            this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+            this.schemaRegistryUrl = Objects.requireNonNull(schemaRegistryUrl, "schemaRegistryUrl");
             return this;
         }
 

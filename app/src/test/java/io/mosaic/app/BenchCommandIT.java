@@ -4,12 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
+import io.mosaic.platform.lifecycle.Lifecycles;
+import io.mosaic.platform.registry.EmbeddedSchemaRegistry;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.GroupListing;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -57,6 +65,40 @@ class BenchCommandIT {
         });
         assertThat(Files.readString(markdown)).startsWith("# Benchmarks").contains("./mosaic bench --quick", "| line |")
                 .doesNotContain("an old table").endsWith("## What limits each line\n\nnotes written by hand\n");
+    }
+
+    @Test
+    void onAClusterGivenByAddressTheRunKeepsToNamesOfItsOwnAndDeletesThem() throws Exception {
+        try (Lifecycles parts = new Lifecycles()) {
+            EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.builder().brokers(1).build();
+            EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry();
+            parts.startTogether(cluster, registry);
+            StringWriter out = new StringWriter();
+            int exit = new CommandLine(new MosaicCommand()).setOut(new PrintWriter(out)).execute("bench", "--quick", "--threads", "2",
+                    "--lines", "submit,aggregator,cold-start", "--bootstrap-servers", cluster.bootstrapServers(),
+                    "--schema-registry-url", registry.url());
+
+            assertThat(exit).as(out.toString()).isZero();
+            assertThat(out.toString()).contains("cluster " + cluster.bootstrapServers() + " (1 brokers)", "cold start: skipped")
+                    .containsPattern("submit: .* tasks/s +[0-9.]+x")
+                    .containsPattern("aggregator, exactly-once, vs plain Streams .* results/s +[0-9.]+x")
+                    .containsPattern("deleted the run's [1-9][0-9]* topics and [1-9][0-9]* groups");
+            try (Admin admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
+                // Nothing under the pipeline's default names (a Mosaic running there is not disturbed), nothing of the run left.
+                assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).noneMatch(name -> name.startsWith("mosaic"));
+                assertThat(admin.listGroups().all().get(30, TimeUnit.SECONDS)).map(GroupListing::groupId)
+                        .noneMatch(id -> id.startsWith("mosaic"));
+            }
+        }
+    }
+
+    @Test
+    void aClusterWithoutItsRegistryIsAOneLineError() {
+        StringWriter err = new StringWriter();
+        int exit = new CommandLine(new MosaicCommand()).setErr(new PrintWriter(err))
+                .execute("bench", "--bootstrap-servers", "127.0.0.1:9092");
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("--schema-registry-url").doesNotContain("Exception");
     }
 
     @Test

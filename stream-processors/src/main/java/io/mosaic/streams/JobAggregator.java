@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobAggregator implements Lifecycle {
 
-    public static final String APPLICATION_ID = "mosaic-aggregator";
+    /** The application id under the default {@code group.prefix}. */
+    public static final String APPLICATION_ID = KafkaClients.groupId(MosaicConfig.defaults(), "aggregator");
     private static final Logger log = LoggerFactory.getLogger(JobAggregator.class);
 
     private final MosaicConfig config;
@@ -153,7 +154,7 @@ public final class JobAggregator implements Lifecycle {
         Properties props = new Properties();
         Map<String, Object> base = KafkaClients.base(config, "aggregator");
         props.putAll(base);
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, KafkaClients.groupId(config, "aggregator"));
         // Read-process-write and the state changelogs commit in one transaction per task: each
         // result is folded into its summary once, even when an instance dies mid-batch.
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, exactlyOnce ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);

@@ -3,7 +3,7 @@ package io.mosaic.app.bench;
 import io.mosaic.app.bench.BenchLine.Target;
 import io.mosaic.app.chaos.GroupWatch;
 import io.mosaic.platform.config.MosaicConfig;
-import io.mosaic.platform.config.Setting;
+import io.mosaic.platform.config.KafkaSettings;
 import io.mosaic.platform.kafka.KafkaClients;
 import io.mosaic.schemas.HashHex;
 import io.mosaic.schemas.ImageJob;
@@ -57,8 +57,6 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 final class AggregatorBench {
 
-    private static final Setting<String> APPLICATION_ID = Setting.string("kafka.application.id", null,
-            "Kafka Streams application id, overriding the aggregator's own");
     private static final String COUNTS_STORE = "bench-counts";
 
     private final BenchTopics bench;
@@ -150,9 +148,11 @@ final class AggregatorBench {
 
     /** One run of Mosaic's aggregator, in results per second. */
     double mosaic(boolean exactlyOnce) throws Exception {
-        String id = "bench-aggregator-" + (exactlyOnce ? "eos" : "alos") + "-" + (++runs);
-        MosaicConfig config = bench.config().with(APPLICATION_ID, id)
-                .with(AggregatorSettings.STATE_DIR, work.resolve("streams-" + id).toString());
+        // A group prefix of its own per run: a new application id, reading everything from the start.
+        String prefix = KafkaClients.groupId(bench.config(), "bench-" + (exactlyOnce ? "eos" : "alos") + "-" + (++runs));
+        MosaicConfig config = bench.config().with(KafkaSettings.GROUP_PREFIX, prefix)
+                .with(AggregatorSettings.STATE_DIR, work.resolve("streams-" + prefix).toString());
+        String id = KafkaClients.groupId(config, "aggregator");
         JobAggregator aggregator = new JobAggregator(config, bench.topics(), AggregatorSettings.defaults(), exactlyOnce);
         aggregator.start();
         try {
@@ -170,7 +170,7 @@ final class AggregatorBench {
 
     /** One run of the plain Streams baseline under exactly_once_v2, in results per second. */
     double baseline() throws Exception {
-        String id = "bench-aggregator-plain-" + (++runs);
+        String id = KafkaClients.groupId(bench.config(), "bench-aggregator-plain-" + (++runs));
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(bench.topics().imageResults().name(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
                 .groupByKey(Grouped.with(Serdes.String(), Serdes.ByteArray()))

@@ -60,7 +60,7 @@ final class AnalysisBench implements AutoCloseable {
             this.files = list.sorted().toList();
         }
         this.analyzer = new ImageAnalyzer(WorkerSettings.from(pipeline.config()).limits());
-        this.monitor = new LagMonitor(pipeline.config(), Pattern.compile(Pattern.quote(AnalyzerWorker.GROUP_ID)), Duration.ofSeconds(1), 10);
+        this.monitor = new LagMonitor(pipeline.config(), Pattern.compile(Pattern.quote(AnalyzerWorker.groupId(pipeline.config()))), Duration.ofSeconds(1), 10);
         monitor.onReport(rounds::add);
         monitor.start();
     }
@@ -142,7 +142,7 @@ final class AnalysisBench implements AutoCloseable {
 
     /** Rounds of the lag monitor in which the busy analyzer group was reported STALL, STOP, REWIND or ERR. */
     BenchLine detectorLine() {
-        List<LagReport.GroupLag> busy = rounds.stream().flatMap(r -> r.group(AnalyzerWorker.GROUP_ID).stream())
+        List<LagReport.GroupLag> busy = rounds.stream().flatMap(r -> r.group(AnalyzerWorker.groupId(pipeline.config())).stream())
                 .filter(g -> g.lag() > 0).toList();
         long alarms = busy.stream().filter(g -> g.status() != Status.OK && g.status() != Status.WARN).count();
         return BenchLine.alone(String.format(Locale.ROOT, "lag monitor: false alarms in %d busy rounds of the pipeline runs", busy.size()),

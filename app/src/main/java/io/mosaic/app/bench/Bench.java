@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mosaic.app.Pipeline;
 import io.mosaic.dashboard.lag.LagEvaluationBenchmark;
+import io.mosaic.platform.config.KafkaSettings;
+import io.mosaic.platform.config.Setting;
+import io.mosaic.platform.config.TopicConfig;
 import io.mosaic.platform.kafka.KafkaClients;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -72,28 +75,56 @@ public final class Bench {
         }
     }
 
+    /**
+     * A cluster and registry that are already running, given by their addresses. The bench keeps
+     * to names of its own there: topics, consumer groups and application ids all start with a
+     * prefix made for the run ({@code mosaic-bench-<hex>}), deleted when the run ends, so that a
+     * running Mosaic on the same cluster neither sees the bench's work nor lends it its own.
+     */
+    public record External(String bootstrapServers, String schemaRegistryUrl) {
+    }
+
     private final Sizes sizes;
     private final int threads;
     private final Path work;
     private final PrintWriter out;
+    private final External external;
+    private final String namespace;
+    private int brokers = 1;
 
-    public Bench(Sizes sizes, int threads, Path work, PrintWriter out) {
+    /** A bench on embedded clusters ({@code external} null) or on the given one. */
+    public Bench(Sizes sizes, int threads, Path work, PrintWriter out, External external) {
         this.sizes = sizes;
         this.threads = threads;
         this.work = work;
         this.out = out;
+        this.external = external;
+        this.namespace = "mosaic-bench-" + Long.toHexString(new java.security.SecureRandom().nextLong() & 0xffffffffL);
     }
 
     public List<BenchLine> run(Set<Part> parts) throws Exception {
+        if (external != null) {
+            brokers = ExternalCluster.brokers(external);
+        }
         out.println(header());
         out.flush();
+        try {
+            return lines(parts);
+        } finally {
+            if (external != null) {
+                ExternalCluster.deleteNamespace(external, namespace, out);
+            }
+        }
+    }
+
+    private List<BenchLine> lines(Set<Part> parts) throws Exception {
         List<BenchLine> lines = new ArrayList<>();
         Path images = work.resolve("images");
         Path scenes = AnalysisBench.writeImages(images.resolve("scenes"), Math.max(sizes.images(), sizes.scalingImages()),
                 sizes.width(), sizes.height());
         String size = sizes.width() + "x" + sizes.height();
         if (parts.contains(Part.SUBMIT) || parts.contains(Part.ANALYSIS) || parts.contains(Part.LATENCY) || parts.contains(Part.AGGREGATOR)) {
-            try (Pipeline pipeline = Pipeline.builder().brokers(1).workers(threads).images(images)
+            try (Pipeline pipeline = pipeline().workers(threads).images(images)
                     .reportDir(work.resolve("reports")).workDir(work).instanceId("bench").start()) {
                 if (parts.contains(Part.SUBMIT)) {
                     lines.addAll(submit(pipeline));
@@ -126,7 +157,9 @@ public final class Bench {
         if (parts.contains(Part.LAG)) {
             lines.add(lag());
         }
-        if (parts.contains(Part.COLD_START)) {
+        if (parts.contains(Part.COLD_START) && external != null) {
+            progress("cold start: skipped, it times mosaic demo on the embedded cluster");
+        } else if (parts.contains(Part.COLD_START)) {
             for (int brokers : new int[] {1, 3}) {
                 double[] seconds = new double[sizes.coldStarts()];
                 for (int i = 0; i < seconds.length; i++) {
@@ -137,6 +170,24 @@ public final class Bench {
             }
         }
         return lines;
+    }
+
+    /** A pipeline on one embedded broker, or on the external cluster under the run's own names. */
+    private Pipeline.Builder pipeline() {
+        Pipeline.Builder builder = Pipeline.builder().brokers(1);
+        if (external == null) {
+            return builder;
+        }
+        int replicas = Math.min(3, brokers);
+        return builder.external(external.bootstrapServers(), external.schemaRegistryUrl()).configure(config -> {
+            config.set(KafkaSettings.GROUP_PREFIX, namespace)
+                    .set(TopicConfig.REPLICATION_FACTOR, Integer.toString(replicas))
+                    .set(TopicConfig.MIN_INSYNC_REPLICAS, replicas >= 3 ? "2" : "1");
+            for (Setting<String> name : TopicConfig.NAMES) {
+                config.set(name, namespace + "." + name.defaultValue());
+            }
+            return config;
+        });
     }
 
     private List<BenchLine> submit(Pipeline pipeline) throws Exception {
@@ -206,7 +257,7 @@ public final class Bench {
     private BenchLine scaling(Path scenes, Path images) throws Exception {
         double[] one = new double[sizes.rounds()];
         double[] two = new double[sizes.rounds()];
-        try (Pipeline pipeline = Pipeline.builder().brokers(1).workers(0).images(images)
+        try (Pipeline pipeline = pipeline().workers(0).images(images)
                 .reportDir(work.resolve("scaling-reports")).workDir(work.resolve("scaling")).instanceId("bench-scaling").start();
              ScalingBench scaling = new ScalingBench(pipeline, scenes, work, threads)) {
             for (int round = 0; round < sizes.rounds(); round++) {
@@ -274,9 +325,11 @@ public final class Bench {
     }
 
     private String header() {
-        return String.format(Locale.ROOT, "mosaic bench: %d round(s), %d analyzer threads; %d cores, %d MiB heap, Java %s, Kafka %s",
+        String where = external == null ? "embedded cluster" : String.format(Locale.ROOT, "cluster %s (%d brokers), registry %s, names %s.*",
+                external.bootstrapServers(), brokers, external.schemaRegistryUrl(), namespace);
+        return String.format(Locale.ROOT, "mosaic bench: %d round(s), %d analyzer threads; %d cores, %d MiB heap, Java %s, Kafka clients %s; %s",
                 sizes.rounds(), threads, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
-                System.getProperty("java.version"), KafkaClients.version());
+                System.getProperty("java.version"), KafkaClients.version(), where);
     }
 
     /** The table as the terminal shows it. */

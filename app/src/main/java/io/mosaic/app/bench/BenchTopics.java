@@ -17,14 +17,10 @@ import org.apache.kafka.clients.admin.NewTopic;
  */
 record BenchTopics(MosaicConfig config, Topics topics) {
 
-    private static final List<io.mosaic.platform.config.Setting<String>> NAMES = List.of(TopicConfig.TOPIC_JOBS,
-            TopicConfig.TOPIC_TASKS, TopicConfig.TOPIC_RESULTS, TopicConfig.TOPIC_SUMMARIES, TopicConfig.TOPIC_DLQ,
-            TopicConfig.TOPIC_NEAR_DUPLICATE_GROUPS);
-
     /** Creates the topics of {@code config} again under {@code prefix}. */
     static BenchTopics create(MosaicConfig config, String prefix) {
         MosaicConfig renamed = config;
-        for (var name : NAMES) {
+        for (var name : TopicConfig.NAMES) {
             renamed = renamed.with(name, prefix + "." + config.get(name));
         }
         Topics topics = Topics.create(renamed.topicSettings(), new SchemaRegistryClient(renamed.schemaRegistryUrl()));

@@ -5,10 +5,14 @@ import io.mosaic.app.bench.BenchLine.Target;
 import io.mosaic.app.chaos.ChildJvm;
 import io.mosaic.app.chaos.GroupWatch;
 import io.mosaic.consumers.worker.AnalyzerWorker;
+import io.mosaic.platform.config.KafkaSettings;
+import io.mosaic.platform.config.Setting;
+import io.mosaic.platform.config.TopicConfig;
 import io.mosaic.platform.progress.Progress;
 import io.mosaic.producers.JobSubmitter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -39,12 +43,17 @@ final class ScalingBench implements AutoCloseable {
     }
 
     private ChildJvm worker(String name, Path work, int threads) {
-        return new ChildJvm(name, "worker", List.of(
+        List<String> args = new ArrayList<>(List.of(
                 "--bootstrap-servers", pipeline.config().bootstrapServers(),
                 "--schema-registry-url", pipeline.config().schemaRegistryUrl(),
                 "--threads", Integer.toString(threads), "--http-port", "0",
-                "--set", "instance.id=" + name, "--set", "source.file.allowed.roots=" + images),
-                "1g", work.resolve(name + ".log"));
+                "--set", "instance.id=" + name, "--set", "source.file.allowed.roots=" + images,
+                "--set", KafkaSettings.GROUP_PREFIX.key() + "=" + pipeline.config().get(KafkaSettings.GROUP_PREFIX)));
+        // The pipeline's topics, which on a shared cluster are the bench's own.
+        for (Setting<String> topic : TopicConfig.NAMES) {
+            args.addAll(List.of("--set", topic.key() + "=" + pipeline.config().get(topic)));
+        }
+        return new ChildJvm(name, "worker", args, "1g", work.resolve(name + ".log"));
     }
 
     /** One round with one worker process, then with two: images per second of each. */
@@ -72,7 +81,7 @@ final class ScalingBench implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         try (GroupWatch watch = new GroupWatch(pipeline.config(), "bench-scaling")) {
             while (System.nanoTime() < deadline) {
-                GroupWatch.GroupView group = watch.describe(AnalyzerWorker.GROUP_ID);
+                GroupWatch.GroupView group = watch.describe(AnalyzerWorker.groupId(pipeline.config()));
                 long seen = group.members().stream().map(m -> m.clientId().contains("scale-2")).distinct().count();
                 // Every member holds partitions: the tasks topic has more partitions than both processes have threads.
                 if (group.state() == GroupState.STABLE && seen == processes

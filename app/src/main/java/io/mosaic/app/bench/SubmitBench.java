@@ -52,7 +52,7 @@ final class SubmitBench {
             Files.createFile(sub.resolve(String.format(Locale.ROOT, "photo-%07d.jpg", i)));
         }
         BenchTopics bench = BenchTopics.create(config, "bench-submit");
-        String baselineTopic = "bench-submit.baseline";
+        String baselineTopic = bench.topics().imageTasks().name() + ".baseline";
         BenchTopics.createTopic(config, baselineTopic, bench.topics().imageTasks().partitions(), bench.topics().replicationFactor());
         return new SubmitBench(config, bench, folder, tasks, baselineTopic);
     }

@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReportWriter implements Lifecycle {
 
-    public static final String GROUP_ID = "mosaic-reports";
+    /** The report writer's group under the default {@code group.prefix}. */
+    public static final String GROUP_ID = KafkaClients.groupId(MosaicConfig.defaults(), "reports");
     private static final Logger log = LoggerFactory.getLogger(ReportWriter.class);
 
     public static final Setting<String> REPORT_DIR = Setting.string("report.dir", "reports", "where job reports are written");
@@ -84,7 +85,7 @@ public final class ReportWriter implements Lifecycle {
         AvroSerde<NearDuplicateGroups> chunkSerde = (AvroSerde<NearDuplicateGroups>) topics.nearDuplicateGroups().valueSerde();
         reports = new ReportAssembly(reportDir, resultSerde, topics.imageResults().name(), chunkSerde, topics.nearDuplicateGroups().name());
         Map<String, Object> props = KafkaClients.base(config, "reports");
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP_ID);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, KafkaClients.groupId(config, "reports"));
         // Offsets are committed by hand, after the results they cover are on disk.
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // Only results and summaries of committed transactions are real.

@@ -263,7 +263,7 @@ final class AnalyzerThread extends Thread {
         Map<String, Object> props = KafkaClients.base(config, "analyzer-" + workerId);
         // A transactional id per producer instance; since KIP-447 fencing of zombies goes through the
         // consumer group's generation, so the id only has to be unique, not tied to partitions.
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "mosaic-analyzer-" + workerId);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, KafkaClients.groupId(config, "analyzer-" + workerId));
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         // Results wait in the producer until the transaction commits, which sends them at once:
@@ -278,7 +278,7 @@ final class AnalyzerThread extends Thread {
 
     private Map<String, Object> consumerProps() {
         Map<String, Object> props = KafkaClients.base(config, "analyzer-" + workerId);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, AnalyzerWorker.GROUP_ID);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, AnalyzerWorker.groupId(config));
         // Offsets are committed inside the producer's transaction, never by the consumer.
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // Tasks published in an aborted transaction must never be analysed.

@@ -25,7 +25,13 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class AnalyzerWorker implements Lifecycle {
 
-    public static final String GROUP_ID = "mosaic-analyzers";
+    /** The analyzer group under the default {@code group.prefix}. */
+    public static final String GROUP_ID = groupId(MosaicConfig.defaults());
+
+    /** The analyzer group: {@code <group.prefix>-analyzers}. */
+    public static String groupId(MosaicConfig config) {
+        return KafkaClients.groupId(config, "analyzers");
+    }
 
     private final MosaicConfig config;
     private final Topics topics;

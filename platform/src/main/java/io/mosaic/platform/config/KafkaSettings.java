@@ -16,7 +16,12 @@ public final class KafkaSettings {
     public static final Setting<String> INSTANCE_ID = Setting.string("instance.id", null,
             "this process's name in client ids and transactional ids (default: host-pid)");
 
-    public static final List<Setting<?>> SETTINGS = List.of(BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, INSTANCE_ID);
+    public static final Setting<String> GROUP_PREFIX = Setting.string("group.prefix", "mosaic",
+            "start of the consumer groups' names (<prefix>-analyzers, <prefix>-reports), the aggregator's Kafka Streams"
+                    + " application id (<prefix>-aggregator) and the transactional ids: two deployments sharing one cluster need"
+                    + " different ones, and topic.* names of their own");
+
+    public static final List<Setting<?>> SETTINGS = List.of(BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, INSTANCE_ID, GROUP_PREFIX);
 
     private KafkaSettings() {
     }

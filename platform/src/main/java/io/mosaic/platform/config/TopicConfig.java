@@ -36,6 +36,10 @@ public final class TopicConfig {
             TOPIC_RESULTS, TOPIC_RESULTS_PARTITIONS, TOPIC_SUMMARIES, TOPIC_SUMMARIES_PARTITIONS, TOPIC_DLQ, TOPIC_DLQ_PARTITIONS,
             TOPIC_NEAR_DUPLICATE_GROUPS, TOPIC_NEAR_DUPLICATE_GROUPS_PARTITIONS, REPLICATION_FACTOR, MIN_INSYNC_REPLICAS);
 
+    /** The settings that name a topic (not its partitions or replication). */
+    public static final List<Setting<String>> NAMES = List.of(TOPIC_JOBS, TOPIC_TASKS, TOPIC_RESULTS, TOPIC_SUMMARIES, TOPIC_DLQ,
+            TOPIC_NEAR_DUPLICATE_GROUPS);
+
     private TopicConfig() {
     }
 

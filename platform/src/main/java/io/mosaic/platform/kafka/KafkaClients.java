@@ -30,6 +30,18 @@ public final class KafkaClients {
         return props;
     }
 
+    /**
+     * The name of one of Mosaic's consumer groups, Streams application ids or transactional ids:
+     * {@code <group.prefix>-<name>}, e.g. {@code mosaic-analyzers}.
+     */
+    public static String groupId(MosaicConfig config, String name) {
+        String prefix = config.get(KafkaSettings.GROUP_PREFIX);
+        if (prefix == null || !prefix.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("group.prefix must be letters, digits, '.', '_' or '-', got '" + prefix + "'");
+        }
+        return prefix + "-" + name;
+    }
+
     /** Applies the user's {@code kafka.*} settings on top of {@code props}; they win over Mosaic's. */
     public static Map<String, Object> withOverrides(Map<String, Object> props, MosaicConfig config) {
         Map<String, Object> merged = new HashMap<>(props);
