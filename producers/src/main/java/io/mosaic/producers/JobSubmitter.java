@@ -58,24 +58,33 @@ public final class JobSubmitter implements AutoCloseable {
         return submit(SourceScanner.scan(directory), jobId, progress);
     }
 
-    /** Submits the images of a scan already made; {@code jobId} null derives it from the scan's root. */
+    /**
+     * Submits the images of a scan already made; {@code jobId} null derives it from the scan's
+     * root. The job record, with the scan's count, goes first; the tasks follow as the folder is
+     * walked again, so no list of the job's images is ever held.
+     *
+     * @throws IllegalStateException when the folder changed between the scan and the walk: the
+     *     job's record would promise a count its tasks do not keep (submitting again fixes it; the
+     *     tasks already published are the same tasks)
+     */
     public SubmittedJob submit(SourceScanner.Scan scan, String jobId, Progress progress) {
         String source = scan.root().toUri().toString();
         String id = jobId != null && !jobId.isBlank() ? jobId : Identity.jobIdForSource(source);
         Instant now = Instant.now();
+        int total = scan.imageCount();
         ImageJob job = ImageJob.newBuilder()
                 .setJobId(id)
                 .setSource(source)
-                .setTaskCount(scan.images().size())
+                .setTaskCount(total)
                 .setSkippedCount(scan.skipped())
                 .setSubmittedAt(now)
                 .build();
         publishJob(job);
 
-        int total = scan.images().size();
         AtomicInteger acknowledged = new AtomicInteger();
         AtomicReference<Exception> firstFailure = new AtomicReference<>();
-        for (Path image : scan.images()) {
+        int[] published = new int[1];
+        scan.forEachImage(image -> {
             String uri = FileUris.ofRegularFile(image);
             ImageTask task = ImageTask.newBuilder()
                     .setTaskId(Identity.taskId(id, uri))
@@ -83,6 +92,7 @@ public final class JobSubmitter implements AutoCloseable {
                     .setUri(uri)
                     .setSubmittedAt(now)
                     .build();
+            published[0]++;
             producer.send(topics.imageTasks().record(task.getTaskId(), task), (metadata, error) -> {
                 if (error != null) {
                     firstFailure.compareAndSet(null, error);
@@ -90,11 +100,15 @@ public final class JobSubmitter implements AutoCloseable {
                     progress.stepTo(acknowledged.incrementAndGet(), total);
                 }
             });
-        }
+        });
         producer.flush();
         if (firstFailure.get() != null) {
             throw new IllegalStateException("publishing the tasks of job " + id + " failed after "
                     + acknowledged.get() + " of " + total + ": " + firstFailure.get().getMessage(), firstFailure.get());
+        }
+        if (published[0] != total) {
+            throw new IllegalStateException(scan.root() + " changed while job " + id + " was submitted: " + total
+                    + " images counted, " + published[0] + " found when publishing; submit it again when it is complete");
         }
         progress.stepTo(total, total);
         return new SubmittedJob(id, source, total, scan.skipped());

@@ -2,48 +2,111 @@ package io.mosaic.producers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Stream;
+import java.util.function.Consumer;
 
 /**
- * Lists the images under a directory: every regular file, recursively, whose extension names an
- * image format. Other files are counted as skipped. Order is by path, so the same directory
- * always gives the same list. Symbolic links are not followed, so a scan never leaves the root.
+ * Finds the images under a directory: every regular file, recursively, whose extension names an
+ * image format. Other files are counted as skipped. Symbolic links are not followed, so a scan
+ * never leaves the root.
+ *
+ * <p>A scan counts; it does not keep the list. {@link Scan#forEachImage} walks the tree again,
+ * depth first with each directory's entries sorted by name, so every walk of an unchanged tree
+ * gives the same images in the same order, and memory grows with the largest directory, never
+ * with the job: a million images in folders of a thousand cost a thousand names at a time.
  */
 public final class SourceScanner {
 
     public static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "gif", "bmp", "tif", "tiff", "webp");
 
-    /** The images found and how many other files were skipped. */
-    public record Scan(Path root, List<Path> images, int skipped) {
+    /**
+     * What a scan found: the root, how many images and how many other files. {@code listed} holds
+     * the images when the scan was asked to keep them ({@link #listed(Path)}), else null.
+     */
+    public record Scan(Path root, int imageCount, int skipped, List<Path> listed) {
+
+        /** Hands every image to {@code action}, in the scan's order. */
+        public void forEachImage(Consumer<Path> action) {
+            if (listed != null) {
+                listed.forEach(action);
+            } else {
+                walk(root, action, file -> { });
+            }
+        }
+
+        /** The images as a list: for small folders and tests; a job's submission walks instead. */
+        public List<Path> images() {
+            if (listed != null) {
+                return listed;
+            }
+            List<Path> images = new ArrayList<>(imageCount);
+            forEachImage(images::add);
+            return images;
+        }
     }
 
     private SourceScanner() {
     }
 
+    /** Counts the images under {@code directory}; their paths are walked again when they are used. */
     public static Scan scan(Path directory) {
+        Path root = root(directory);
+        int[] counts = new int[2];
+        walk(root, image -> counts[0]++, other -> counts[1]++);
+        return new Scan(root, counts[0], counts[1], null);
+    }
+
+    /** Scans {@code directory} and keeps the list of its images in memory. */
+    public static Scan listed(Path directory) {
+        Path root = root(directory);
+        List<Path> images = new ArrayList<>();
+        int[] skipped = new int[1];
+        walk(root, images::add, other -> skipped[0]++);
+        return new Scan(root, images.size(), skipped[0], List.copyOf(images));
+    }
+
+    private static Path root(Path directory) {
         if (!Files.isDirectory(directory)) {
             throw new IllegalArgumentException(Files.exists(directory)
                     ? directory + " is not a directory"
                     : "no such directory: " + directory);
         }
-        Path root;
         try {
-            root = directory.toRealPath();
+            return directory.toRealPath();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot resolve " + directory, e);
         }
-        // find() hands over the attributes the walk has already read: no second stat per file.
-        try (Stream<Path> files = Files.find(root, Integer.MAX_VALUE, (path, attributes) -> attributes.isRegularFile())) {
-            List<Path> regular = files.sorted().toList();
-            List<Path> images = regular.stream().filter(SourceScanner::isImageName).toList();
-            return new Scan(root, images, regular.size() - images.size());
+    }
+
+    private static void walk(Path root, Consumer<Path> image, Consumer<Path> other) {
+        try {
+            walkDirectory(root, image, other);
         } catch (IOException | UncheckedIOException e) {
-            throw new IllegalArgumentException("cannot list " + directory + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("cannot list " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void walkDirectory(Path dir, Consumer<Path> image, Consumer<Path> other) throws IOException {
+        List<Path> entries = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            stream.forEach(entries::add);
+        }
+        entries.sort(null);
+        for (Path entry : entries) {
+            BasicFileAttributes attributes = Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (attributes.isDirectory()) {
+                walkDirectory(entry, image, other);
+            } else if (attributes.isRegularFile()) {
+                (isImageName(entry) ? image : other).accept(entry);
+            }
         }
     }
 

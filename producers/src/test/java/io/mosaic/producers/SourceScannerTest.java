@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +29,27 @@ class SourceScannerTest {
         assertThat(scan.images()).extracting(p -> dir.toRealPath().relativize(p).toString())
                 .containsExactly("a.png", "b/c.webp", "b/deeper/d.tiff", "b/e.gif", "f.bmp", "g.tif", "h.jpeg", "z.JPG");
         assertThat(scan.skipped()).isEqualTo(4);
+    }
+
+    @Test
+    void aScanCountsAndEveryWalkGivesTheSameImagesInTheSameOrderAsAListedScan() throws IOException {
+        for (int folder = 0; folder < 3; folder++) {
+            Path sub = Files.createDirectories(dir.resolve("f" + folder));
+            for (int i = 0; i < 5; i++) {
+                Files.writeString(sub.resolve("img-" + (4 - i) + ".png"), "x");
+            }
+            Files.writeString(sub.resolve("readme.md"), "x");
+        }
+
+        SourceScanner.Scan counted = SourceScanner.scan(dir);
+        SourceScanner.Scan listed = SourceScanner.listed(dir);
+
+        assertThat(counted.listed()).isNull();
+        assertThat(counted.imageCount()).isEqualTo(15);
+        assertThat(counted.skipped()).isEqualTo(3);
+        List<Path> first = new ArrayList<>();
+        counted.forEachImage(first::add);
+        assertThat(first).hasSize(15).isSorted().isEqualTo(counted.images()).isEqualTo(listed.listed());
     }
 
     @Test
