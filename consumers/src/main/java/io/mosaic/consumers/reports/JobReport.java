@@ -1,91 +1,142 @@
 package io.mosaic.consumers.reports;
 
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mosaic.schemas.ImageResult;
 import io.mosaic.schemas.JobSummary;
 import io.mosaic.schemas.ResultStatus;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
-import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 
 /**
- * The job report of DESIGN.md ("Report contract"), built from a completed summary, the job's
+ * The job report of DESIGN.md ("Report contract"), written from a completed summary, the job's
  * results and its near-duplicate groups. The summary carries counts only (it must stay a small
  * Kafka record at any job size), so the lists come from the results (blurry images) and from the
  * aggregator's group chunks (near-duplicate groups).
  */
 public final class JobReport {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper LINES = new ObjectMapper();
 
     private JobReport() {
     }
 
-    /** The report as JSON; images sorted by URI so the same job always gives the same file. */
-    public static ObjectNode build(JobSummary summary, Collection<ImageResult> results, List<List<String>> nearDuplicateGroups) {
-        ObjectNode report = JSON.createObjectNode();
-        report.put("jobId", summary.getJobId());
-        report.put("state", summary.getState().name());
-        report.put("source", summary.getSource());
-        report.put("taskCount", summary.getTaskCount());
-        report.put("succeeded", summary.getSucceeded());
-        report.put("failed", summary.getFailed());
-        report.put("skipped", summary.getSkippedCount());
-        report.put("duplicatesIgnored", summary.getDuplicatesIgnored());
-        report.put("startedAt", iso(summary.getStartedAt()));
-        report.put("completedAt", iso(summary.getCompletedAt()));
-        ArrayNode images = report.putArray("images");
-        List<ImageResult> sorted = results.stream().sorted(Comparator.comparing(ImageResult::getUri)).toList();
-        for (ImageResult r : sorted) {
-            ObjectNode image = images.addObject();
-            image.put("uri", r.getUri());
-            image.put("taskId", r.getTaskId());
-            image.put("status", r.getStatus().name());
-            image.put("format", r.getFormat());
-            image.put("width", r.getWidth());
-            image.put("height", r.getHeight());
-            image.put("bytes", r.getBytes());
-            image.put("meanLuma", round(r.getMeanLuma(), 4));
-            image.put("sharpness", round(r.getSharpness(), 2));
-            image.put("blurry", r.getBlurry());
-            image.put("orientation", r.getOrientation());
-            image.put("capturedAt", r.getCapturedAt());
-            image.put("perceptualHash", r.getPerceptualHashHex());
-            image.put("error", r.getError());
-            image.put("attempts", r.getAttempts());
-        }
-        ArrayNode blurry = report.putArray("blurry");
-        sorted.stream().filter(r -> r.getStatus() == ResultStatus.OK && r.getBlurry())
-                .map(ImageResult::getUri).distinct().forEach(blurry::add);
-        ArrayNode groups = report.putArray("nearDuplicateGroups");
-        for (List<String> group : nearDuplicateGroups) {
-            ArrayNode g = groups.addArray();
-            group.forEach(g::add);
-        }
-        return report;
+    /** Where a report's images come from: each once, sorted by URI. */
+    @FunctionalInterface
+    interface SortedImages {
+        /** Hands every image to {@code sink} in order; returns how many. */
+        int forEach(ResultSpool.ResultConsumer sink) throws IOException;
     }
 
-    /** Writes {@code report} to {@code dir/<jobId>.json} atomically: readers never see half a file. */
-    public static Path write(Path dir, ObjectNode report) throws IOException {
+    /**
+     * Writes the report of a completed job, streaming, never holding its images in memory:
+     * {@code dir/<jobId>.json} (DESIGN.md's report) and {@code dir/<jobId>.ndjson}, one image per
+     * line with its job id, for tools that read line by line (DuckDB, pandas, {@code jq}). Each
+     * appears atomically, the line form first: a reader that sees the JSON finds both.
+     *
+     * @param expected how many images the report must list; fewer, and nothing is written
+     * @return the JSON report's path, or null when {@code images} gave fewer than {@code expected}
+     */
+    public static Path write(Path dir, JobSummary summary, SortedImages images, List<List<String>> nearDuplicateGroups,
+                             int expected) throws IOException {
         Files.createDirectories(dir);
-        String jobId = report.get("jobId").asText();
-        Path target = dir.resolve(safeFileName(jobId) + ".json");
-        Path temp = Files.createTempFile(dir, ".report-", ".tmp");
+        String name = safeFileName(summary.getJobId());
+        Path json = Files.createTempFile(dir, ".report-", ".tmp");
+        Path lines = Files.createTempFile(dir, ".report-", ".tmp");
+        Path blurry = Files.createTempFile(dir, ".report-", ".tmp");
         try {
-            JSON.writeValue(temp.toFile(), report);
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            try (JsonGenerator report = JSON.getFactory().createGenerator(json.toFile(), JsonEncoding.UTF8);
+                 JsonGenerator perLine = LINES.getFactory().createGenerator(lines.toFile(), JsonEncoding.UTF8);
+                 BufferedWriter blurryUris = Files.newBufferedWriter(blurry)) {
+                report.useDefaultPrettyPrinter();
+                perLine.setPrettyPrinter(new MinimalPrettyPrinter("\n"));
+                report.writeStartObject();
+                report.writeStringField("jobId", summary.getJobId());
+                report.writeStringField("state", summary.getState().name());
+                report.writeStringField("source", summary.getSource());
+                report.writeNumberField("taskCount", summary.getTaskCount());
+                report.writeNumberField("succeeded", summary.getSucceeded());
+                report.writeNumberField("failed", summary.getFailed());
+                report.writeNumberField("skipped", summary.getSkippedCount());
+                report.writeNumberField("duplicatesIgnored", summary.getDuplicatesIgnored());
+                report.writeStringField("startedAt", iso(summary.getStartedAt()));
+                report.writeStringField("completedAt", iso(summary.getCompletedAt()));
+                report.writeArrayFieldStart("images");
+                String[] lastBlurry = {null};
+                int listed = images.forEach(r -> {
+                    report.writeStartObject();
+                    writeImage(report, r);
+                    report.writeEndObject();
+                    perLine.writeStartObject();
+                    perLine.writeStringField("jobId", summary.getJobId());
+                    writeImage(perLine, r);
+                    perLine.writeEndObject();
+                    if (r.getStatus() == ResultStatus.OK && r.getBlurry() && !r.getUri().equals(lastBlurry[0])) {
+                        blurryUris.write(r.getUri());
+                        blurryUris.newLine();
+                        lastBlurry[0] = r.getUri();
+                    }
+                });
+                report.writeEndArray();
+                if (listed < expected) {
+                    return null;
+                }
+                blurryUris.close();
+                report.writeArrayFieldStart("blurry");
+                try (BufferedReader uris = Files.newBufferedReader(blurry)) {
+                    for (String uri = uris.readLine(); uri != null; uri = uris.readLine()) {
+                        report.writeString(uri);
+                    }
+                }
+                report.writeEndArray();
+                report.writeArrayFieldStart("nearDuplicateGroups");
+                for (List<String> group : nearDuplicateGroups) {
+                    report.writeStartArray();
+                    for (String uri : group) {
+                        report.writeString(uri);
+                    }
+                    report.writeEndArray();
+                }
+                report.writeEndArray();
+                report.writeEndObject();
+                perLine.writeRaw('\n');
+            }
+            Path target = dir.resolve(name + ".json");
+            Files.move(lines, dir.resolve(name + ".ndjson"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(json, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return target;
         } finally {
-            Files.deleteIfExists(temp);
+            Files.deleteIfExists(json);
+            Files.deleteIfExists(lines);
+            Files.deleteIfExists(blurry);
         }
-        return target;
+    }
+
+    private static void writeImage(JsonGenerator g, ImageResult r) throws IOException {
+        g.writeStringField("uri", r.getUri());
+        g.writeStringField("taskId", r.getTaskId());
+        g.writeStringField("status", r.getStatus().name());
+        g.writeStringField("format", r.getFormat());
+        g.writeNumberField("width", r.getWidth());
+        g.writeNumberField("height", r.getHeight());
+        g.writeNumberField("bytes", r.getBytes());
+        g.writeNumberField("meanLuma", round(r.getMeanLuma(), 4));
+        g.writeNumberField("sharpness", round(r.getSharpness(), 2));
+        g.writeBooleanField("blurry", r.getBlurry());
+        g.writeNumberField("orientation", r.getOrientation());
+        g.writeStringField("capturedAt", r.getCapturedAt());
+        g.writeStringField("perceptualHash", r.getPerceptualHashHex());
+        g.writeStringField("error", r.getError());
+        g.writeNumberField("attempts", r.getAttempts());
     }
 
     /** Job ids come from users: keep only characters that are safe in a file name. */

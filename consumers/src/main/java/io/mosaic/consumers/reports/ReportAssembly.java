@@ -30,6 +30,8 @@ final class ReportAssembly {
     private final Map<String, JobSummary> waiting = new LinkedHashMap<>();
     private final Map<String, JobSummary> written = new HashMap<>();
     private final Set<String> cancelled = new HashSet<>();
+    /** Jobs whose report was tried with this many spooled records and found some results missing. */
+    private final Map<String, Integer> triedAt = new HashMap<>();
 
     ReportAssembly(Path reportDir, AvroSerde<ImageResult> resultSerde, String resultsTopic,
                    AvroSerde<NearDuplicateGroups> chunkSerde, String chunksTopic) throws IOException {
@@ -41,7 +43,7 @@ final class ReportAssembly {
     /** Keeps {@code raw}, the record's value bytes, for the result's job, unless the job was cancelled. */
     void result(ImageResult result, byte[] raw) throws IOException {
         if (!cancelled.contains(result.getJobId())) {
-            spool.append(result.getJobId(), result, raw);
+            spool.append(result.getJobId(), raw);
         }
     }
 
@@ -75,17 +77,29 @@ final class ReportAssembly {
         List<Path> reports = new ArrayList<>();
         for (Iterator<JobSummary> it = waiting.values().iterator(); it.hasNext(); ) {
             JobSummary summary = it.next();
+            String jobId = summary.getJobId();
             int counted = summary.getSucceeded() + summary.getFailed();
-            if (spool.distinctCount(summary.getJobId()) < counted) {
+            // The spool counts repeats too: fewer records than counted results means some are
+            // still to come; as many or more is checked by writing, which counts distinct ones.
+            int spooled = spool.count(jobId);
+            if (spooled < counted || spooled == triedAt.getOrDefault(jobId, -1)) {
                 continue;
             }
-            Optional<List<List<String>>> groups = chunks.groups(summary.getJobId(), counted);
+            Optional<List<List<String>>> groups = chunks.groups(jobId, counted);
             if (groups.isEmpty()) {
                 continue;
             }
-            reports.add(JobReport.write(reportDir, JobReport.build(summary, spool.results(summary.getJobId()), groups.get())));
-            written.put(summary.getJobId(), summary);
-            chunks.release(summary.getJobId());
+            Path report = JobReport.write(reportDir, summary, sink -> spool.forEachSorted(jobId, sink), groups.get(), counted);
+            if (report == null) {
+                // Repeats made up the difference: wait for more results.
+                triedAt.put(jobId, spooled);
+                continue;
+            }
+            reports.add(report);
+            written.put(jobId, summary);
+            triedAt.remove(jobId);
+            spool.release(jobId);
+            chunks.release(jobId);
             it.remove();
         }
         return reports;

@@ -44,11 +44,23 @@ final class SpoolFile {
         }
     }
 
+    /** A step that may fail reading or writing. */
+    @FunctionalInterface
+    interface RecordConsumer {
+        void accept(byte[] record) throws IOException;
+    }
+
     /** Every whole record, in the order appended. */
     List<byte[]> readAll() throws IOException {
         List<byte[]> records = new ArrayList<>();
+        forEach(records::add);
+        return records;
+    }
+
+    /** Hands every whole record to {@code action}, in the order appended, one at a time. */
+    void forEach(RecordConsumer action) throws IOException {
         if (!Files.exists(file)) {
-            return records;
+            return;
         }
         try (InputStream in = Files.newInputStream(file); DataInputStream data = new DataInputStream(new BufferedInputStream(in))) {
             while (true) {
@@ -66,10 +78,52 @@ final class SpoolFile {
                     // be consumed and appended again.
                     break;
                 }
-                records.add(raw);
+                action.accept(raw);
             }
         }
-        return records;
+    }
+
+    /** Reads the records one at a time: {@link Reader#next()} until it returns null. */
+    Reader reader() throws IOException {
+        return new Reader(new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 64 * 1024)));
+    }
+
+    /** A cursor over a spool file's whole records. */
+    static final class Reader implements AutoCloseable {
+        private final DataInputStream data;
+
+        private Reader(DataInputStream data) {
+            this.data = data;
+        }
+
+        /** The next whole record, or null at the end (or at a record left half-written). */
+        byte[] next() throws IOException {
+            int length;
+            try {
+                length = data.readInt();
+            } catch (EOFException end) {
+                return null;
+            }
+            byte[] raw = new byte[length];
+            try {
+                data.readFully(raw);
+            } catch (EOFException torn) {
+                return null;
+            }
+            return raw;
+        }
+
+        @Override
+        public void close() throws IOException {
+            data.close();
+        }
+    }
+
+    /** How many whole records the file holds. */
+    int count() throws IOException {
+        int[] count = new int[1];
+        forEach(record -> count[0]++);
+        return count[0];
     }
 
     /** Cuts off a record left half-written by a crash. */
