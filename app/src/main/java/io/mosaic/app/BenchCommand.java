@@ -42,8 +42,17 @@ final class BenchCommand extends CommandBase.Local implements Callable<Integer> 
     Integer rounds;
 
     @Option(names = "--lines", paramLabel = "NAME", split = ",",
-            description = "Only these lines (comma-separated): submit, analysis, latency, aggregator, scaling, lag, cold-start. Default: all.")
+            description = "Only these lines (comma-separated): submit, analysis, latency, aggregator, scaling, lag, cold-start, scale."
+                    + " Default: all but scale.")
     List<String> parts;
+
+    @Option(names = "--scale", description = "Jobs of growing size instead (the scale line): 1,000 to 1,000,000 images of 96x96,"
+            + " each against direct analysis, with CPU per image, memory, first result, report and grouping times (--quick: 1,000).")
+    boolean scale;
+
+    @Option(names = "--scale-sizes", paramLabel = "N", split = ",",
+            description = "Job sizes of --scale, comma-separated. Default: 1000,10000,100000,1000000.")
+    List<Integer> scaleSizes;
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT,...",
             description = "Run on this Kafka cluster instead of embedded ones (with --schema-registry-url). The run's topics and"
@@ -87,7 +96,13 @@ final class BenchCommand extends CommandBase.Local implements Callable<Integer> 
         Bench.External external = bootstrapServers == null ? null : new Bench.External(bootstrapServers, schemaRegistryUrl);
         Logging.configure(verbose);
         PrintWriter out = out();
-        Set<Bench.Part> chosen = EnumSet.allOf(Bench.Part.class);
+        if (scaleSizes != null) {
+            if (scaleSizes.isEmpty() || scaleSizes.stream().anyMatch(n -> n < 10 || n > 10_000_000)) {
+                throw usageError("--scale-sizes must be job sizes from 10 to 10,000,000, e.g. 1000,10000");
+            }
+            sizes = sizes.withScaleSizes(scaleSizes);
+        }
+        Set<Bench.Part> chosen = scale || scaleSizes != null ? EnumSet.of(Bench.Part.SCALE) : Bench.Part.standard();
         if (parts != null && !parts.isEmpty()) {
             chosen = EnumSet.noneOf(Bench.Part.class);
             for (String name : parts) {

@@ -40,7 +40,14 @@ public final class Bench {
 
     /** The parts a run may be limited to. */
     public enum Part {
-        SUBMIT, ANALYSIS, LATENCY, AGGREGATOR, SCALING, LAG, COLD_START;
+        SUBMIT, ANALYSIS, LATENCY, AGGREGATOR, SCALING, LAG, COLD_START,
+        /** Jobs of growing size ({@code --scale}); not part of a run unless asked for. */
+        SCALE;
+
+        /** The lines a run has when none are named. */
+        public static Set<Part> standard() {
+            return java.util.EnumSet.complementOf(java.util.EnumSet.of(SCALE));
+        }
 
         public String label() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -57,21 +64,30 @@ public final class Bench {
 
     /** How big each line is. */
     public record Sizes(int images, int width, int height, int rounds, int submitTasks, int aggregatorJobs, int resultsPerJob,
-                        Duration latencyPerLevel, int smallJobs, int scalingImages, int lagRounds, int coldStarts) {
+                        Duration latencyPerLevel, int smallJobs, int scalingImages, int lagRounds, int coldStarts, List<Integer> scaleSizes) {
 
-        public static final Sizes FULL = new Sizes(1_000, 640, 480, 3, 20_000, 100, 1_000, Duration.ofSeconds(15), 20, 1_000, 30, 3);
-        public static final Sizes QUICK = new Sizes(200, 640, 480, 1, 5_000, 5, 500, Duration.ofSeconds(4), 5, 100, 10, 1);
+        public static final Sizes FULL = new Sizes(1_000, 640, 480, 3, 20_000, 100, 1_000, Duration.ofSeconds(15), 20, 1_000, 30, 3,
+                List.of(1_000, 10_000, 100_000, 1_000_000));
+        public static final Sizes QUICK = new Sizes(200, 640, 480, 1, 5_000, 5, 500, Duration.ofSeconds(4), 5, 100, 10, 1, List.of(1_000));
 
         public Sizes withImages(int count) {
-            return new Sizes(count, width, height, rounds, submitTasks, aggregatorJobs, resultsPerJob, latencyPerLevel, smallJobs, scalingImages, lagRounds, coldStarts);
+            return new Sizes(count, width, height, rounds, submitTasks, aggregatorJobs, resultsPerJob, latencyPerLevel, smallJobs, scalingImages,
+                    lagRounds, coldStarts, scaleSizes);
         }
 
         public Sizes withImageSize(int w, int h) {
-            return new Sizes(images, w, h, rounds, submitTasks, aggregatorJobs, resultsPerJob, latencyPerLevel, smallJobs, scalingImages, lagRounds, coldStarts);
+            return new Sizes(images, w, h, rounds, submitTasks, aggregatorJobs, resultsPerJob, latencyPerLevel, smallJobs, scalingImages,
+                    lagRounds, coldStarts, scaleSizes);
         }
 
         public Sizes withRounds(int count) {
-            return new Sizes(images, width, height, count, submitTasks, aggregatorJobs, resultsPerJob, latencyPerLevel, smallJobs, scalingImages, lagRounds, coldStarts);
+            return new Sizes(images, width, height, count, submitTasks, aggregatorJobs, resultsPerJob, latencyPerLevel, smallJobs, scalingImages,
+                    lagRounds, coldStarts, scaleSizes);
+        }
+
+        public Sizes withScaleSizes(List<Integer> counts) {
+            return new Sizes(images, width, height, rounds, submitTasks, aggregatorJobs, resultsPerJob, latencyPerLevel, smallJobs, scalingImages,
+                    lagRounds, coldStarts, List.copyOf(counts));
         }
     }
 
@@ -150,6 +166,9 @@ public final class Bench {
                     lines.addAll(latency(pipeline, scenes, images, size, peak));
                 }
             }
+        }
+        if (parts.contains(Part.SCALE)) {
+            lines.addAll(scale());
         }
         if (parts.contains(Part.SCALING)) {
             lines.add(scaling(subset(scenes, images.resolve("scaling"), sizes.scalingImages()), images));
@@ -252,6 +271,21 @@ public final class Bench {
                     round + 1, eos[round], plain[round], alos[round]);
         }
         return aggregator.lines(eos, plain, alos);
+    }
+
+    private List<BenchLine> scale() throws Exception {
+        List<ScaleBench.Size> measured = new ArrayList<>();
+        Path cache = Path.of(System.getProperty("java.io.tmpdir"), "mosaic-bench-cache");
+        Path images = Files.createDirectories(work.resolve("scale"));
+        try (Pipeline pipeline = pipeline().workers(threads).images(images)
+                .reportDir(work.resolve("scale-reports")).workDir(work.resolve("scale-state")).instanceId("bench-scale").start()) {
+            ScaleBench scale = new ScaleBench(pipeline, cache, images, threads, text -> progress("%s", text));
+            scale.warmUp(2_000);
+            for (int count : sizes.scaleSizes()) {
+                measured.add(scale.run(count));
+            }
+        }
+        return ScaleBench.lines(measured, threads);
     }
 
     private BenchLine scaling(Path scenes, Path images) throws Exception {

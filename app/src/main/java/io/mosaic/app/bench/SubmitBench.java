@@ -68,7 +68,7 @@ final class SubmitBench {
 
     /** One round of publishing alone: the folder is listed before the clock starts. */
     double publishing(int round) {
-        SourceScanner.Scan scan = SourceScanner.scan(folder);
+        SourceScanner.Scan scan = SourceScanner.listed(folder);
         try (JobSubmitter submitter = new JobSubmitter(bench.config(), bench.topics())) {
             long start = System.nanoTime();
             JobSubmitter.SubmittedJob job = submitter.submit(scan, "bench-publish-" + round, Progress.none());
