@@ -54,6 +54,11 @@ final class BenchCommand extends CommandBase.Local implements Callable<Integer> 
             description = "Job sizes of --scale, comma-separated. Default: 1000,10000,100000,1000000.")
     List<Integer> scaleSizes;
 
+    @Option(names = "--scale-processes", paramLabel = "HEAP", arity = "0..1", fallbackValue = "512m",
+            description = "Run --scale's services (worker, aggregator, reports, jobs-api) as processes of their own with this heap each,"
+                    + " and report each one's CPU and memory. Default heap: ${FALLBACK-VALUE}.")
+    String scaleProcesses;
+
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT,...",
             description = "Run on this Kafka cluster instead of embedded ones (with --schema-registry-url). The run's topics and"
                     + " groups get names of their own (mosaic-bench-<hex>.*), deleted at the end; cold-start is skipped.")
@@ -102,7 +107,10 @@ final class BenchCommand extends CommandBase.Local implements Callable<Integer> 
             }
             sizes = sizes.withScaleSizes(scaleSizes);
         }
-        Set<Bench.Part> chosen = scale || scaleSizes != null ? EnumSet.of(Bench.Part.SCALE) : Bench.Part.standard();
+        if (scaleProcesses != null && !scaleProcesses.matches("\\d{2,6}[mMgG]")) {
+            throw usageError("--scale-processes takes a heap size such as 512m or 1g, got '" + scaleProcesses + "'");
+        }
+        Set<Bench.Part> chosen = scale || scaleSizes != null || scaleProcesses != null ? EnumSet.of(Bench.Part.SCALE) : Bench.Part.standard();
         if (parts != null && !parts.isEmpty()) {
             chosen = EnumSet.noneOf(Bench.Part.class);
             for (String name : parts) {
@@ -113,6 +121,9 @@ final class BenchCommand extends CommandBase.Local implements Callable<Integer> 
         Path work = Files.createTempDirectory("mosaic-bench-");
         try {
             Bench bench = new Bench(sizes, threads, work, out, external);
+            if (scaleProcesses != null) {
+                bench.scaleInProcesses(scaleProcesses);
+            }
             List<BenchLine> lines = bench.run(chosen);
             out.println();
             out.print(bench.table(lines));

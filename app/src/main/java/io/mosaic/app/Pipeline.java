@@ -144,6 +144,9 @@ public final class Pipeline implements AutoCloseable {
             config = b.configure.apply(baseConfig(b)).build();
             topics = Topics.create(config.topicSettings(), new SchemaRegistryClient(config.schemaRegistryUrl()));
             TopicAdmin.createTopics(config, topics);
+            if (!b.services) {
+                return;
+            }
             // The services depend on the topics only, not on each other: started side by side,
             // each one's group joins and the aggregator's rebalance overlap.
             List<Lifecycle> services = new ArrayList<>();
@@ -209,6 +212,7 @@ public final class Pipeline implements AutoCloseable {
         private Path workDir;
         private String instanceId = "pipeline";
         private boolean dashboard;
+        private boolean services = true;
         private Map<String, String> environment;
         private AggregatorSettings aggregatorSettings = AggregatorSettings.defaults();
         private UnaryOperator<MosaicConfig.Builder> configure = UnaryOperator.identity();
@@ -268,6 +272,15 @@ public final class Pipeline implements AutoCloseable {
         /** This process's name in client and transactional ids. */
         public Builder instanceId(String id) {
             this.instanceId = id;
+            return this;
+        }
+
+        /**
+         * Without services: the cluster, the registry and the topics only, for services run as
+         * processes of their own. Such a pipeline has no {@link #aggregator()}.
+         */
+        public Builder services(boolean enabled) {
+            this.services = enabled;
             return this;
         }
 

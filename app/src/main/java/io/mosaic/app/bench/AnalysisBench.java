@@ -81,6 +81,18 @@ final class AnalysisBench implements AutoCloseable {
 
     /** Images per second of the analyzer called directly on {@code threads} threads. */
     double direct() throws Exception {
+        Direct run = direct(analyzer, files, threads);
+        directCpu.add(run.after().processNanosSince(run.before()) / 1e6 / files.size());
+        lastDirectBreakdown = CpuBreakdown.perImage(run.after().since(run.before()), files.size(), 3);
+        return run.imagesPerSecond();
+    }
+
+    /** One run of the analyzer called directly: its rate, and this process's CPU before and after. */
+    record Direct(double imagesPerSecond, CpuBreakdown before, CpuBreakdown after) {
+    }
+
+    /** {@code analyzer} on every one of {@code files}, on a pool of {@code threads}: the baseline of the analysis and scale lines. */
+    static Direct direct(ImageAnalyzer analyzer, List<Path> files, int threads) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             CpuBreakdown before = CpuBreakdown.now();
@@ -93,10 +105,7 @@ final class AnalysisBench implements AutoCloseable {
                 f.get();
             }
             double rate = files.size() / ((System.nanoTime() - start) / 1e9);
-            CpuBreakdown after = CpuBreakdown.now();
-            directCpu.add(after.processNanosSince(before) / 1e6 / files.size());
-            lastDirectBreakdown = CpuBreakdown.perImage(after.since(before), files.size(), 3);
-            return rate;
+            return new Direct(rate, before, CpuBreakdown.now());
         } finally {
             pool.shutdownNow();
         }

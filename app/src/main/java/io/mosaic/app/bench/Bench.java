@@ -107,6 +107,7 @@ public final class Bench {
     private final External external;
     private final String namespace;
     private int brokers = 1;
+    private String scaleHeap;
 
     /** A bench on embedded clusters ({@code external} null) or on the given one. */
     public Bench(Sizes sizes, int threads, Path work, PrintWriter out, External external) {
@@ -116,6 +117,12 @@ public final class Bench {
         this.out = out;
         this.external = external;
         this.namespace = "mosaic-bench-" + Long.toHexString(new java.security.SecureRandom().nextLong() & 0xffffffffL);
+    }
+
+    /** Runs the scale line's services as processes of their own, each with this heap (e.g. 512m), instead of in this one. */
+    public Bench scaleInProcesses(String heap) {
+        this.scaleHeap = heap;
+        return this;
     }
 
     public List<BenchLine> run(Set<Part> parts) throws Exception {
@@ -277,9 +284,12 @@ public final class Bench {
         List<ScaleBench.Size> measured = new ArrayList<>();
         Path cache = Path.of(System.getProperty("java.io.tmpdir"), "mosaic-bench-cache");
         Path images = Files.createDirectories(work.resolve("scale"));
-        try (Pipeline pipeline = pipeline().workers(threads).images(images)
-                .reportDir(work.resolve("scale-reports")).workDir(work.resolve("scale-state")).instanceId("bench-scale").start()) {
-            ScaleBench scale = new ScaleBench(pipeline, cache, images, threads, text -> progress("%s", text));
+        Pipeline.Builder builder = pipeline().images(images).reportDir(work.resolve("scale-reports"))
+                .workDir(work.resolve("scale-state")).instanceId("bench-scale");
+        try (ScaleDeployment deployment = scaleHeap == null
+                ? ScaleDeployment.inProcess(builder.workers(threads).start())
+                : ScaleDeployment.processes(builder.services(false).workers(0).start(), work, images, threads, scaleHeap)) {
+            ScaleBench scale = new ScaleBench(deployment, cache, images, threads, text -> progress("%s", text));
             scale.warmUp(2_000);
             for (int count : sizes.scaleSizes()) {
                 measured.add(scale.run(count));

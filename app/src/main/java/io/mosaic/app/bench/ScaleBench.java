@@ -11,18 +11,12 @@ import io.mosaic.platform.progress.Progress;
 import io.mosaic.producers.JobSubmitter;
 import io.mosaic.streams.AggregatorSettings;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -44,12 +38,13 @@ final class ScaleBench {
     /** The direct baseline runs on at most this many of a job's files: its rate does not depend on the job's size. */
     private static final int DIRECT_SAMPLE = 10_000;
 
-    /** What one job size measured. */
+    /** What one job size measured; {@code processes} holds each process's share. */
     record Size(int images, double imagesPerSecond, double directPerSecond, double pipelineCpuMicros, double directCpuMicros,
                 double peakRssMiB, double peakHeapMiB, double firstResultMillis, double reportMillis, double reportMiB,
-                double groupingMillis) {
+                double groupingMillis, List<ScaleDeployment.Use> processes) {
     }
 
+    private final ScaleDeployment deployment;
     private final Pipeline pipeline;
     private final Path work;
     private final int threads;
@@ -59,8 +54,9 @@ final class ScaleBench {
     private long[] originalHashes;
     private int jobs;
 
-    ScaleBench(Pipeline pipeline, Path cache, Path work, int threads, Consumer<String> progress) throws IOException {
-        this.pipeline = pipeline;
+    ScaleBench(ScaleDeployment deployment, Path cache, Path work, int threads, Consumer<String> progress) throws IOException {
+        this.deployment = deployment;
+        this.pipeline = deployment.pipeline();
         this.work = work;
         this.threads = threads;
         this.progress = progress;
@@ -84,8 +80,8 @@ final class ScaleBench {
         Path images = links(count);
         direct(sample(images, count));
         JobSubmitter.SubmittedJob job = pipeline.submit(images, "bench-scale-warm-up-" + ProcessHandle.current().pid(), Progress.none());
-        pipeline.awaitCompleted(job.jobId(), Duration.ofMinutes(10), Duration.ofMillis(50), summary -> { });
-        pipeline.awaitReport(job.jobId(), Duration.ofMinutes(1));
+        deployment.awaitCompleted(job.jobId(), Duration.ofMinutes(10), summary -> { });
+        deployment.awaitReport(job.jobId(), Duration.ofMinutes(1));
         deleteLinks(images);
     }
 
@@ -97,39 +93,48 @@ final class ScaleBench {
         double[] direct = direct(sample);
 
         System.gc();
-        Memory.resetPeaks();
+        deployment.resetPeaks();
+        List<ScaleDeployment.Use> useBefore = deployment.use();
         CpuBreakdown before = CpuBreakdown.now();
         long start = System.nanoTime();
         long[] firstResult = {-1};
         JobSubmitter.SubmittedJob job = pipeline.submit(images, "bench-scale-" + ProcessHandle.current().pid() + "-" + (++jobs),
                 Progress.none());
-        pipeline.awaitCompleted(job.jobId(), Duration.ofMinutes(60), Duration.ofMillis(20), summary -> {
+        deployment.awaitCompleted(job.jobId(), Duration.ofMinutes(60), summary -> {
             if (firstResult[0] < 0 && summary.getSucceeded() + summary.getFailed() > 0) {
                 firstResult[0] = System.nanoTime();
             }
         });
         long completed = System.nanoTime();
         CpuBreakdown after = CpuBreakdown.now();
-        Path report = pipeline.awaitReport(job.jobId(), Duration.ofMinutes(30))
+        List<ScaleDeployment.Use> useAtCompleted = deployment.use();
+        Path report = deployment.awaitReport(job.jobId(), Duration.ofMinutes(30))
                 .orElseThrow(() -> new IllegalStateException("no report for " + job.jobId() + " within 30 minutes"));
         long reported = System.nanoTime();
-        double rss = Memory.peakRssMiB();
-        double heap = Memory.peakHeapMiB();
+        List<ScaleDeployment.Use> use = ScaleDeployment.Use.between(useBefore, useAtCompleted, deployment.use());
+        double rss = use.stream().mapToDouble(ScaleDeployment.Use::peakRssMiB).sum();
+        double heap = use.stream().mapToDouble(ScaleDeployment.Use::peakHeapMiB).sum();
         if (job.taskCount() != count) {
             throw new IllegalStateException("the job of " + count + " images published " + job.taskCount() + " tasks");
         }
         double rate = count / ((completed - start) / 1e9);
-        double pipelineCpu = after.processNanosSince(before) / 1e3 / count;
+        double pipelineCpu = use.stream().mapToDouble(ScaleDeployment.Use::cpuSeconds).sum() * 1e6 / count;
         progress.accept(String.format(Locale.ROOT, "scale %,d: pipeline CPU by thread: %s", count,
                 CpuBreakdown.perImage(after.since(before), count, 8)));
         double grouping = grouping(count);
         Size size = new Size(count, rate, direct[0], pipelineCpu, direct[1], rss, heap,
                 firstResult[0] < 0 ? Double.NaN : (firstResult[0] - start) / 1e6, (reported - completed) / 1e6,
-                Files.size(report) / (1024.0 * 1024), grouping);
+                Files.size(report) / (1024.0 * 1024), grouping, use);
         progress.accept(String.format(Locale.ROOT, "scale %,d: %.0f images/s (direct %.0f), CPU %.0f us/image (direct %.0f),"
                         + " peak RSS %.0f MiB, heap %.0f MiB, first result %.0f ms, report %.0f ms (%.1f MiB), grouping %.0f ms",
                 count, rate, direct[0], pipelineCpu, direct[1], rss, heap, size.firstResultMillis(), size.reportMillis(),
                 size.reportMiB(), grouping));
+        if (use.size() > 1) {
+            for (ScaleDeployment.Use u : use) {
+                progress.accept(String.format(Locale.ROOT, "scale %,d: %s: CPU %.0f us/image, peak RSS %.0f MiB, peak heap %.0f MiB", count,
+                        u.name(), u.cpuSeconds() * 1e6 / count, u.peakRssMiB(), u.peakHeapMiB()));
+            }
+        }
         deleteLinks(images);
         return size;
     }
@@ -161,22 +166,8 @@ final class ScaleBench {
 
     /** Images per second and CPU microseconds per image of the analyzer called directly on {@code files}. */
     private double[] direct(List<Path> files) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            CpuBreakdown before = CpuBreakdown.now();
-            long start = System.nanoTime();
-            List<Future<Analysis>> done = new ArrayList<>(files.size());
-            for (Path file : files) {
-                done.add(pool.submit(() -> analyzer.analyze(file)));
-            }
-            for (Future<Analysis> f : done) {
-                f.get();
-            }
-            double rate = files.size() / ((System.nanoTime() - start) / 1e9);
-            return new double[] {rate, CpuBreakdown.now().processNanosSince(before) / 1e3 / files.size()};
-        } finally {
-            pool.shutdownNow();
-        }
+        AnalysisBench.Direct run = AnalysisBench.direct(analyzer, files, threads);
+        return new double[] {run.imagesPerSecond(), run.after().processNanosSince(run.before()) / 1e3 / files.size()};
     }
 
     /** Milliseconds to group {@code count} hashes as the aggregator does when the job completes. */
@@ -218,9 +209,14 @@ final class ScaleBench {
                     judged ? Target.ratioAtLeast(0.7) : Target.report()));
             lines.add(BenchLine.alone(at + ": CPU per image the pipeline adds (whole process minus direct)", "us",
                     new double[] {s.pipelineCpuMicros() - s.directCpuMicros()}, judged ? Target.atMost(300) : Target.report()));
-            lines.add(BenchLine.alone(at + ": peak RSS of the process (brokers, services, workers)", "MiB",
-                    new double[] {s.peakRssMiB()}, Target.report()));
-            lines.add(BenchLine.alone(at + ": peak heap used", "MiB", new double[] {s.peakHeapMiB()}, Target.report()));
+            for (ScaleDeployment.Use u : s.processes()) {
+                lines.add(BenchLine.alone(at + ": peak RSS, " + u.name(), "MiB", new double[] {u.peakRssMiB()}, Target.report()));
+                lines.add(BenchLine.alone(at + ": peak heap used, " + u.name(), "MiB", new double[] {u.peakHeapMiB()}, Target.report()));
+                if (s.processes().size() > 1) {
+                    lines.add(BenchLine.alone(at + ": CPU per image, " + u.name(), "us", new double[] {u.cpuSeconds() * 1e6 / s.images()},
+                            Target.report()));
+                }
+            }
             lines.add(BenchLine.alone(at + ": time to the first result counted", "ms", new double[] {s.firstResultMillis()}, Target.report()));
             lines.add(BenchLine.alone(at + ": COMPLETED to report written", "ms", new double[] {s.reportMillis()}, Target.report()));
             lines.add(BenchLine.alone(at + ": report size", "MiB", new double[] {s.reportMiB()}, Target.report()));
@@ -235,46 +231,5 @@ final class ScaleBench {
                     largest.images() >= 1_000_000 ? Target.ratioAtLeast(0.9) : Target.report()));
         }
         return lines;
-    }
-
-    /** Peak resident memory of this process (Linux's VmHWM, which writing 5 to clear_refs resets) and peak heap used. */
-    static final class Memory {
-
-        private Memory() {
-        }
-
-        static void resetPeaks() {
-            try {
-                Files.writeString(Path.of("/proc/self/clear_refs"), "5");
-            } catch (IOException | UnsupportedOperationException e) {
-                // Not Linux, or not allowed: the peak then covers the process's whole life.
-            }
-            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-                pool.resetPeakUsage();
-            }
-        }
-
-        static double peakRssMiB() {
-            try {
-                for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                    if (line.startsWith("VmHWM:")) {
-                        return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
-                    }
-                }
-            } catch (IOException e) {
-                // Not Linux.
-            }
-            return Double.NaN;
-        }
-
-        static double peakHeapMiB() {
-            long peak = 0;
-            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-                if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
-                    peak += pool.getPeakUsage().getUsed();
-                }
-            }
-            return peak / (1024.0 * 1024);
-        }
     }
 }

@@ -24,7 +24,7 @@ public final class ChildJvm {
     private final String name;
     private final String service;
     private final List<String> arguments;
-    private final String heap;
+    private final List<String> jvmOptions;
     private final Path logFile;
     private Process process;
     private long logOffsetAtStart;
@@ -37,10 +37,17 @@ public final class ChildJvm {
      * @param arguments options after the subcommand
      */
     public ChildJvm(String name, String service, List<String> arguments, String heap, Path logFile) {
+        // Serial GC and the client compiler only: a chaos run puts a dozen JVMs on a laptop's few
+        // cores, where optimising compilers in every one of them would slow start-up and recovery.
+        this(name, service, arguments, List.of("-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), logFile);
+    }
+
+    /** A service in a JVM started with {@code jvmOptions}, e.g. as a deployment would run it. */
+    public ChildJvm(String name, String service, List<String> arguments, List<String> jvmOptions, Path logFile) {
         this.name = name;
         this.service = service;
         this.arguments = List.copyOf(arguments);
-        this.heap = heap;
+        this.jvmOptions = List.copyOf(jvmOptions);
         this.logFile = logFile;
     }
 
@@ -64,9 +71,7 @@ public final class ChildJvm {
         Files.writeString(logFile, "---- start " + starts + " at " + Instant.now() + " ----" + System.lineSeparator(),
                 StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         logOffsetAtStart = Files.size(logFile);
-        // Serial GC and the client compiler only: a chaos run puts a dozen JVMs on a laptop's few
-        // cores, where optimising compilers in every one of them would slow start-up and recovery.
-        List<String> command = command(List.of("-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), service, arguments);
+        List<String> command = command(jvmOptions, service, arguments);
         process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
@@ -125,7 +130,7 @@ public final class ChildJvm {
         }
     }
 
-    synchronized long pid() {
+    public synchronized long pid() {
         return process == null ? -1 : process.pid();
     }
 
