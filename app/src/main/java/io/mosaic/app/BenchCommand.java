@@ -59,6 +59,14 @@ final class BenchCommand extends CommandBase.Local implements Callable<Integer> 
                     + " and report each one's CPU and memory. Default heap: ${FALLBACK-VALUE}.")
     String scaleProcesses;
 
+    @Option(names = "--scale-workers", paramLabel = "N", split = ",",
+            description = "With --scale-processes: runs with this many worker processes each (comma-separated, e.g. 1,2,3). Default: 1.")
+    List<Integer> scaleWorkers;
+
+    @Option(names = "--scale-brokers", paramLabel = "1|3", defaultValue = "1",
+            description = "With --scale-processes: embedded brokers under the services. Default: ${DEFAULT-VALUE}.")
+    int scaleBrokers;
+
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT,...",
             description = "Run on this Kafka cluster instead of embedded ones (with --schema-registry-url). The run's topics and"
                     + " groups get names of their own (mosaic-bench-<hex>.*), deleted at the end; cold-start is skipped.")
@@ -66,6 +74,10 @@ final class BenchCommand extends CommandBase.Local implements Callable<Integer> 
 
     @Option(names = "--schema-registry-url", paramLabel = "URL", description = "The registry of the cluster given by --bootstrap-servers.")
     String schemaRegistryUrl;
+
+    @Option(names = "--plot", paramLabel = "FILE.png", description = "With --scale: also draw throughput and each process's peak heap"
+            + " against job size as a PNG.")
+    Path plot;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON to FILE.")
     Path json;
@@ -107,8 +119,14 @@ final class BenchCommand extends CommandBase.Local implements Callable<Integer> 
             }
             sizes = sizes.withScaleSizes(scaleSizes);
         }
-        if (scaleProcesses != null && !scaleProcesses.matches("\\d{2,6}[mMgG]")) {
+        if (scaleProcesses != null && !scaleProcesses.matches("\\d{1,6}[mMgG]")) {
             throw usageError("--scale-processes takes a heap size such as 512m or 1g, got '" + scaleProcesses + "'");
+        }
+        if ((scaleWorkers != null || scaleBrokers != 1) && scaleProcesses == null) {
+            throw usageError("--scale-workers and --scale-brokers go with --scale-processes");
+        }
+        if ((scaleWorkers != null && scaleWorkers.stream().anyMatch(n -> n < 1 || n > 8)) || (scaleBrokers != 1 && scaleBrokers != 3)) {
+            throw usageError("--scale-workers takes 1 to 8 processes, --scale-brokers 1 or 3");
         }
         Set<Bench.Part> chosen = scale || scaleSizes != null || scaleProcesses != null ? EnumSet.of(Bench.Part.SCALE) : Bench.Part.standard();
         if (parts != null && !parts.isEmpty()) {
@@ -122,7 +140,7 @@ final class BenchCommand extends CommandBase.Local implements Callable<Integer> 
         try {
             Bench bench = new Bench(sizes, threads, work, out, external);
             if (scaleProcesses != null) {
-                bench.scaleInProcesses(scaleProcesses);
+                bench.scaleInProcesses(scaleProcesses, scaleWorkers == null ? List.of(1) : scaleWorkers, scaleBrokers);
             }
             List<BenchLine> lines = bench.run(chosen);
             out.println();
@@ -131,6 +149,9 @@ final class BenchCommand extends CommandBase.Local implements Callable<Integer> 
             if (json != null) {
                 Files.writeString(json, bench.json(lines));
                 out.println("wrote " + json);
+            }
+            if (plot != null && bench.plotScale(plot)) {
+                out.println("wrote " + plot);
             }
             if (markdown != null) {
                 Files.writeString(markdown, bench.markdown(lines, commandLine()) + keptNotes(markdown));

@@ -93,6 +93,28 @@ class BenchCommandIT {
     }
 
     @Test
+    void theScaleLinesOfASmallJobInOneProcessAndInFour() throws Exception {
+        StringWriter out = new StringWriter();
+        Path json = dir.resolve("scale.json");
+        int exit = new CommandLine(new MosaicCommand()).setOut(new PrintWriter(out)).execute("bench", "--scale", "--quick", "--threads", "2",
+                "--json", json.toString());
+        assertThat(exit).as(out.toString()).isZero();
+        assertThat(out.toString()).containsPattern("scale 1,000 images 96x96: images/s.* images/s +[0-9.]+x")
+                .containsPattern("scale 1,000 images 96x96: CPU per image the pipeline adds .* us")
+                .contains("peak RSS, one process", "COMPLETED to report written", "near-duplicate grouping");
+        assertThat(new ObjectMapper().readTree(json.toFile()).get("lines")).hasSize(8);
+
+        StringWriter processes = new StringWriter();
+        exit = new CommandLine(new MosaicCommand()).setOut(new PrintWriter(processes)).execute("bench", "--scale-processes", "384m",
+                "--scale-sizes", "200", "--threads", "2");
+        assertThat(exit).as(processes.toString()).isZero();
+        for (String service : new String[] {"worker", "aggregator", "reports", "jobs-api"}) {
+            assertThat(processes.toString()).containsPattern("scale 200 images 96x96: peak heap used, " + service + " \\(-Xmx384m\\) +[0-9.]+ ")
+                    .containsPattern("scale 200 images 96x96: CPU per image, " + service + " .* us");
+        }
+    }
+
+    @Test
     void aClusterWithoutItsRegistryIsAOneLineError() {
         StringWriter err = new StringWriter();
         int exit = new CommandLine(new MosaicCommand()).setErr(new PrintWriter(err))

@@ -108,6 +108,9 @@ public final class Bench {
     private final String namespace;
     private int brokers = 1;
     private String scaleHeap;
+    private List<Integer> scaleWorkers = List.of(1);
+    private int scaleBrokers = 1;
+    private List<ScaleBench.Size> scaleMeasured = List.of();
 
     /** A bench on embedded clusters ({@code external} null) or on the given one. */
     public Bench(Sizes sizes, int threads, Path work, PrintWriter out, External external) {
@@ -119,9 +122,20 @@ public final class Bench {
         this.namespace = "mosaic-bench-" + Long.toHexString(new java.security.SecureRandom().nextLong() & 0xffffffffL);
     }
 
+    /** Draws the scale lines of the last run (throughput and each process's peak heap against job size) as a PNG. */
+    public boolean plotScale(Path file) throws IOException {
+        if (scaleMeasured.isEmpty()) {
+            return false;
+        }
+        ScalePlot.write(scaleMeasured, file);
+        return true;
+    }
+
     /** Runs the scale line's services as processes of their own, each with this heap (e.g. 512m), instead of in this one. */
-    public Bench scaleInProcesses(String heap) {
+    public Bench scaleInProcesses(String heap, List<Integer> workerProcesses, int brokers) {
         this.scaleHeap = heap;
+        this.scaleWorkers = List.copyOf(workerProcesses);
+        this.scaleBrokers = brokers;
         return this;
     }
 
@@ -284,17 +298,25 @@ public final class Bench {
         List<ScaleBench.Size> measured = new ArrayList<>();
         Path cache = Path.of(System.getProperty("java.io.tmpdir"), "mosaic-bench-cache");
         Path images = Files.createDirectories(work.resolve("scale"));
-        Pipeline.Builder builder = pipeline().images(images).reportDir(work.resolve("scale-reports"))
-                .workDir(work.resolve("scale-state")).instanceId("bench-scale");
-        try (ScaleDeployment deployment = scaleHeap == null
-                ? ScaleDeployment.inProcess(builder.workers(threads).start())
-                : ScaleDeployment.processes(builder.services(false).workers(0).start(), work, images, threads, scaleHeap)) {
-            ScaleBench scale = new ScaleBench(deployment, cache, images, threads, text -> progress("%s", text));
-            scale.warmUp(2_000);
-            for (int count : sizes.scaleSizes()) {
-                measured.add(scale.run(count));
+        List<Integer> workerCounts = scaleHeap == null ? List.of(0) : scaleWorkers;
+        for (int workers : workerCounts) {
+            Path dir = Files.createDirectories(work.resolve("scale-" + workers));
+            Pipeline.Builder builder = pipeline().images(images).reportDir(dir.resolve("reports")).workDir(dir.resolve("state"))
+                    .instanceId("bench-scale");
+            if (external == null) {
+                builder.brokers(scaleBrokers);
+            }
+            try (ScaleDeployment deployment = scaleHeap == null
+                    ? ScaleDeployment.inProcess(builder.workers(threads).start())
+                    : ScaleDeployment.processes(builder.services(false).workers(0).start(), dir, images, threads, scaleHeap, workers)) {
+                ScaleBench scale = new ScaleBench(deployment, cache, images, threads, text -> progress("%s", text));
+                scale.warmUp(Math.max(100, Math.min(2_000, 2 * sizes.scaleSizes().get(0))));
+                for (int count : sizes.scaleSizes()) {
+                    measured.add(scale.run(count));
+                }
             }
         }
+        scaleMeasured = List.copyOf(measured);
         return ScaleBench.lines(measured, threads);
     }
 

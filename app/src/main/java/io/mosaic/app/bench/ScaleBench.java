@@ -41,7 +41,12 @@ final class ScaleBench {
     /** What one job size measured; {@code processes} holds each process's share. */
     record Size(int images, double imagesPerSecond, double directPerSecond, double pipelineCpuMicros, double directCpuMicros,
                 double peakRssMiB, double peakHeapMiB, double firstResultMillis, double reportMillis, double reportMiB,
-                double groupingMillis, List<ScaleDeployment.Use> processes) {
+                double groupingMillis, List<ScaleDeployment.Use> processes, String deployment) {
+
+        /** "scale 100,000 images 96x96", with the deployment when it is not the one process. */
+        String label() {
+            return String.format(Locale.ROOT, "scale %,d images 96x96%s", images, deployment.isEmpty() ? "" : ", " + deployment);
+        }
     }
 
     private final ScaleDeployment deployment;
@@ -124,7 +129,7 @@ final class ScaleBench {
         double grouping = grouping(count);
         Size size = new Size(count, rate, direct[0], pipelineCpu, direct[1], rss, heap,
                 firstResult[0] < 0 ? Double.NaN : (firstResult[0] - start) / 1e6, (reported - completed) / 1e6,
-                Files.size(report) / (1024.0 * 1024), grouping, use);
+                Files.size(report) / (1024.0 * 1024), grouping, use, deployment.label());
         progress.accept(String.format(Locale.ROOT, "scale %,d: %.0f images/s (direct %.0f), CPU %.0f us/image (direct %.0f),"
                         + " peak RSS %.0f MiB, heap %.0f MiB, first result %.0f ms, report %.0f ms (%.1f MiB), grouping %.0f ms",
                 count, rate, direct[0], pipelineCpu, direct[1], rss, heap, size.firstResultMillis(), size.reportMillis(),
@@ -203,7 +208,7 @@ final class ScaleBench {
         List<BenchLine> lines = new ArrayList<>();
         for (Size s : sizes) {
             boolean judged = s.images() >= 100_000;
-            String at = String.format(Locale.ROOT, "scale %,d images 96x96", s.images());
+            String at = s.label();
             lines.add(new BenchLine(String.format(Locale.ROOT, "%s: images/s, submit to COMPLETED, vs ImageAnalyzer direct, %d threads",
                     at, threads), "images/s", new double[] {s.imagesPerSecond()}, new double[] {s.directPerSecond()},
                     judged ? Target.ratioAtLeast(0.7) : Target.report()));
@@ -223,7 +228,7 @@ final class ScaleBench {
             lines.add(BenchLine.alone(at + ": near-duplicate grouping of the job's hashes", "ms", new double[] {s.groupingMillis()},
                     Target.report()));
         }
-        if (sizes.size() >= 2) {
+        if (sizes.size() >= 2 && sizes.get(sizes.size() - 1).images() > sizes.get(sizes.size() - 2).images()) {
             Size largest = sizes.get(sizes.size() - 1);
             Size before = sizes.get(sizes.size() - 2);
             lines.add(new BenchLine(String.format(Locale.ROOT, "scale: images/s at %,d vs at %,d images", largest.images(), before.images()),

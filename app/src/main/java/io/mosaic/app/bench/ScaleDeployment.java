@@ -58,6 +58,9 @@ abstract class ScaleDeployment implements AutoCloseable {
         return pipeline;
     }
 
+    /** How the lines name this deployment: empty for the one process. */
+    abstract String label();
+
     abstract void awaitCompleted(String jobId, Duration timeout, Consumer<JobSummary> progress) throws Exception;
 
     abstract Optional<Path> awaitReport(String jobId, Duration timeout) throws Exception;
@@ -74,6 +77,11 @@ abstract class ScaleDeployment implements AutoCloseable {
     /** Everything in this process. */
     static ScaleDeployment inProcess(Pipeline pipeline) {
         return new ScaleDeployment(pipeline) {
+            @Override
+            String label() {
+                return "";
+            }
+
             @Override
             void awaitCompleted(String jobId, Duration timeout, Consumer<JobSummary> progress) throws Exception {
                 pipeline.awaitCompleted(jobId, timeout, Duration.ofMillis(20), progress);
@@ -101,7 +109,7 @@ abstract class ScaleDeployment implements AutoCloseable {
      * brokers and the submitter in this one; the registry's process is left out (it is idle once
      * the schemas are registered).
      */
-    static ScaleDeployment processes(Pipeline pipeline, Path work, Path images, int threads, String heap) throws Exception {
+    static ScaleDeployment processes(Pipeline pipeline, Path work, Path images, int threads, String heap, int workers) throws Exception {
         Path reports = Files.createDirectories(work.resolve("process-reports"));
         String state = Files.createDirectories(work.resolve("process-state")).toString();
         List<String> connection = List.of("--bootstrap-servers", pipeline.config().bootstrapServers(),
@@ -110,20 +118,23 @@ abstract class ScaleDeployment implements AutoCloseable {
         int aggregatorPort = freePort();
         Map<String, ChildJvm> children = new java.util.LinkedHashMap<>();
         Map<String, Integer> ports = new java.util.LinkedHashMap<>();
-        ports.put("worker", freePort());
+        for (int w = 1; w <= workers; w++) {
+            ports.put(workers == 1 ? "worker" : "worker-" + w, freePort());
+        }
         ports.put("aggregator", aggregatorPort);
         ports.put("reports", freePort());
         ports.put("jobs-api", freePort());
         for (Map.Entry<String, Integer> service : ports.entrySet()) {
             List<String> args = new ArrayList<>(connection);
             args.addAll(List.of("--http-port", Integer.toString(service.getValue()), "--set", "instance.id=scale-" + service.getKey()));
-            switch (service.getKey()) {
+            String kind = service.getKey().startsWith("worker") ? "worker" : service.getKey();
+            switch (kind) {
                 case "worker" -> args.addAll(List.of("--threads", Integer.toString(threads), "--set", "source.file.allowed.roots=" + images));
                 case "aggregator" -> args.addAll(List.of("--set", "state.dir=" + state));
                 case "reports" -> args.addAll(List.of("--report-dir", reports.toString()));
                 default -> args.addAll(List.of("--aggregator-urls", "http://127.0.0.1:" + aggregatorPort));
             }
-            children.put(service.getKey(), new ChildJvm("scale-" + service.getKey(), service.getKey(), args, jvm,
+            children.put(service.getKey(), new ChildJvm("scale-" + service.getKey(), kind, args, jvm,
                     work.resolve("scale-" + service.getKey() + ".log")));
         }
         try {
@@ -137,7 +148,9 @@ abstract class ScaleDeployment implements AutoCloseable {
             children.values().forEach(ChildJvm::destroy);
             throw e;
         }
-        return new Processes(pipeline, children, ports, reports, heap);
+        String label = String.format(java.util.Locale.ROOT, "%d broker%s, %d worker process%s", brokers(pipeline), brokers(pipeline) == 1 ? "" : "s",
+                workers, workers == 1 ? "" : "es");
+        return new Processes(pipeline, children, ports, reports, heap, label);
     }
 
     private static final class Processes extends ScaleDeployment {
@@ -146,13 +159,15 @@ abstract class ScaleDeployment implements AutoCloseable {
         private final Map<String, Integer> ports;
         private final Path reports;
         private final String heap;
+        private final String label;
         private final Map<String, Double> peakHeap = new ConcurrentHashMap<>();
         private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         private final Thread sampler;
         private volatile boolean running = true;
 
-        Processes(Pipeline pipeline, Map<String, ChildJvm> children, Map<String, Integer> ports, Path reports, String heap) {
+        Processes(Pipeline pipeline, Map<String, ChildJvm> children, Map<String, Integer> ports, Path reports, String heap, String label) {
             super(pipeline);
+            this.label = label;
             this.children = children;
             this.ports = ports;
             this.reports = reports;
@@ -189,6 +204,11 @@ abstract class ScaleDeployment implements AutoCloseable {
                     return;
                 }
             }
+        }
+
+        @Override
+        String label() {
+            return label;
         }
 
         @Override
@@ -288,6 +308,10 @@ abstract class ScaleDeployment implements AutoCloseable {
             // Not Linux, or the process is gone.
         }
         return Double.NaN;
+    }
+
+    private static int brokers(Pipeline pipeline) {
+        return pipeline.config().bootstrapServers().split(",").length;
     }
 
     private static int freePort() throws IOException {

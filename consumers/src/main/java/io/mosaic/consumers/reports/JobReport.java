@@ -37,6 +37,21 @@ public final class JobReport {
         int forEach(ResultSpool.ResultConsumer sink) throws IOException;
     }
 
+    /** Where a report's near-duplicate groups come from: pieces in order, a piece continuing the group before it or starting one. */
+    @FunctionalInterface
+    interface GroupPieces {
+        void forEach(GroupChunkSpool.PieceConsumer sink) throws IOException;
+
+        /** Whole groups held in memory. */
+        static GroupPieces of(List<List<String>> groups) {
+            return sink -> {
+                for (List<String> group : groups) {
+                    sink.accept(group, false);
+                }
+            };
+        }
+    }
+
     /**
      * Writes the report of a completed job, streaming, never holding its images in memory:
      * {@code dir/<jobId>.json} (DESIGN.md's report) and {@code dir/<jobId>.ndjson}, one image per
@@ -46,7 +61,7 @@ public final class JobReport {
      * @param expected how many images the report must list; fewer, and nothing is written
      * @return the JSON report's path, or null when {@code images} gave fewer than {@code expected}
      */
-    public static Path write(Path dir, JobSummary summary, SortedImages images, List<List<String>> nearDuplicateGroups,
+    public static Path write(Path dir, JobSummary summary, SortedImages images, GroupPieces nearDuplicateGroups,
                              int expected) throws IOException {
         Files.createDirectories(dir);
         String name = safeFileName(summary.getJobId());
@@ -99,11 +114,20 @@ public final class JobReport {
                 }
                 report.writeEndArray();
                 report.writeArrayFieldStart("nearDuplicateGroups");
-                for (List<String> group : nearDuplicateGroups) {
-                    report.writeStartArray();
-                    for (String uri : group) {
+                boolean[] open = {false};
+                nearDuplicateGroups.forEach((piece, continuesPrevious) -> {
+                    if (!continuesPrevious || !open[0]) {
+                        if (open[0]) {
+                            report.writeEndArray();
+                        }
+                        report.writeStartArray();
+                        open[0] = true;
+                    }
+                    for (String uri : piece) {
                         report.writeString(uri);
                     }
+                });
+                if (open[0]) {
                     report.writeEndArray();
                 }
                 report.writeEndArray();

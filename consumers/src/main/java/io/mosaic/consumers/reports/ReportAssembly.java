@@ -85,11 +85,11 @@ final class ReportAssembly {
             if (spooled < counted || spooled == triedAt.getOrDefault(jobId, -1)) {
                 continue;
             }
-            Optional<List<List<String>>> groups = chunks.groups(jobId, counted);
-            if (groups.isEmpty()) {
+            if (!chunks.complete(jobId, counted)) {
                 continue;
             }
-            Path report = JobReport.write(reportDir, summary, sink -> spool.forEachSorted(jobId, sink), groups.get(), counted);
+            Path report = JobReport.write(reportDir, summary, sink -> spool.forEachSorted(jobId, sink),
+                    sink -> chunks.forEachPiece(jobId, counted, sink), counted);
             if (report == null) {
                 // Repeats made up the difference: wait for more results.
                 triedAt.put(jobId, spooled);

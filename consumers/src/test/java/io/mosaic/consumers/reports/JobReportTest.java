@@ -8,6 +8,8 @@ import io.mosaic.schemas.HashHex;
 import io.mosaic.schemas.ImageResult;
 import io.mosaic.schemas.JobState;
 import io.mosaic.schemas.JobSummary;
+import io.mosaic.schemas.NearDuplicateChunks;
+import io.mosaic.schemas.NearDuplicateGroups;
 import io.mosaic.schemas.ResultStatus;
 import io.mosaic.schemas.registry.InMemorySchemaRegistry;
 import io.mosaic.schemas.serde.AvroSerde;
@@ -19,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,7 +71,7 @@ class JobReportTest {
                 result("file:/m.png", ResultStatus.OK, true)));
         List<List<String>> groups = List.of(List.of("file:/a.jpg", "file:/z.jpg"));
 
-        Path path = JobReport.write(dir, summary(3, 1), sink -> spool.forEachSorted("job", sink), groups, 4);
+        Path path = JobReport.write(dir, summary(3, 1), sink -> spool.forEachSorted("job", sink), JobReport.GroupPieces.of(groups), 4);
 
         JsonNode report = JSON.readTree(path.toFile());
         assertThat(report.get("state").asText()).isEqualTo("COMPLETED");
@@ -96,7 +99,7 @@ class JobReportTest {
         ResultSpool spool = spool(4, arrivals);
         assertThat(spool.count("job")).isEqualTo(53);
 
-        Path path = JobReport.write(dir, summary(50, 0), sink -> spool.forEachSorted("job", sink), List.of(), 50);
+        Path path = JobReport.write(dir, summary(50, 0), sink -> spool.forEachSorted("job", sink), JobReport.GroupPieces.of(List.of()), 50);
 
         JsonNode report = JSON.readTree(path.toFile());
         List<String> uris = new ArrayList<>();
@@ -114,11 +117,34 @@ class JobReportTest {
     }
 
     @Test
+    void aGroupCutAcrossChunksIsOneGroupInTheReport() throws IOException {
+        AvroSerde<NearDuplicateGroups> chunkSerde = new AvroSerde<>(new InMemorySchemaRegistry(), NearDuplicateGroups.class);
+        GroupChunkSpool chunks = new GroupChunkSpool(dir.resolve(".spool"), chunkSerde, "groups");
+        List<String> large = IntStream.range(0, 30).mapToObj(i -> String.format("file:/big/%02d.png", i)).toList();
+        List<List<String>> groups = List.of(List.of("file:/a.png", "file:/b.png"), large, List.of("file:/x.png", "file:/y.png"));
+        List<NearDuplicateGroups> split = NearDuplicateChunks.split("job", 1, groups, 200);
+        assertThat(split).hasSizeGreaterThan(3);
+        for (NearDuplicateGroups chunk : split) {
+            chunks.append(chunk, chunkSerde.serialize("groups", chunk));
+        }
+        chunks.flush();
+        ResultSpool spool = spool(ResultSpool.RUN, List.of(result("file:/a.png", ResultStatus.OK, false)));
+
+        Path path = JobReport.write(dir, summary(1, 0), sink -> spool.forEachSorted("job", sink),
+                sink -> chunks.forEachPiece("job", 1, sink), 1);
+
+        JsonNode written = JSON.readTree(path.toFile()).get("nearDuplicateGroups");
+        assertThat(written).hasSize(3);
+        assertThat(texts(written.get(1))).isEqualTo(large);
+        assertThat(texts(written.get(2))).containsExactly("file:/x.png", "file:/y.png");
+    }
+
+    @Test
     void repeatsThatMakeUpTheCountWriteNothing() throws IOException {
         ImageResult a = result("file:/a.png", ResultStatus.OK, false);
         ResultSpool spool = spool(ResultSpool.RUN, List.of(a, a));
 
-        Path path = JobReport.write(dir, summary(2, 0), sink -> spool.forEachSorted("job", sink), List.of(), 2);
+        Path path = JobReport.write(dir, summary(2, 0), sink -> spool.forEachSorted("job", sink), JobReport.GroupPieces.of(List.of()), 2);
 
         assertThat(path).isNull();
         try (var files = Files.list(dir)) {
