@@ -3,6 +3,7 @@ package io.mosaic.analysis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,6 +14,7 @@ import java.util.Random;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -101,6 +103,25 @@ class NearDuplicateGrouperTest {
 
         assertThat(expected).hasSizeGreaterThan(200);
         assertThat(NearDuplicateGrouper.groups(images, distance)).isEqualTo(expected);
+    }
+
+    @Test
+    void groupsSortedOnDiskInSmallRunsAreTheSameAndTheScratchFilesGo(@TempDir Path dir) {
+        List<HashedImage> images = imagesWithPlantedNearDuplicates(new Random(31), 10);
+        Collections.shuffle(images, new Random(32));
+        List<List<String>> expected = allPairsGroups(images, 10);
+        Path scratch = dir.resolve("scratch");
+
+        try (NearDuplicateGrouper.Groups groups = NearDuplicateGrouper.group(images::forEach, 10, scratch, 3)) {
+            List<List<String>> first = new ArrayList<>();
+            groups.forEach(first::add);
+            List<List<String>> again = new ArrayList<>();
+            groups.forEach(again::add);
+
+            assertThat(first).isEqualTo(expected).isEqualTo(again).hasSize(groups.count());
+            assertThat(scratch).as("runs of 3 go to disk").isNotEmptyDirectory();
+        }
+        assertThat(scratch).doesNotExist();
     }
 
     @ParameterizedTest(name = "{0} bits, radius {1}: {2} values")

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * How a job's near-duplicate groups travel as {@link NearDuplicateGroups} chunks: the aggregator
@@ -34,29 +35,50 @@ public final class NearDuplicateChunks {
     private NearDuplicateChunks() {
     }
 
+    /** Groups read in order, and again in the same order: the split reads them twice. */
+    @FunctionalInterface
+    public interface Groups {
+        void forEach(Consumer<List<String>> group);
+    }
+
     /**
      * Cuts {@code groups} into chunks of at most {@code maxBytes} each. Always at least one chunk,
      * so a reader waiting for a job's chunks knows when it has them all, groups or none.
      */
     public static List<NearDuplicateGroups> split(String jobId, int countedResults, List<List<String>> groups, int maxBytes) {
+        List<NearDuplicateGroups> chunks = new ArrayList<>();
+        split(jobId, countedResults, groups::forEach, maxBytes, chunks::add);
+        return chunks;
+    }
+
+    /**
+     * Cuts {@code groups} into chunks as {@link #split(String, int, List, int)} does, handing each
+     * to {@code out} as soon as it is full: the groups are read once to count the chunks (every
+     * chunk says how many there are) and once to fill them, so only one chunk and one group are
+     * held at a time.
+     */
+    public static void split(String jobId, int countedResults, Groups groups, int maxBytes, Consumer<NearDuplicateGroups> out) {
         if (maxBytes < MIN_CHUNK_BYTES) {
             throw new IllegalArgumentException("a chunk must hold at least " + MIN_CHUNK_BYTES + " bytes, got " + maxBytes);
         }
-        Splitter splitter = new Splitter(maxBytes);
-        groups.forEach(splitter::add);
-        List<Piece> pieces = splitter.finish();
-        List<NearDuplicateGroups> chunks = new ArrayList<>(pieces.size());
-        for (int i = 0; i < pieces.size(); i++) {
-            chunks.add(NearDuplicateGroups.newBuilder()
-                    .setJobId(jobId)
-                    .setCountedResults(countedResults)
-                    .setChunkIndex(i)
-                    .setChunkCount(pieces.size())
-                    .setFirstGroupContinues(pieces.get(i).firstGroupContinues)
-                    .setGroups(pieces.get(i).groups)
-                    .build());
+        int[] count = {0};
+        Splitter counting = new Splitter(maxBytes, piece -> count[0]++);
+        groups.forEach(counting::add);
+        counting.finish();
+        int[] index = {0};
+        Splitter filling = new Splitter(maxBytes, piece -> out.accept(NearDuplicateGroups.newBuilder()
+                .setJobId(jobId)
+                .setCountedResults(countedResults)
+                .setChunkIndex(index[0]++)
+                .setChunkCount(count[0])
+                .setFirstGroupContinues(piece.firstGroupContinues)
+                .setGroups(piece.groups)
+                .build()));
+        groups.forEach(filling::add);
+        filling.finish();
+        if (index[0] != count[0]) {
+            throw new IllegalStateException("the groups read twice gave " + count[0] + " then " + index[0] + " chunks");
         }
-        return chunks;
     }
 
     /**
@@ -108,16 +130,18 @@ public final class NearDuplicateChunks {
     private record Piece(List<List<String>> groups, boolean firstGroupContinues) {
     }
 
-    /** Fills chunks one after the other. */
+    /** Fills chunks one after the other, handing each to {@code out} when it is closed. */
     private static final class Splitter {
         private final int maxBytes;
-        private final List<Piece> done = new ArrayList<>();
+        private final Consumer<Piece> out;
+        private int emitted;
         private List<List<String>> current = new ArrayList<>();
         private int currentBytes;
         private boolean currentContinues;
 
-        Splitter(int maxBytes) {
+        Splitter(int maxBytes, Consumer<Piece> out) {
             this.maxBytes = maxBytes;
+            this.out = out;
         }
 
         void add(List<String> group) {
@@ -151,19 +175,20 @@ public final class NearDuplicateChunks {
 
         private void close() {
             if (!current.isEmpty()) {
-                done.add(new Piece(current, currentContinues));
+                out.accept(new Piece(current, currentContinues));
+                emitted++;
             }
             current = new ArrayList<>();
             currentBytes = 0;
             currentContinues = false;
         }
 
-        List<Piece> finish() {
+        void finish() {
             close();
-            if (done.isEmpty()) {
-                done.add(new Piece(List.of(), false));
+            if (emitted == 0) {
+                out.accept(new Piece(List.of(), false));
+                emitted++;
             }
-            return done;
         }
     }
 }

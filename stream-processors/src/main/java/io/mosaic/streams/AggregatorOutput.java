@@ -3,8 +3,8 @@ package io.mosaic.streams;
 import io.mosaic.analysis.NearDuplicateGrouper;
 import io.mosaic.schemas.JobSummary;
 import io.mosaic.schemas.NearDuplicateChunks;
-import io.mosaic.schemas.NearDuplicateGroups;
-import java.util.List;
+import java.nio.file.Path;
+import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -41,19 +41,23 @@ final class AggregatorOutput {
     }
 
     /**
-     * Completes the job: groups its images (from the job-hashes store), emits the COMPLETED
-     * summary with the number of groups, then the groups themselves in chunks small enough for a
-     * Kafka record (see {@link NearDuplicateChunks}). The groups are computed from the set of
-     * stored images alone, so the chunks are the same whatever order the results came in.
+     * Completes the job: groups its images (read twice from the job-hashes store, their URIs
+     * sorted on disk under the task's state directory, so memory does not grow with the job),
+     * emits the COMPLETED summary with the number of groups, then the groups themselves in chunks
+     * small enough for a Kafka record (see {@link NearDuplicateChunks}). The groups are computed
+     * from the set of stored images alone, so the chunks are the same whatever order the results
+     * came in.
      */
     void completed(JobSummary summary) {
         String jobId = summary.getJobId();
-        List<List<String>> groups = NearDuplicateGrouper.groups(stores.images(jobId), settings.nearDuplicateDistance());
-        JobSummaryFold.complete(summary, groups.size());
-        summary(summary);
-        long timestamp = summary.getUpdatedAt().toEpochMilli();
-        for (NearDuplicateGroups chunk : NearDuplicateChunks.split(jobId, JobSummaryFold.counted(summary), groups, settings.groupChunkBytes())) {
-            context.forward(new Record<String, SpecificRecord>(jobId, chunk, timestamp), JobAggregatorTopology.GROUPS_SINK);
+        Path scratch = context.stateDir().toPath().resolve("near-duplicates-" + UUID.randomUUID());
+        try (NearDuplicateGrouper.Groups groups = NearDuplicateGrouper.group(action -> stores.forEachImage(jobId, action),
+                settings.nearDuplicateDistance(), scratch, NearDuplicateGrouper.SORT_RUN)) {
+            JobSummaryFold.complete(summary, groups.count());
+            summary(summary);
+            long timestamp = summary.getUpdatedAt().toEpochMilli();
+            NearDuplicateChunks.split(jobId, JobSummaryFold.counted(summary), groups::forEach, settings.groupChunkBytes(),
+                    chunk -> context.forward(new Record<String, SpecificRecord>(jobId, chunk, timestamp), JobAggregatorTopology.GROUPS_SINK));
         }
     }
 

@@ -4,6 +4,7 @@ import io.mosaic.analysis.HashedImage;
 import io.mosaic.schemas.JobSummary;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.processor.api.ProcessingContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -71,13 +72,11 @@ final class AggregatorStores {
         images.put(taskKey(jobId, taskId), image);
     }
 
-    /** The images kept for one job, in task id order. */
-    List<HashedImage> images(String jobId) {
-        List<HashedImage> found = new ArrayList<>();
+    /** Hands the images kept for one job to {@code action}, in task id order, one at a time. */
+    void forEachImage(String jobId, Consumer<HashedImage> action) {
         try (KeyValueIterator<String, HashedImage> entries = images.prefixScan(jobPrefix(jobId), PREFIX_SERIALIZER)) {
-            entries.forEachRemaining(entry -> found.add(entry.value));
+            entries.forEachRemaining(entry -> action.accept(entry.value));
         }
-        return found;
     }
 
     /** Notes that the job's summary changed since it was last emitted. */

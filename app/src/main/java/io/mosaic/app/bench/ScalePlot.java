@@ -31,7 +31,9 @@ final class ScalePlot {
     private ScalePlot() {
     }
 
-    static void write(List<ScaleBench.Size> sizes, Path file) throws IOException {
+    /** Draws the sizes run on the first deployment (the others have other processes). */
+    static void write(List<ScaleBench.Size> all, Path file) throws IOException {
+        List<ScaleBench.Size> sizes = all.stream().filter(s -> s.deployment().equals(all.get(0).deployment())).toList();
         BufferedImage image = new BufferedImage(2 * PANEL, HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
