@@ -102,7 +102,7 @@ class BenchCommandIT {
         assertThat(out.toString()).containsPattern("scale 1,000 images 96x96: images/s.* images/s +[0-9.]+x")
                 .containsPattern("scale 1,000 images 96x96: CPU per image the pipeline adds .* us")
                 .contains("peak RSS, one process", "COMPLETED to report written", "near-duplicate grouping");
-        assertThat(new ObjectMapper().readTree(json.toFile()).get("lines")).hasSize(9);
+        assertThat(new ObjectMapper().readTree(json.toFile()).get("lines")).hasSize(8);
 
         StringWriter processes = new StringWriter();
         exit = new CommandLine(new MosaicCommand()).setOut(new PrintWriter(processes)).execute("bench", "--scale-processes", "384m",

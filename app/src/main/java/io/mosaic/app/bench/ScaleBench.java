@@ -136,8 +136,8 @@ final class ScaleBench {
                 size.reportMiB(), grouping));
         if (use.size() > 1) {
             for (ScaleDeployment.Use u : use) {
-                progress.accept(String.format(Locale.ROOT, "scale %,d: %s: CPU %.0f us/image, peak RSS %.0f MiB, peak heap %.0f MiB,"
-                        + " held after GC %.0f MiB", count, u.name(), u.cpuSeconds() * 1e6 / count, u.peakRssMiB(), u.peakHeapMiB(), u.liveHeapMiB()));
+                progress.accept(String.format(Locale.ROOT, "scale %,d: %s: CPU %.0f us/image, peak RSS %.0f MiB, peak heap %.0f MiB", count,
+                        u.name(), u.cpuSeconds() * 1e6 / count, u.peakRssMiB(), u.peakHeapMiB()));
             }
         }
         deleteLinks(images);
@@ -217,8 +217,6 @@ final class ScaleBench {
             for (ScaleDeployment.Use u : s.processes()) {
                 lines.add(BenchLine.alone(at + ": peak RSS, " + u.name(), "MiB", new double[] {u.peakRssMiB()}, Target.report()));
                 lines.add(BenchLine.alone(at + ": peak heap used, " + u.name(), "MiB", new double[] {u.peakHeapMiB()}, Target.report()));
-                lines.add(BenchLine.alone(at + ": heap held after GC, most seen, " + u.name(), "MiB", new double[] {u.liveHeapMiB()},
-                        Target.report()));
                 if (s.processes().size() > 1) {
                     lines.add(BenchLine.alone(at + ": CPU per image, " + u.name(), "us", new double[] {u.cpuSeconds() * 1e6 / s.images()},
                             Target.report()));

@@ -34,19 +34,15 @@ import java.util.regex.Pattern;
  */
 abstract class ScaleDeployment implements AutoCloseable {
 
-    /**
-     * What one process used: CPU seconds so far (or over a job, {@link #between}), peak RSS and
-     * heap in use since the last reset, and the most the heap held after a collection (what it
-     * keeps, not the garbage it has not collected yet).
-     */
-    record Use(String name, double cpuSeconds, double peakRssMiB, double peakHeapMiB, double liveHeapMiB) {
+    /** What one process used: CPU seconds so far (or over a job, {@link #between}), peak RSS and heap since the last reset. */
+    record Use(String name, double cpuSeconds, double peakRssMiB, double peakHeapMiB) {
 
         /** CPU over the job (from {@code before} to {@code completed}), memory peaks up to {@code reported}. */
         static List<Use> between(List<Use> before, List<Use> completed, List<Use> reported) {
             List<Use> job = new ArrayList<>();
             for (int i = 0; i < completed.size(); i++) {
                 job.add(new Use(completed.get(i).name(), completed.get(i).cpuSeconds() - before.get(i).cpuSeconds(),
-                        reported.get(i).peakRssMiB(), reported.get(i).peakHeapMiB(), reported.get(i).liveHeapMiB()));
+                        reported.get(i).peakRssMiB(), reported.get(i).peakHeapMiB()));
             }
             return job;
         }
@@ -165,7 +161,6 @@ abstract class ScaleDeployment implements AutoCloseable {
         private final String heap;
         private final String label;
         private final Map<String, Double> peakHeap = new ConcurrentHashMap<>();
-        private final Map<String, Double> liveHeap = new ConcurrentHashMap<>();
         private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         private final Thread sampler;
         private volatile boolean running = true;
@@ -185,7 +180,6 @@ abstract class ScaleDeployment implements AutoCloseable {
         /** Every half second, each service's heap in use, from its /metrics: the highest seen is its peak. */
         private void sample() {
             Pattern heapLine = Pattern.compile("^jvm_memory_used_bytes\\{[^}]*area=\"heap\"[^}]*} ([0-9.eE+-]+)", Pattern.MULTILINE);
-            Pattern liveLine = Pattern.compile("^jvm_gc_live_data_size_bytes(?:\\{[^}]*})? ([0-9.eE+-]+)", Pattern.MULTILINE);
             while (running) {
                 for (Map.Entry<String, Integer> service : ports.entrySet()) {
                     try {
@@ -198,10 +192,6 @@ abstract class ScaleDeployment implements AutoCloseable {
                         }
                         double mib = used / (1024 * 1024);
                         peakHeap.merge(service.getKey(), mib, Math::max);
-                        Matcher live = liveLine.matcher(metrics);
-                        if (live.find()) {
-                            liveHeap.merge(service.getKey(), Double.parseDouble(live.group(1)) / (1024 * 1024), Math::max);
-                        }
                     } catch (IOException e) {
                         // A busy or stopping service misses one sample.
                     } catch (InterruptedException e) {
@@ -250,7 +240,6 @@ abstract class ScaleDeployment implements AutoCloseable {
                 Files.writeString(Path.of("/proc/" + child.pid() + "/clear_refs"), "5");
             }
             peakHeap.clear();
-            liveHeap.clear();
         }
 
         @Override
@@ -260,7 +249,7 @@ abstract class ScaleDeployment implements AutoCloseable {
             for (Map.Entry<String, ChildJvm> child : children.entrySet()) {
                 long pid = child.getValue().pid();
                 use.add(new Use(child.getKey() + " (-Xmx" + heap + ")", cpuSeconds(pid), peakRssMiB(Path.of("/proc/" + pid + "/status")),
-                        peakHeap.getOrDefault(child.getKey(), Double.NaN), liveHeap.getOrDefault(child.getKey(), Double.NaN)));
+                        peakHeap.getOrDefault(child.getKey(), Double.NaN)));
             }
             return use;
         }
@@ -302,14 +291,8 @@ abstract class ScaleDeployment implements AutoCloseable {
                     peak += pool.getPeakUsage().getUsed();
                 }
             }
-            long live = 0;
-            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-                if (pool.getType() == MemoryType.HEAP && pool.getCollectionUsage() != null) {
-                    live += pool.getCollectionUsage().getUsed();
-                }
-            }
             double cpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
-            return new Use(name, cpu, peakRssMiB(Path.of("/proc/self/status")), peak / (1024.0 * 1024), live / (1024.0 * 1024));
+            return new Use(name, cpu, peakRssMiB(Path.of("/proc/self/status")), peak / (1024.0 * 1024));
         }
     }
 
