@@ -19,10 +19,11 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", header = "Measure Mosaic's throughput as ratios against baselines run on this machine.",
         mixinStandardHelpOptions = true,
-        description = {"Runs each line on an embedded cluster (or the one given by --bootstrap-servers): Mosaic and its baseline (Kafka's producer loop, the ImageAnalyzer",
-                "called directly, plain Kafka Streams) alternated round by round; prints the medians, their ratio and the",
-                "target, with the machine, JDK and Kafka versions. Lines: submit, analysis, latency, aggregator, scaling,",
-                "lag, cold-start. --quick: one small round of each, about two minutes."})
+        description = "Runs each line on an embedded cluster, or on the one --bootstrap-servers names: Mosaic and its "
+                + "baseline (Kafka's producer loop, the ImageAnalyzer called directly, plain Kafka Streams) alternated "
+                + "round by round; prints the medians, their ratio and the target, with the machine, JDK and Kafka "
+                + "versions. Lines: submit, analysis, latency, aggregator, scaling, lag, cold-start. --quick: one small "
+                + "round of each, about two minutes. --scale: jobs of 1,000 to 1,000,000 images instead.")
 final class BenchCommand extends CommandBase.Local implements Callable<Integer> {
 
     @Option(names = "--quick", description = "One small round of every line: a smoke run of about two minutes.")

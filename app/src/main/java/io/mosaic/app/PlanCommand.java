@@ -14,10 +14,11 @@ import picocli.CommandLine.Option;
 
 /** {@code mosaic plan}: worker cores, partitions and brokers for a job and a deadline, from measured costs. */
 @Command(name = "plan", header = "Plan the cores, partitions and brokers a job needs to meet a deadline.", mixinStandardHelpOptions = true,
-        description = {"From the per-image costs mosaic bench measures (analysis CPU, the pipeline's own CPU, broker CPU, record",
-                "sizes), prints the worker cores and machines, the partitions of the tasks topic, the brokers, and with",
-                "Little's law (L = lambda W) the lag to expect, each with what it assumed. Give --deadline, or --machines",
-                "to learn how long the job takes on that many. Example: mosaic plan --images 1000000000 --machines 1000"})
+        description = "From the per-image costs mosaic bench measures (analysis CPU, the pipeline's own CPU, broker CPU, "
+                + "record sizes), prints the worker cores and machines, the partitions of the tasks topic, the brokers, "
+                + "and with Little's law (L = lambda W) the lag to expect, each with what it assumed. Give --deadline, "
+                + "or --machines to learn how long the job takes on that many. Example: mosaic plan --images 1000000000 "
+                + "--machines 1000")
 final class PlanCommand extends CommandBase implements Callable<Integer> {
 
     @Option(names = "--images", paramLabel = "N", required = true, description = "Images in the job.")
