@@ -53,6 +53,8 @@ class BenchLineTest {
         assertThat(Bench.Part.named("cold-start")).contains(Bench.Part.COLD_START);
         assertThat(Bench.Part.named(" Submit ")).contains(Bench.Part.SUBMIT);
         assertThat(Bench.Part.named("speed")).isEmpty();
-        assertThat(Bench.Part.names()).isEqualTo("submit, analysis, latency, aggregator, scaling, lag, cold-start");
+        assertThat(Bench.Part.names()).isEqualTo("submit, analysis, latency, aggregator, scaling, lag, cold-start, scale");
+        assertThat(Bench.Part.standard()).as("the scale line runs only when asked for").doesNotContain(Bench.Part.SCALE)
+                .contains(Bench.Part.COLD_START);
     }
 }
