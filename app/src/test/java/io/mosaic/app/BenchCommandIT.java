@@ -109,8 +109,9 @@ class BenchCommandIT {
                 "--scale-sizes", "200", "--threads", "2");
         assertThat(exit).as(processes.toString()).isZero();
         for (String service : new String[] {"worker", "aggregator", "reports", "jobs-api"}) {
-            assertThat(processes.toString()).containsPattern("scale 200 images 96x96: peak heap used, " + service + " \\(-Xmx384m\\) +[0-9.]+ ")
-                    .containsPattern("scale 200 images 96x96: CPU per image, " + service + " .* us");
+            assertThat(processes.toString())
+                    .containsPattern("scale 200 images 96x96, 1 broker, 1 worker process: peak heap used, " + service + " \\(-Xmx384m\\) +[0-9.]+ ")
+                    .containsPattern("scale 200 images 96x96, 1 broker, 1 worker process: CPU per image, " + service + " .* us");
         }
     }
 
