@@ -17,28 +17,55 @@ import java.util.PriorityQueue;
 import java.util.function.Consumer;
 
 /**
- * Sorts more strings than should be held in memory: runs of {@code runSize} strings are sorted
+ * Sorts more records than should be held in memory: runs of {@code runSize} records are sorted
  * in memory and written to files under a scratch directory, then merged, as databases sort. A
- * sort that never fills a run never touches the disk. The sorted strings can be read any number
- * of times; {@link #close()} deletes the files.
+ * sort that never fills a run never touches the disk. The sort is stable: records that compare
+ * equal come out in the order they were added. The sorted records can be read any number of
+ * times; {@link #close()} deletes the files.
+ *
+ * @param <T> what is sorted; {@link Codec} turns it into the bytes a run file holds
  */
-final class ExternalSort implements AutoCloseable {
+public final class ExternalSort<T> implements AutoCloseable {
+
+    /** How a record is written to a run file and read back. */
+    public interface Codec<T> {
+        byte[] encode(T value);
+
+        T decode(byte[] bytes);
+    }
+
+    /** Strings as UTF-8. */
+    public static final Codec<String> STRINGS = new Codec<>() {
+        @Override
+        public byte[] encode(String value) {
+            return value.getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String decode(byte[] bytes) {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+    };
 
     private final Path scratch;
     private final int runSize;
-    private final List<String> buffer = new ArrayList<>();
+    private final Comparator<? super T> order;
+    private final Codec<T> codec;
+    private final List<T> buffer = new ArrayList<>();
     private final List<Path> runs = new ArrayList<>();
     private boolean sorted;
 
-    ExternalSort(Path scratch, int runSize) {
+    public ExternalSort(Path scratch, int runSize, Comparator<? super T> order, Codec<T> codec) {
         if (runSize < 2) {
-            throw new IllegalArgumentException("a run holds at least 2 strings, got " + runSize);
+            throw new IllegalArgumentException("a run holds at least 2 records, got " + runSize);
         }
         this.scratch = scratch;
         this.runSize = runSize;
+        this.order = order;
+        this.codec = codec;
     }
 
-    void add(String value) {
+    public void add(T value) {
         if (sorted) {
             throw new IllegalStateException("already sorted");
         }
@@ -48,11 +75,11 @@ final class ExternalSort implements AutoCloseable {
         }
     }
 
-    /** Hands every string to {@code action} in order; may be called again. */
-    void forEachSorted(Consumer<String> action) {
+    /** Hands every record to {@code action} in order; may be called again. */
+    public void forEachSorted(Consumer<? super T> action) {
         if (!sorted) {
             if (runs.isEmpty()) {
-                buffer.sort(Comparator.naturalOrder());
+                buffer.sort(order);
             } else if (!buffer.isEmpty()) {
                 spill();
             }
@@ -66,13 +93,13 @@ final class ExternalSort implements AutoCloseable {
     }
 
     private void spill() {
-        buffer.sort(Comparator.naturalOrder());
+        buffer.sort(order);
         try {
             Files.createDirectories(scratch);
             Path run = Files.createTempFile(scratch, "sort-", ".run");
             try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(run), 64 * 1024))) {
-                for (String value : buffer) {
-                    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+                for (T value : buffer) {
+                    byte[] bytes = codec.encode(value);
                     out.writeInt(bytes.length);
                     out.write(bytes);
                 }
@@ -84,24 +111,29 @@ final class ExternalSort implements AutoCloseable {
         buffer.clear();
     }
 
-    private void merge(Consumer<String> action) {
-        List<DataInputStream> readers = new ArrayList<>();
-        record Head(String value, int run) {
+    /** Merges the runs; of records that compare equal, the one of the earlier run comes first. */
+    private void merge(Consumer<? super T> action) {
+        record Head<T>(T value, int run) {
         }
-        PriorityQueue<Head> heads = new PriorityQueue<>(Comparator.comparing(Head::value).thenComparingInt(Head::run));
+        List<DataInputStream> readers = new ArrayList<>();
+        Comparator<Head<T>> heads = (a, b) -> {
+            int c = order.compare(a.value(), b.value());
+            return c != 0 ? c : Integer.compare(a.run(), b.run());
+        };
+        PriorityQueue<Head<T>> queue = new PriorityQueue<>(heads);
         try {
             for (int r = 0; r < runs.size(); r++) {
                 readers.add(new DataInputStream(new BufferedInputStream(Files.newInputStream(runs.get(r)), 64 * 1024)));
-                String first = next(readers.get(r));
+                T first = next(readers.get(r));
                 if (first != null) {
-                    heads.add(new Head(first, r));
+                    queue.add(new Head<>(first, r));
                 }
             }
-            while (!heads.isEmpty()) {
-                Head head = heads.poll();
-                String following = next(readers.get(head.run()));
+            while (!queue.isEmpty()) {
+                Head<T> head = queue.poll();
+                T following = next(readers.get(head.run()));
                 if (following != null) {
-                    heads.add(new Head(following, head.run()));
+                    queue.add(new Head<>(following, head.run()));
                 }
                 action.accept(head.value());
             }
@@ -118,7 +150,7 @@ final class ExternalSort implements AutoCloseable {
         }
     }
 
-    private static String next(DataInputStream in) throws IOException {
+    private T next(DataInputStream in) throws IOException {
         int length;
         try {
             length = in.readInt();
@@ -127,12 +159,7 @@ final class ExternalSort implements AutoCloseable {
         }
         byte[] bytes = new byte[length];
         in.readFully(bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
-    }
-
-    /** Whether the strings went to disk. */
-    boolean spilled() {
-        return !runs.isEmpty();
+        return codec.decode(bytes);
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -83,8 +84,8 @@ public final class NearDuplicateGrouper {
         UnionFind links = link(Arrays.copyOf(hashes[0], n[0]), maxDistance);
 
         // Pass 2: each grouped image's URI under its group's root, sorted: a group's URIs together, in order.
-        ExternalSort byRoot = new ExternalSort(scratch, sortRun);
-        ExternalSort byFirst = new ExternalSort(scratch, sortRun);
+        ExternalSort<String> byRoot = new ExternalSort<>(scratch, sortRun, Comparator.naturalOrder(), ExternalSort.STRINGS);
+        ExternalSort<String> byFirst = new ExternalSort<>(scratch, sortRun, Comparator.naturalOrder(), ExternalSort.STRINGS);
         try {
             int[] index = {0};
             images.forEach(image -> {
@@ -127,11 +128,11 @@ public final class NearDuplicateGrouper {
     /** The groups of one job, sorted (URIs within a group, groups by their first URI), readable any number of times. */
     public static final class Groups implements AutoCloseable {
 
-        private final ExternalSort sorted;
+        private final ExternalSort<String> sorted;
         private final int count;
         private final Path scratch;
 
-        private Groups(ExternalSort sorted, int count, Path scratch) {
+        private Groups(ExternalSort<String> sorted, int count, Path scratch) {
             this.sorted = sorted;
             this.count = count;
             this.scratch = scratch;

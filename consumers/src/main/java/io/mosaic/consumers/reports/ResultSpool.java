@@ -1,18 +1,18 @@
 package io.mosaic.consumers.reports;
 
+import io.mosaic.analysis.ExternalSort;
 import io.mosaic.schemas.ImageResult;
 import io.mosaic.schemas.serde.AvroSerde;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 
 /**
  * The report writer's durable store of results, one append-only file per job under
@@ -22,9 +22,8 @@ import java.util.PriorityQueue;
  * (a job's results all sit in one partition, in order).
  *
  * <p>Memory does not grow with a job: the spool counts records (duplicates included) rather than
- * remembering task ids, and {@link #forEachSorted} sorts a job's results by URI the way databases
- * sort more than fits in memory: runs of {@value #RUN} results sorted in memory and written to
- * files of their own, then merged.
+ * remembering task ids, and {@link #forEachSorted} sorts a job's results by URI with
+ * {@link ExternalSort}, {@value #RUN} results in memory at a time.
  */
 final class ResultSpool {
 
@@ -85,9 +84,7 @@ final class ResultSpool {
     int count(String jobId) throws IOException {
         Integer count = counts.get(jobId);
         if (count == null) {
-            SpoolFile file = file(jobId);
-            file.truncateTornTail();
-            count = file.count();
+            count = file(jobId).truncateTornTail();
             counts.put(jobId, count);
         }
         return count;
@@ -95,98 +92,46 @@ final class ResultSpool {
 
     /**
      * Hands the job's results to {@code sink} sorted by URI, one per task id (the first that
-     * arrived); returns how many.
+     * arrived: the sort is stable); returns how many.
      */
     int forEachSorted(String jobId, ResultConsumer sink) throws IOException {
-        List<Path> runs = new ArrayList<>();
-        List<Entry> buffer = new ArrayList<>();
-        try {
-            long[] sequence = {0};
-            file(jobId).forEach(raw -> {
-                buffer.add(new Entry(serde.deserialize(topic, raw), raw, sequence[0]++));
-                if (buffer.size() == run) {
-                    runs.add(writeRun(jobId, runs.size(), buffer));
-                    buffer.clear();
+        ExternalSort.Codec<Entry> codec = new ExternalSort.Codec<>() {
+            @Override
+            public byte[] encode(Entry entry) {
+                return entry.raw();
+            }
+
+            @Override
+            public Entry decode(byte[] raw) {
+                return new Entry(serde.deserialize(topic, raw), raw);
+            }
+        };
+        try (ExternalSort<Entry> sort = new ExternalSort<>(dir, run, Entry.ORDER, codec)) {
+            file(jobId).forEach(raw -> sort.add(codec.decode(raw)));
+            int[] emitted = {0};
+            String[] lastTask = {null};
+            sort.forEachSorted(entry -> {
+                ImageResult result = entry.result();
+                if (!result.getTaskId().equals(lastTask[0])) {
+                    try {
+                        sink.accept(result);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    emitted[0]++;
+                    lastTask[0] = result.getTaskId();
                 }
             });
-            if (runs.isEmpty()) {
-                buffer.sort(Entry.ORDER);
-                return emitDistinct(buffer.iterator(), sink);
-            }
-            if (!buffer.isEmpty()) {
-                runs.add(writeRun(jobId, runs.size(), buffer));
-                buffer.clear();
-            }
-            return merge(runs, sink);
-        } finally {
-            for (Path file : runs) {
-                Files.deleteIfExists(file);
-            }
+            return emitted[0];
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 
-    private Path writeRun(String jobId, int index, List<Entry> entries) throws IOException {
-        entries.sort(Entry.ORDER);
-        Path path = dir.resolve(JobReport.safeFileName(jobId) + ".run-" + index);
-        Files.deleteIfExists(path);
-        new SpoolFile(path).append(entries.stream().map(Entry::raw).toList());
-        return path;
-    }
-
-    /** Merges sorted runs, reading each a record at a time; equal keys come out in run order, so the first arrival still wins. */
-    private int merge(List<Path> runs, ResultConsumer sink) throws IOException {
-        List<SpoolFile.Reader> readers = new ArrayList<>();
-        try {
-            PriorityQueue<Entry> heads = new PriorityQueue<>(Entry.ORDER);
-            for (int r = 0; r < runs.size(); r++) {
-                readers.add(new SpoolFile(runs.get(r)).reader());
-                advance(heads, readers.get(r), r);
-            }
-            int emitted = 0;
-            String lastTask = null;
-            while (!heads.isEmpty()) {
-                Entry head = heads.poll();
-                advance(heads, readers.get((int) head.sequence()), (int) head.sequence());
-                if (!head.result().getTaskId().equals(lastTask)) {
-                    sink.accept(head.result());
-                    emitted++;
-                    lastTask = head.result().getTaskId();
-                }
-            }
-            return emitted;
-        } finally {
-            for (SpoolFile.Reader reader : readers) {
-                reader.close();
-            }
-        }
-    }
-
-    private void advance(PriorityQueue<Entry> heads, SpoolFile.Reader reader, int runIndex) throws IOException {
-        byte[] raw = reader.next();
-        if (raw != null) {
-            heads.add(new Entry(serde.deserialize(topic, raw), raw, runIndex));
-        }
-    }
-
-    private static int emitDistinct(Iterator<Entry> sorted, ResultConsumer sink) throws IOException {
-        int emitted = 0;
-        String lastTask = null;
-        while (sorted.hasNext()) {
-            ImageResult result = sorted.next().result();
-            if (!result.getTaskId().equals(lastTask)) {
-                sink.accept(result);
-                emitted++;
-                lastTask = result.getTaskId();
-            }
-        }
-        return emitted;
-    }
-
-    /** A result, its bytes, and where it came from: its arrival within a run, or the run itself when merging. */
-    private record Entry(ImageResult result, byte[] raw, long sequence) {
+    /** A result and the bytes it came as. */
+    private record Entry(ImageResult result, byte[] raw) {
         static final Comparator<Entry> ORDER = Comparator.comparing((Entry e) -> e.result().getUri())
-                .thenComparing(e -> e.result().getTaskId())
-                .thenComparingLong(Entry::sequence);
+                .thenComparing(e -> e.result().getTaskId());
     }
 
     private SpoolFile file(String jobId) {

@@ -11,7 +11,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -50,34 +49,13 @@ final class SpoolFile {
         void accept(byte[] record) throws IOException;
     }
 
-    /** Every whole record, in the order appended. */
-    List<byte[]> readAll() throws IOException {
-        List<byte[]> records = new ArrayList<>();
-        forEach(records::add);
-        return records;
-    }
-
     /** Hands every whole record to {@code action}, in the order appended, one at a time. */
     void forEach(RecordConsumer action) throws IOException {
         if (!Files.exists(file)) {
             return;
         }
-        try (InputStream in = Files.newInputStream(file); DataInputStream data = new DataInputStream(new BufferedInputStream(in))) {
-            while (true) {
-                int length;
-                try {
-                    length = data.readInt();
-                } catch (EOFException end) {
-                    break;
-                }
-                byte[] raw = new byte[length];
-                try {
-                    data.readFully(raw);
-                } catch (EOFException torn) {
-                    // A crash in the middle of an append: that record was not committed and will
-                    // be consumed and appended again.
-                    break;
-                }
+        try (Reader reader = reader()) {
+            for (byte[] raw = reader.next(); raw != null; raw = reader.next()) {
                 action.accept(raw);
             }
         }
@@ -96,7 +74,11 @@ final class SpoolFile {
             this.data = data;
         }
 
-        /** The next whole record, or null at the end (or at a record left half-written). */
+        /**
+         * The next whole record, or null at the end, or at a record left half-written by a crash
+         * in the middle of an append: that record was not committed and will be consumed and
+         * appended again.
+         */
         byte[] next() throws IOException {
             int length;
             try {
@@ -119,18 +101,12 @@ final class SpoolFile {
         }
     }
 
-    /** How many whole records the file holds. */
-    int count() throws IOException {
-        int[] count = new int[1];
-        forEach(record -> count[0]++);
-        return count[0];
-    }
-
-    /** Cuts off a record left half-written by a crash. */
-    void truncateTornTail() throws IOException {
+    /** Cuts off a record left half-written by a crash; returns how many whole records the file holds. */
+    int truncateTornTail() throws IOException {
         if (!Files.exists(file)) {
-            return;
+            return 0;
         }
+        int records = 0;
         long valid = 0;
         long size = Files.size(file);
         try (InputStream in = Files.newInputStream(file); DataInputStream data = new DataInputStream(new BufferedInputStream(in))) {
@@ -141,6 +117,7 @@ final class SpoolFile {
                 }
                 data.skipNBytes(length);
                 valid += 4 + length;
+                records++;
             }
         }
         if (valid < size) {
@@ -148,5 +125,6 @@ final class SpoolFile {
                 channel.truncate(valid);
             }
         }
+        return records;
     }
 }
