@@ -64,8 +64,9 @@ final class PlanCommand extends CommandBase implements Callable<Integer> {
             costs = costs.withAnalysisMs(imageMs);
         }
         CapacityPlan.Machine machine = new CapacityPlan.Machine(cores, utilisation, CapacityPlan.Machine.typical().brokerMBps());
-        Duration deadline;
+        CapacityPlan plan;
         if (goal.deadline != null) {
+            Duration deadline;
             try {
                 deadline = CapacityPlan.parseDuration(goal.deadline);
             } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
@@ -74,17 +75,16 @@ final class PlanCommand extends CommandBase implements Callable<Integer> {
             if (deadline.isZero() || deadline.isNegative()) {
                 throw usageError("--deadline must be positive");
             }
+            plan = new CapacityPlan(images, deadline, costs, machine);
         } else {
             if (goal.machines < 1) {
                 throw usageError("--machines must be at least 1");
             }
-            double workerSeconds = costs.analysisMs() / 1e3 + costs.pipelineUs() / 1e6;
-            deadline = Duration.ofMillis(Math.max(1, Math.round(images * workerSeconds / (goal.machines * cores * utilisation) * 1000)));
+            plan = CapacityPlan.forMachines(images, goal.machines, costs, machine);
         }
-        CapacityPlan plan = new CapacityPlan(images, deadline, costs, machine);
         PrintWriter out = out();
         if (goal.machines != null) {
-            out.printf("%,d machines of %d cores finish %,d images in %s%n", goal.machines, cores, images, CapacityPlan.human(deadline));
+            out.printf("%,d machines of %d cores finish %,d images in %s%n", goal.machines, cores, images, CapacityPlan.human(plan.deadline()));
         }
         plan.lines().forEach(out::println);
         out.println("(" + source + "; --image-ms, --cores, --utilisation and --bench-json change them)");

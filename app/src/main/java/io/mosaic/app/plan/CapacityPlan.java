@@ -46,6 +46,11 @@ public record CapacityPlan(long images, Duration deadline, Costs costs, Machine 
             return new Costs(17.7, 153, 120, 160, 330, 250);
         }
 
+        /** CPU seconds one image costs a worker: analysis and the pipeline's own. */
+        public double workerSeconds() {
+            return analysisMs / 1e3 + pipelineUs / 1e6;
+        }
+
         public Costs withAnalysisMs(double ms) {
             return new Costs(ms, pipelineUs, brokerUs, taskBytes, resultBytes, inSystemMs);
         }
@@ -73,6 +78,13 @@ public record CapacityPlan(long images, Duration deadline, Costs costs, Machine 
         }
     }
 
+    /** The plan for {@code machines} worker machines: the deadline is the time they take. */
+    public static CapacityPlan forMachines(long images, long machines, Costs costs, Machine machine) {
+        double busyCores = machines * machine.cores() * machine.utilisation();
+        double seconds = images * costs.workerSeconds() / busyCores;
+        return new CapacityPlan(images, Duration.ofMillis(Math.max(1, Math.round(seconds * 1000))), costs, machine);
+    }
+
     /** The images per second the deadline asks for: lambda. */
     public double rate() {
         return images / (deadline.toMillis() / 1000.0);
@@ -80,7 +92,7 @@ public record CapacityPlan(long images, Duration deadline, Costs costs, Machine 
 
     /** CPU seconds one image costs a worker. */
     public double workerSecondsPerImage() {
-        return costs.analysisMs() / 1e3 + costs.pipelineUs() / 1e6;
+        return costs.workerSeconds();
     }
 
     /** Worker cores: rate x CPU per image, at the planned utilisation. */
@@ -112,7 +124,7 @@ public record CapacityPlan(long images, Duration deadline, Costs costs, Machine 
 
     /** W: seconds an image spends in the system when images arrive steadily at the planned rate. */
     public double secondsInSystem() {
-        return costs.analysisMs() / 1e3 + costs.pipelineUs() / 1e6 + costs.inSystemMs() / 1e3;
+        return costs.workerSeconds() + costs.inSystemMs() / 1e3;
     }
 
     /** Little's law, L = lambda W: images in the system (lag plus in analysis) at a steady rate. */
