@@ -51,7 +51,8 @@ final class CpuBreakdown {
         return processNanos - before.processNanos;
     }
 
-    private static long processCpuNanos() {
+    /** CPU nanoseconds this process has used. */
+    static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 

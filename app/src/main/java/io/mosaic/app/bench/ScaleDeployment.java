@@ -112,8 +112,7 @@ abstract class ScaleDeployment implements AutoCloseable {
     static ScaleDeployment processes(Pipeline pipeline, Path work, Path images, int threads, String heap, int workers) throws Exception {
         Path reports = Files.createDirectories(work.resolve("process-reports"));
         String state = Files.createDirectories(work.resolve("process-state")).toString();
-        List<String> connection = List.of("--bootstrap-servers", pipeline.config().bootstrapServers(),
-                "--schema-registry-url", pipeline.config().schemaRegistryUrl());
+        List<String> connection = ChildJvm.connection(pipeline.config());
         List<String> jvm = List.of("-Xmx" + heap, "-XX:G1HeapRegionSize=8m");
         int aggregatorPort = freePort();
         Map<String, ChildJvm> children = new java.util.LinkedHashMap<>();
@@ -291,7 +290,7 @@ abstract class ScaleDeployment implements AutoCloseable {
                     peak += pool.getPeakUsage().getUsed();
                 }
             }
-            double cpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+            double cpu = CpuBreakdown.processCpuNanos() / 1e9;
             return new Use(name, cpu, peakRssMiB(Path.of("/proc/self/status")), peak / (1024.0 * 1024));
         }
     }

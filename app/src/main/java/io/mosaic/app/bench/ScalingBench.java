@@ -5,9 +5,6 @@ import io.mosaic.app.bench.BenchLine.Target;
 import io.mosaic.app.chaos.ChildJvm;
 import io.mosaic.app.chaos.GroupWatch;
 import io.mosaic.consumers.worker.AnalyzerWorker;
-import io.mosaic.platform.config.KafkaSettings;
-import io.mosaic.platform.config.Setting;
-import io.mosaic.platform.config.TopicConfig;
 import io.mosaic.platform.progress.Progress;
 import io.mosaic.producers.JobSubmitter;
 import java.nio.file.Path;
@@ -43,16 +40,9 @@ final class ScalingBench implements AutoCloseable {
     }
 
     private ChildJvm worker(String name, Path work, int threads) {
-        List<String> args = new ArrayList<>(List.of(
-                "--bootstrap-servers", pipeline.config().bootstrapServers(),
-                "--schema-registry-url", pipeline.config().schemaRegistryUrl(),
-                "--threads", Integer.toString(threads), "--http-port", "0",
-                "--set", "instance.id=" + name, "--set", "source.file.allowed.roots=" + images,
-                "--set", KafkaSettings.GROUP_PREFIX.key() + "=" + pipeline.config().get(KafkaSettings.GROUP_PREFIX)));
-        // The pipeline's topics, which on a shared cluster are the bench's own.
-        for (Setting<String> topic : TopicConfig.NAMES) {
-            args.addAll(List.of("--set", topic.key() + "=" + pipeline.config().get(topic)));
-        }
+        List<String> args = new ArrayList<>(ChildJvm.connection(pipeline.config()));
+        args.addAll(List.of("--threads", Integer.toString(threads), "--http-port", "0",
+                "--set", "instance.id=" + name, "--set", "source.file.allowed.roots=" + images));
         return new ChildJvm(name, "worker", args, "1g", work.resolve(name + ".log"));
     }
 

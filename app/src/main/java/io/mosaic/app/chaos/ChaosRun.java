@@ -238,8 +238,8 @@ public final class ChaosRun {
 
     private ServiceFleet fleet(MosaicConfig config, Path images, Path directory, Path logs) {
         // Port 0: several instances share this host, so each takes a free port for /health and its queries.
-        List<String> common = List.of("--bootstrap-servers", config.bootstrapServers(), "--schema-registry-url", config.schemaRegistryUrl(),
-                "--http-port", "0");
+        List<String> common = new ArrayList<>(ChildJvm.connection(config));
+        common.addAll(List.of("--http-port", "0"));
         List<ChildJvm> workers = new ArrayList<>();
         for (int i = 1; i <= settings.workers(); i++) {
             String name = "w" + i;

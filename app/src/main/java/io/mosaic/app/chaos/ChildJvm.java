@@ -1,6 +1,10 @@
 package io.mosaic.app.chaos;
 
 import io.mosaic.app.MosaicCommand;
+import io.mosaic.platform.config.KafkaSettings;
+import io.mosaic.platform.config.MosaicConfig;
+import io.mosaic.platform.config.Setting;
+import io.mosaic.platform.config.TopicConfig;
 import io.mosaic.platform.lifecycle.WatchedMain;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -93,6 +97,21 @@ public final class ChildJvm {
                 MosaicCommand.class.getName(), service));
         command.addAll(arguments);
         return command;
+    }
+
+    /**
+     * The options that join a service to the pipeline {@code config} describes: where Kafka and
+     * the registry are, the group prefix and the topics' names (which a pipeline on a shared
+     * cluster has of its own).
+     */
+    public static List<String> connection(MosaicConfig config) {
+        List<String> args = new ArrayList<>(List.of("--bootstrap-servers", config.bootstrapServers(),
+                "--schema-registry-url", config.schemaRegistryUrl(),
+                "--set", KafkaSettings.GROUP_PREFIX.key() + "=" + config.get(KafkaSettings.GROUP_PREFIX)));
+        for (Setting<String> topic : TopicConfig.NAMES) {
+            args.addAll(List.of("--set", topic.key() + "=" + config.get(topic)));
+        }
+        return args;
     }
 
     /** Waits until the service prints that it runs; fails at once if the process exits first. */
