@@ -7,6 +7,8 @@ import io.mosaic.platform.metrics.ServiceMetrics;
 import io.mosaic.schemas.Topics;
 import io.mosaic.streams.AggregatorSettings;
 import io.mosaic.streams.JobAggregator;
+import io.mosaic.streams.dispatch.DispatcherSettings;
+import io.mosaic.streams.dispatch.TaskDispatcher;
 import io.mosaic.streams.query.JobQueries;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -22,6 +24,9 @@ import picocli.CommandLine;
 @Command(name = "aggregator", header = "Run the job aggregator, which folds results into job summaries exactly once.", mixinStandardHelpOptions = true,
         description = {"Run the job aggregator (Kafka Streams application mosaic-aggregator, exactly once):",
                 "fold mosaic.image-results per job into mosaic.job-summaries. Runs until Ctrl-C or SIGTERM.",
+                "Also runs the dispatcher (application mosaic-dispatcher, exactly once), which lets each job's",
+                "tasks from mosaic.task-backlog into mosaic.image-tasks a window at a time (--set dispatch.window=N),",
+                "so that jobs share the workers.",
                 "Serves GET /jobs/{jobId} and GET /jobs on its HTTP port (default 7072) by interactive",
                 "query, from whichever instance holds the job. With several instances, add",
                 "--set aggregator.standby.replicas=1 so that one takes over at once when another stops."})
@@ -38,13 +43,18 @@ final class AggregatorCommand extends CommandBase.Service implements Callable<In
     public Integer call() throws Exception {
         MosaicConfig config = options.config();
         HttpService http = httpOptions.http("aggregator", DEFAULT_PORT);
-        JobAggregator aggregator = queryableAggregator(config, ServiceOptions.topics(config), http, httpOptions.bind, unsafe);
+        Topics topics = ServiceOptions.topics(config);
+        JobAggregator aggregator = queryableAggregator(config, topics, http, httpOptions.bind, unsafe);
+        TaskDispatcher dispatcher = new TaskDispatcher(config, topics, DispatcherSettings.from(config), !unsafe);
         ServiceMetrics metrics = new ServiceMetrics("aggregator");
         Gauge.builder("mosaic_aggregator_running", aggregator, a -> a.state() == KafkaStreams.State.RUNNING ? 1 : 0)
                 .description("1 while the Kafka Streams instance is RUNNING, 0 while rebalancing, restoring or stopped")
                 .register(metrics.registry());
-        return ServiceRunner.run("aggregator", List.of(aggregator), http, metrics,
-                () -> aggregator.state() == KafkaStreams.State.RUNNING, out());
+        Gauge.builder("mosaic_dispatcher_running", dispatcher, d -> d.state() == KafkaStreams.State.RUNNING ? 1 : 0)
+                .description("1 while the dispatcher's Kafka Streams instance is RUNNING, 0 while rebalancing, restoring or stopped")
+                .register(metrics.registry());
+        return ServiceRunner.run("aggregator", List.of(aggregator, dispatcher), http, metrics,
+                () -> aggregator.state() == KafkaStreams.State.RUNNING && dispatcher.state() == KafkaStreams.State.RUNNING, out());
     }
 
     /**

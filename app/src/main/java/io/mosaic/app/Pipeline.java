@@ -21,6 +21,8 @@ import io.mosaic.schemas.Topics;
 import io.mosaic.schemas.registry.SchemaRegistryClient;
 import io.mosaic.streams.AggregatorSettings;
 import io.mosaic.streams.JobAggregator;
+import io.mosaic.streams.dispatch.DispatcherSettings;
+import io.mosaic.streams.dispatch.TaskDispatcher;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -153,6 +155,7 @@ public final class Pipeline implements AutoCloseable {
             aggregator = new JobAggregator(config, topics,
                     b.aggregatorSettings.withNearDuplicateDistance(config.get(AggregatorSettings.NEAR_DUPLICATE_DISTANCE)), true);
             services.add(aggregator);
+            services.add(new TaskDispatcher(config, topics, DispatcherSettings.from(config), true));
             ReportWriter reportWriter = new ReportWriter(config, topics);
             reportWriter.onReport(path -> reports.put(jobIdOf(path), path));
             services.add(reportWriter);

@@ -4,6 +4,7 @@ import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.progress.Progress;
 import io.mosaic.producers.JobSubmitter;
 import io.mosaic.producers.SummaryWatcher;
+import io.mosaic.schemas.JobPriority;
 import io.mosaic.schemas.JobSummary;
 import io.mosaic.schemas.Topics;
 import java.io.PrintWriter;
@@ -20,7 +21,9 @@ import picocli.CommandLine.Parameters;
 /** {@code mosaic submit SOURCE}: publishes a job to a running cluster. */
 @Command(name = "submit", header = "Publish a job of images to a running cluster.", mixinStandardHelpOptions = true,
         description = {"Publish a job: one ImageJob record, then one ImageTask per image under SOURCE (recursive).",
-                "The same SOURCE gives the same job id and task ids, so submitting twice is safe."})
+                "The same SOURCE gives the same job id and task ids, so submitting twice is safe.",
+                "Running jobs share the workers: the dispatcher lets each job's tasks in a window at a time,",
+                "so a small job does not wait behind a big one; --priority weighs the shares."})
 final class SubmitCommand extends CommandBase.Client implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "SOURCE", description = "Directory of images.")
@@ -28,6 +31,11 @@ final class SubmitCommand extends CommandBase.Client implements Callable<Integer
 
     @Option(names = "--job-id", paramLabel = "ID", description = "Job id. Default: derived from SOURCE.")
     String jobId;
+
+    @Option(names = "--priority", paramLabel = "PRIORITY", defaultValue = "normal", converter = PriorityConverter.class,
+            description = "The job's share of the workers while other jobs run: high, normal or batch (shares 4 : 2 : 1)."
+                    + " Default: ${DEFAULT-VALUE}.")
+    JobPriority priority;
 
     @Option(names = "--wait", description = "Wait until the job has completed and print its summary.")
     boolean await;
@@ -42,9 +50,9 @@ final class SubmitCommand extends CommandBase.Client implements Callable<Integer
         PrintWriter out = out();
         JobSubmitter.SubmittedJob job;
         try (JobSubmitter submitter = new JobSubmitter(config, topics); Progress progress = Progress.terminal("Publishing")) {
-            job = submitter.submit(source, jobId, progress);
+            job = submitter.submit(source, jobId, priority, progress);
         }
-        out.printf("jobId=%s%ntaskCount=%d%nskipped=%d%n", job.jobId(), job.taskCount(), job.skipped());
+        out.printf("jobId=%s%ntaskCount=%d%nskipped=%d%npriority=%s%n", job.jobId(), job.taskCount(), job.skipped(), priority);
         out.flush();
         if (!await) {
             return 0;
@@ -62,5 +70,17 @@ final class SubmitCommand extends CommandBase.Client implements Callable<Integer
         out.printf("state=%s%nsucceeded=%d%nfailed=%d%nduplicatesIgnored=%d%n", s.getState(), s.getSucceeded(), s.getFailed(), s.getDuplicatesIgnored());
         out.flush();
         return 0;
+    }
+
+    /** {@code high}, {@code normal} or {@code batch}, in any case. */
+    static final class PriorityConverter implements CommandLine.ITypeConverter<JobPriority> {
+        @Override
+        public JobPriority convert(String value) {
+            try {
+                return JobPriority.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 }

@@ -1,11 +1,13 @@
 package io.mosaic.producers;
 
+import io.mosaic.platform.config.DispatchSettings;
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.kafka.KafkaClients;
 import io.mosaic.platform.progress.Progress;
 import io.mosaic.schemas.Identity;
 import io.mosaic.schemas.ImageJob;
 import io.mosaic.schemas.ImageTask;
+import io.mosaic.schemas.JobPriority;
 import io.mosaic.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -27,7 +29,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * then one {@link ImageTask} per image. Ids are deterministic, so submitting the same directory
  * again publishes the same job and tasks, and the aggregator counts them once.
  *
- * <p>Writes {@code mosaic.jobs} (key jobId) and {@code mosaic.image-tasks} (key taskId).
+ * <p>Writes {@code mosaic.jobs} (key jobId) and the tasks to {@code mosaic.task-backlog} (key
+ * jobId), from which the dispatcher lets each job into the workers' queue a window at a time so
+ * that jobs share the workers; with {@code dispatch.enabled=false}, straight to
+ * {@code mosaic.image-tasks} (key taskId), where a job waits behind every task published before it.
  */
 public final class JobSubmitter implements AutoCloseable {
 
@@ -39,10 +44,12 @@ public final class JobSubmitter implements AutoCloseable {
     public static final int LINGER_MS = 10;
 
     private final Topics topics;
+    private final boolean dispatched;
     private final Producer<byte[], byte[]> producer;
 
     public JobSubmitter(MosaicConfig config, Topics topics) {
         this.topics = topics;
+        this.dispatched = config.get(DispatchSettings.ENABLED);
         Map<String, Object> props = KafkaClients.base(config, "submitter");
         // acks=all with idempotence: a task survives the loss of one replica, and a retried
         // send after a lost acknowledgement is not written twice.
@@ -55,7 +62,17 @@ public final class JobSubmitter implements AutoCloseable {
 
     /** Submits every image under {@code directory}; {@code jobId} null derives it from the directory. */
     public SubmittedJob submit(Path directory, String jobId, Progress progress) {
-        return submit(SourceScanner.scan(directory), jobId, progress);
+        return submit(SourceScanner.scan(directory), jobId, JobPriority.NORMAL, progress);
+    }
+
+    /** As {@link #submit(Path, String, Progress)}, with the job's share of the workers. */
+    public SubmittedJob submit(Path directory, String jobId, JobPriority priority, Progress progress) {
+        return submit(SourceScanner.scan(directory), jobId, priority, progress);
+    }
+
+    /** As {@link #submit(SourceScanner.Scan, String, JobPriority, Progress)}, NORMAL priority. */
+    public SubmittedJob submit(SourceScanner.Scan scan, String jobId, Progress progress) {
+        return submit(scan, jobId, JobPriority.NORMAL, progress);
     }
 
     /**
@@ -67,7 +84,7 @@ public final class JobSubmitter implements AutoCloseable {
      *     job's record would promise a count its tasks do not keep (submitting again fixes it; the
      *     tasks already published are the same tasks)
      */
-    public SubmittedJob submit(SourceScanner.Scan scan, String jobId, Progress progress) {
+    public SubmittedJob submit(SourceScanner.Scan scan, String jobId, JobPriority priority, Progress progress) {
         String source = scan.root().toUri().toString();
         String id = jobId != null && !jobId.isBlank() ? jobId : Identity.jobIdForSource(source);
         Instant now = Instant.now();
@@ -78,6 +95,7 @@ public final class JobSubmitter implements AutoCloseable {
                 .setTaskCount(total)
                 .setSkippedCount(scan.skipped())
                 .setSubmittedAt(now)
+                .setPriority(priority.name())
                 .build();
         publishJob(job);
 
@@ -93,7 +111,8 @@ public final class JobSubmitter implements AutoCloseable {
                     .setSubmittedAt(now)
                     .build();
             published[0]++;
-            producer.send(topics.imageTasks().record(task.getTaskId(), task), (metadata, error) -> {
+            var record = dispatched ? topics.taskBacklog().record(id, task) : topics.imageTasks().record(task.getTaskId(), task);
+            producer.send(record, (metadata, error) -> {
                 if (error != null) {
                     firstFailure.compareAndSet(null, error);
                 } else {
@@ -126,6 +145,7 @@ public final class JobSubmitter implements AutoCloseable {
                 .setTaskCount(job.getTaskCount())
                 .setSkippedCount(job.getSkippedCount())
                 .setSubmittedAt(job.getSubmittedAt())
+                .setPriority(job.getPriority())
                 .setCancelled(true)
                 .build();
         publishJob(cancelled);

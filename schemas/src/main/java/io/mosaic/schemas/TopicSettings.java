@@ -11,6 +11,7 @@ public record TopicSettings(
         String jobSummaries, int jobSummariesPartitions,
         String imageTasksDlq, int imageTasksDlqPartitions,
         String nearDuplicateGroups, int nearDuplicateGroupsPartitions,
+        String taskBacklog, String jobAdmissions,
         short replicationFactor, int minInSyncReplicas) {
 
     public static TopicSettings defaults() {
@@ -23,6 +24,10 @@ public record TopicSettings(
                 // As many partitions as the results: the aggregator task that folds a job's
                 // results is the one that writes its groups.
                 "mosaic.near-duplicate-groups", 12,
+                // Both have as many partitions as the results: the dispatcher reads a job's
+                // backlog and its results in one stream task, and the aggregator folds a job's
+                // admissions where it folds its results.
+                "mosaic.task-backlog", "mosaic.job-admissions",
                 (short) 1, 1);
     }
 
@@ -38,6 +43,6 @@ public record TopicSettings(
     public TopicSettings withReplication(short factor, int minIsr) {
         return new TopicSettings(jobs, jobsPartitions, imageTasks, imageTasksPartitions, imageResults,
                 imageResultsPartitions, jobSummaries, jobSummariesPartitions, imageTasksDlq,
-                imageTasksDlqPartitions, nearDuplicateGroups, nearDuplicateGroupsPartitions, factor, minIsr);
+                imageTasksDlqPartitions, nearDuplicateGroups, nearDuplicateGroupsPartitions, taskBacklog, jobAdmissions, factor, minIsr);
     }
 }

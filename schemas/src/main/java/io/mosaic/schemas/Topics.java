@@ -19,6 +19,8 @@ public record Topics(
         Topic<String, JobSummary> jobSummaries,
         Topic<String, byte[]> imageTasksDlq,
         Topic<String, NearDuplicateGroups> nearDuplicateGroups,
+        Topic<String, ImageTask> taskBacklog,
+        Topic<String, JobAdmission> jobAdmissions,
         short replicationFactor,
         int minInSyncReplicas) {
 
@@ -38,6 +40,12 @@ public record Topics(
                 // Not compacted: a job's groups are several records under one key, all needed.
                 new Topic<>(settings.nearDuplicateGroups(), settings.nearDuplicateGroupsPartitions(), Map.of(), keys,
                         new AvroSerde<>(registry, NearDuplicateGroups.class)),
+                // Keyed by job, so that the dispatcher finds a job's tasks and its results in
+                // one stream task: partitioned exactly as the results.
+                new Topic<>(settings.taskBacklog(), settings.imageResultsPartitions(), Map.of(), keys, new AvroSerde<>(registry, ImageTask.class)),
+                // The latest counts per job are all anyone needs.
+                new Topic<>(settings.jobAdmissions(), settings.imageResultsPartitions(), COMPACTED, keys,
+                        new AvroSerde<>(registry, JobAdmission.class)),
                 settings.replicationFactor(),
                 settings.minInSyncReplicas());
     }
@@ -53,11 +61,12 @@ public record Topics(
         }
         short factor = (short) brokers;
         int minIsr = Math.min(minInSyncReplicas, Math.max(1, factor - 1));
-        return new Topics(jobs, imageTasks, imageResults, jobSummaries, imageTasksDlq, nearDuplicateGroups, factor, minIsr);
+        return new Topics(jobs, imageTasks, imageResults, jobSummaries, imageTasksDlq, nearDuplicateGroups, taskBacklog, jobAdmissions,
+                factor, minIsr);
     }
 
     /** Every topic, for creating them. */
     public List<Topic<?, ?>> all() {
-        return List.of(jobs, imageTasks, imageResults, jobSummaries, imageTasksDlq, nearDuplicateGroups);
+        return List.of(jobs, imageTasks, imageResults, jobSummaries, imageTasksDlq, nearDuplicateGroups, taskBacklog, jobAdmissions);
     }
 }

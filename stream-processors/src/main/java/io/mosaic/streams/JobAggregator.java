@@ -8,18 +8,9 @@ import io.mosaic.schemas.JobSummary;
 import io.mosaic.schemas.Topics;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -28,8 +19,6 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs the job aggregator topology ({@link JobAggregatorTopology}) as Kafka Streams application
@@ -45,15 +34,13 @@ public final class JobAggregator implements Lifecycle {
 
     /** The application id under the default {@code group.prefix}. */
     public static final String APPLICATION_ID = KafkaClients.groupId(MosaicConfig.defaults(), "aggregator");
-    private static final Logger log = LoggerFactory.getLogger(JobAggregator.class);
 
     private final MosaicConfig config;
     private final Topics topics;
     private final AggregatorSettings settings;
     private final boolean exactlyOnce;
     private final Supplier<String> advertisedUrl;
-    private volatile KafkaStreams streams;
-    private volatile Throwable lastFailure;
+    private final StreamsApp app = new StreamsApp("aggregator");
     private volatile HostInfo applicationServer;
 
     /**
@@ -115,62 +102,20 @@ public final class JobAggregator implements Lifecycle {
         applicationServer = url == null || url.isBlank() ? null : hostInfo(url);
         // Changelog and repartition topics need a factor the cluster can hold, or Streams retries forever.
         Topics fitted = TopicAdmin.fitToCluster(config, topics);
-        streams = new KafkaStreams(JobAggregatorTopology.build(new StreamsBuilder(), topics, settings), streamsConfig(fitted));
-        CountDownLatch running = new CountDownLatch(1);
-        streams.setStateListener((now, before) -> {
-            if (now == KafkaStreams.State.RUNNING) {
-                running.countDown();
-            }
-            if (now == KafkaStreams.State.ERROR) {
-                log.error("aggregator entered ERROR state (was {})", before);
-            }
-        });
-        streams.setUncaughtExceptionHandler(e -> {
-            lastFailure = rootCause(e);
-            log.error("aggregator stream thread failed; replacing it", e);
-            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
-        streams.start();
-        if (!running.await(120, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("aggregator did not reach RUNNING within 120 s (state " + streams.state() + ")");
-        }
+        app.start(JobAggregatorTopology.build(new StreamsBuilder(), topics, settings), streamsConfig(fitted));
     }
 
     /** Why a stream thread last failed, root cause first; empty when none has. */
     public Optional<String> lastFailure() {
-        Throwable failure = lastFailure;
-        return failure == null ? Optional.empty() : Optional.of(failure.getClass().getSimpleName() + ": " + failure.getMessage());
-    }
-
-    private static Throwable rootCause(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        return cause;
+        return app.lastFailure();
     }
 
     Properties streamsConfig(Topics replication) throws java.io.IOException {
-        Properties props = new Properties();
-        Map<String, Object> base = KafkaClients.base(config, "aggregator");
-        props.putAll(base);
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, KafkaClients.groupId(config, "aggregator"));
-        // Read-process-write and the state changelogs commit in one transaction per task: each
-        // result is folded into its summary once, even when an instance dies mid-batch.
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, exactlyOnce ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
-        // Changelog and repartition topics are as durable as the pipeline's own topics.
-        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replication.replicationFactor());
-        props.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), String.valueOf(replication.minInSyncReplicas()));
-        // Each instance on a host needs its own state directory: two cannot lock the same one.
-        String stateDir = config.get(AggregatorSettings.STATE_DIR);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir != null ? stateDir
-                : Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "mosaic-streams", KafkaClients.instanceId(config))).toString());
+        Properties props = StreamsApp.properties(config, "aggregator", replication, exactlyOnce);
         // Fold whatever has arrived rather than wait, each time one input partition of a task is
         // empty, for a fetch to say it is caught up: a result may be folded before its job's
         // record, which the fold expects (the job stays PENDING until its record comes).
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
-        // A new aggregator must fold every result still in the topics, not only new ones.
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         if (applicationServer != null) {
             // Every instance learns where the others serve queries, so any of them can route a
             // job's query to the instance that holds the job's partition.
@@ -186,7 +131,7 @@ public final class JobAggregator implements Lifecycle {
 
     /** The summary of {@code jobId} from this instance's local store, if this instance holds it. */
     public Optional<JobSummary> localSummary(String jobId) {
-        KafkaStreams s = streams;
+        KafkaStreams s = app.streams();
         if (s == null) {
             return Optional.empty();
         }
@@ -200,13 +145,12 @@ public final class JobAggregator implements Lifecycle {
     }
 
     public KafkaStreams.State state() {
-        KafkaStreams s = streams;
-        return s == null ? KafkaStreams.State.NOT_RUNNING : s.state();
+        return app.state();
     }
 
     /** The running Kafka Streams instance, for interactive queries; null unless started. */
     public KafkaStreams kafkaStreams() {
-        return streams;
+        return app.streams();
     }
 
     /** Where this instance serves queries ({@code application.server}); null when not advertised. */
@@ -215,14 +159,7 @@ public final class JobAggregator implements Lifecycle {
     }
 
     @Override
-    public synchronized void stop() {
-        KafkaStreams s = streams;
-        if (s != null) {
-            streams = null;
-            // Leave the group rather than wait for the session timeout: the other instances
-            // take over this one's partitions within seconds of a deliberate stop.
-            s.close(CloseOptions.timeout(Duration.ofSeconds(30))
-                    .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
-        }
+    public void stop() {
+        app.stop();
     }
 }

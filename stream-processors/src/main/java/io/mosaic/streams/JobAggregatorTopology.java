@@ -1,6 +1,7 @@
 package io.mosaic.streams;
 
 import io.mosaic.schemas.ImageJob;
+import io.mosaic.schemas.JobAdmission;
 import io.mosaic.schemas.ImageResult;
 import io.mosaic.schemas.JobSummary;
 import io.mosaic.schemas.NearDuplicateGroups;
@@ -21,6 +22,8 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>Input {@code mosaic.jobs}: key jobId, value {@link ImageJob}; repartitioned by jobId to
  *       the results topic's partition count (internal topic {@value #JOBS_REPARTITION}).
  *   <li>Input {@code mosaic.image-results}: key jobId, value {@link ImageResult}.
+ *   <li>Input {@code mosaic.job-admissions}: key jobId, value {@link JobAdmission}, the
+ *       dispatcher's counts, copied into the summary (tasks held back, tasks in the workers' queue).
  *   <li>Output {@code mosaic.job-summaries}: key jobId, value {@link JobSummary}; PENDING,
  *       RUNNING and COMPLETED at once, progress every {@link AggregatorSettings#progressInterval()}.
  *       Counts only, so a summary stays small however many images its job has.
@@ -53,6 +56,7 @@ public final class JobAggregatorTopology {
 
     static final String FOLD_JOB_RECORDS = "fold-job-records";
     static final String FOLD_RESULTS = "fold-results";
+    static final String FOLD_ADMISSIONS = "fold-admissions";
     /** Sink of {@code mosaic.job-summaries}. */
     public static final String SUMMARIES_SINK = "job-summaries-sink";
     /** Sink of {@code mosaic.near-duplicate-groups}. */
@@ -86,9 +90,14 @@ public final class JobAggregatorTopology {
         builder.stream(results.name(), Consumed.with(results.keySerde(), results.valueSerde()).withName("results-source"))
                 .process(() -> new ResultFoldProcessor(settings), Named.as(FOLD_RESULTS), STORES);
 
+        // Partitioned as the results, so a job's admissions reach the task that holds its summary.
+        Topic<String, JobAdmission> admissions = topics.jobAdmissions();
+        builder.stream(admissions.name(), Consumed.with(admissions.keySerde(), admissions.valueSerde()).withName("admissions-source"))
+                .process(() -> new AdmissionFoldProcessor(settings), Named.as(FOLD_ADMISSIONS), STORES);
+
         Topology topology = builder.build();
         topology.addSink(SUMMARIES_SINK, summaries.name(), summaries.keySerde().serializer(), summaries.valueSerde().serializer(),
-                FOLD_JOB_RECORDS, FOLD_RESULTS);
+                FOLD_JOB_RECORDS, FOLD_RESULTS, FOLD_ADMISSIONS);
         topology.addSink(GROUPS_SINK, groups.name(), groups.keySerde().serializer(), groups.valueSerde().serializer(),
                 FOLD_JOB_RECORDS, FOLD_RESULTS);
         return topology;

@@ -3,6 +3,8 @@ package io.mosaic.streams;
 import io.mosaic.analysis.HashedImage;
 import io.mosaic.schemas.HashHex;
 import io.mosaic.schemas.ImageJob;
+import io.mosaic.schemas.JobAdmission;
+import io.mosaic.schemas.JobPriority;
 import io.mosaic.schemas.ImageResult;
 import io.mosaic.schemas.JobState;
 import io.mosaic.schemas.JobSummary;
@@ -41,6 +43,7 @@ final class JobSummaryFold {
         summary.setTaskCount(job.getTaskCount());
         summary.setSkippedCount(job.getSkippedCount());
         summary.setStartedAt(job.getSubmittedAt());
+        summary.setPriority(JobPriority.orNormal(job.getPriority()).name());
         summary.setState(JobState.RUNNING);
         touch(summary, timestamp);
     }
@@ -58,6 +61,12 @@ final class JobSummaryFold {
             summary.setFailed(summary.getFailed() + 1);
         }
         touch(summary, timestamp);
+    }
+
+    /** Takes the dispatcher's counts: tasks held back, and tasks admitted without a result yet. */
+    static void applyAdmission(JobSummary summary, JobAdmission admission) {
+        summary.setQueuedTasks(admission.getQueued());
+        summary.setInFlightTasks(Math.max(0, admission.getAdmitted() - admission.getResults()));
     }
 
     static void countDuplicate(JobSummary summary) {
@@ -93,6 +102,9 @@ final class JobSummaryFold {
      */
     static void complete(JobSummary summary, int nearDuplicateGroupCount) {
         summary.setState(JobState.COMPLETED);
+        // Nothing of a completed job waits any more, whatever the dispatcher last said.
+        summary.setQueuedTasks(0);
+        summary.setInFlightTasks(0);
         if (summary.getCompletedAt() == null) {
             summary.setCompletedAt(summary.getUpdatedAt());
         }

@@ -32,7 +32,8 @@ public final class MosaicConfig {
 
 
     /** The settings platform itself declares; services add theirs with {@link #builder(List)}. */
-    private static final List<Setting<?>> PLATFORM = concat(KafkaSettings.SETTINGS, List.of(SourceRoots.FILE_ALLOWED_ROOTS), TopicConfig.SETTINGS);
+    private static final List<Setting<?>> PLATFORM = concat(KafkaSettings.SETTINGS, List.of(SourceRoots.FILE_ALLOWED_ROOTS), TopicConfig.SETTINGS,
+            DispatchSettings.SETTINGS);
 
     private final Map<String, String> values;
     private final Map<String, Setting<?>> known;

@@ -31,6 +31,17 @@ public record Setting<T>(String key, String type, String defaultValue, Function<
         return new Setting<>(key, "string", defaultValue, raw -> raw, description);
     }
 
+    /** {@code true} or {@code false}, in any case. */
+    public static Setting<Boolean> flag(String key, boolean defaultValue, String description) {
+        return new Setting<>(key, "boolean", String.valueOf(defaultValue), raw -> {
+            String value = raw.trim().toLowerCase(Locale.ROOT);
+            if (!value.equals("true") && !value.equals("false")) {
+                throw new IllegalArgumentException(key + " must be true or false, got '" + raw + "'");
+            }
+            return Boolean.parseBoolean(value);
+        }, description);
+    }
+
     /** A whole number from {@code min} to {@code max}. */
     public static Setting<Integer> integer(String key, Integer defaultValue, int min, int max, String description) {
         return new Setting<>(key, range("int", min, max, Integer.MAX_VALUE), text(defaultValue),

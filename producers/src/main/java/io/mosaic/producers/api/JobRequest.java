@@ -3,6 +3,7 @@ package io.mosaic.producers.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mosaic.schemas.JobPriority;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -11,14 +12,16 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The body of {@code POST /jobs}: {@code {"source": "<directory path or file: URI>", "jobId": "<optional>"}}.
+ * The body of {@code POST /jobs}: {@code {"source": "<directory path or file: URI>", "jobId": "<optional>",
+ * "priority": "high|normal|batch (optional)"}}.
  * {@link #parse} checks its form only (no disk access); whether the directory exists and may be
  * submitted is the service's check.
  *
  * @param directory the absolute directory to submit
  * @param jobId the job id asked for, or null to derive it from the directory
+ * @param priority the job's share of the workers; NORMAL unless asked
  */
-record JobRequest(Path directory, String jobId) {
+record JobRequest(Path directory, String jobId, JobPriority priority) {
 
     static final String EXAMPLE = "{\"source\": \"/path/to/images\"}";
     /**
@@ -27,7 +30,7 @@ record JobRequest(Path directory, String jobId) {
      */
     private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:.*");
-    private static final Set<String> FIELDS = Set.of("source", "jobId");
+    private static final Set<String> FIELDS = Set.of("source", "jobId", "priority");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
@@ -52,10 +55,10 @@ record JobRequest(Path directory, String jobId) {
         for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!FIELDS.contains(name)) {
-                throw new IllegalArgumentException("unknown field '" + name + "'; a job request has 'source' and, optionally, 'jobId'");
+                throw new IllegalArgumentException("unknown field '" + name + "'; a job request has 'source' and, optionally, 'jobId' and 'priority'");
             }
         }
-        return new JobRequest(directory(json.get("source")), jobId(json.get("jobId")));
+        return new JobRequest(directory(json.get("source")), jobId(json.get("jobId")), priority(json.get("priority")));
     }
 
     private static Path directory(JsonNode source) {
@@ -90,6 +93,20 @@ record JobRequest(Path directory, String jobId) {
             throw new IllegalArgumentException("'source' must be an absolute path, got " + value);
         }
         return path.normalize();
+    }
+
+    private static JobPriority priority(JsonNode priority) {
+        if (priority == null || priority.isNull()) {
+            return JobPriority.NORMAL;
+        }
+        if (priority.isTextual()) {
+            try {
+                return JobPriority.parse(priority.textValue());
+            } catch (IllegalArgumentException e) {
+                // answered below, with the value as sent
+            }
+        }
+        throw new IllegalArgumentException("'priority' must be \"high\", \"normal\" or \"batch\", got " + priority);
     }
 
     private static String jobId(JsonNode jobId) {

@@ -1,5 +1,7 @@
 package io.mosaic.producers.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.config.Setting;
 import io.mosaic.platform.config.SourceRoots;
@@ -30,19 +32,23 @@ import org.slf4j.LoggerFactory;
  * The jobs HTTP API: submit, follow, list and cancel jobs.
  *
  * <ul>
- *   <li>{@code POST /jobs} with {@code {"source": "<directory or file: URI>", "jobId": "<optional>"}}:
+ *   <li>{@code POST /jobs} with {@code {"source": "<directory or file: URI>", "jobId": "<optional>",
+ *       "priority": "high|normal|batch"}} (priority optional, normal by default):
  *       publishes the job and its tasks ({@link JobSubmitter}) and answers 202 with
  *       {@code {"jobId", "taskCount", "skipped", "source"}}. 400 for a body that is not such an
  *       object, a source that is not a directory, or one outside {@code source.file.allowed.roots}.
  *   <li>{@code GET /jobs/{jobId}}: the job's summary ({@link JobSummaryJson}), read by interactive
- *       query from the aggregators at {@code aggregator.urls}; 404 for a job they do not know.
+ *       query from the aggregators at {@code aggregator.urls}, with where it stands among the
+ *       running jobs: {@code queuedTasks} (held back by the dispatcher), {@code inFlightTasks}
+ *       (in the workers' queue) and {@value #SHARE}, its part of every running job's tasks in the
+ *       workers' queue, which is its share of the workers; 404 for a job they do not know.
  *   <li>{@code GET /jobs}: {@code {"jobs": [...]}}, every job the aggregators hold.
  *   <li>{@code DELETE /jobs/{jobId}}: cancels a running job by publishing its job record again
  *       with {@code cancelled} set; 202 (also for a job already cancelled), 404 for an unknown
  *       job, 409 for a job that has completed or whose job record the aggregator has not seen.
  * </ul>
  *
- * <p>Writes {@code mosaic.jobs} (key jobId) and {@code mosaic.image-tasks} (key taskId). 503 with
+ * <p>Writes {@code mosaic.jobs} (key jobId) and {@code mosaic.task-backlog} (key jobId). 503 with
  * a JSON error when Kafka or every aggregator is out of reach.
  */
 public final class JobsApi implements Lifecycle, HttpService.Handler {
@@ -52,6 +58,8 @@ public final class JobsApi implements Lifecycle, HttpService.Handler {
     public static final List<Setting<?>> SETTINGS = List.of(AGGREGATOR_URLS);
 
     public static final String PATH = "/jobs";
+    /** Derived property of {@code GET /jobs/{jobId}}: the job's share of the workers, 0 to 1. */
+    public static final String SHARE = "share";
     public static final int DEFAULT_PORT = 7070;
     /** Per aggregator: one that does not answer in this time is skipped for the next. */
     private static final Duration AGGREGATOR_TIMEOUT = Duration.ofSeconds(5);
@@ -109,7 +117,7 @@ public final class JobsApi implements Lifecycle, HttpService.Handler {
             };
         }
         return switch (method) {
-            case "GET" -> answer(aggregators.job(jobId.get()), "job '" + jobId.get() + "'");
+            case "GET" -> answer(withShare(aggregators.job(jobId.get())), "job '" + jobId.get() + "'");
             case "DELETE" -> cancel(s, jobId.get());
             default -> error(405, method + " is not allowed on " + PATH + "/{jobId}; use GET or DELETE");
         };
@@ -119,7 +127,7 @@ public final class JobsApi implements Lifecycle, HttpService.Handler {
         Path directory = checkedDirectory(request.directory());
         JobSubmitter.SubmittedJob job;
         try {
-            job = s.submit(directory, request.jobId(), Progress.none());
+            job = s.submit(directory, request.jobId(), request.priority(), Progress.none());
         } catch (IllegalStateException e) {
             log.warn("submitting {} failed: {}", directory, e.getMessage());
             return error(503, e.getMessage());
@@ -130,6 +138,7 @@ public final class JobsApi implements Lifecycle, HttpService.Handler {
         body.put("taskCount", job.taskCount());
         body.put("skipped", job.skipped());
         body.put("source", job.source());
+        body.put("priority", request.priority().name());
         return HttpService.Response.json(202, body);
     }
 
@@ -172,6 +181,7 @@ public final class JobsApi implements Lifecycle, HttpService.Handler {
                     .setTaskCount(summary.getTaskCount())
                     .setSkippedCount(summary.getSkippedCount())
                     .setSubmittedAt(summary.getStartedAt() != null ? summary.getStartedAt() : Instant.now())
+                    .setPriority(summary.getPriority())
                     .build();
             try {
                 s.cancel(job);
@@ -184,6 +194,31 @@ public final class JobsApi implements Lifecycle, HttpService.Handler {
         body.put("jobId", jobId);
         body.put("cancelled", true);
         return HttpService.Response.json(202, body);
+    }
+
+    /**
+     * A running job's answer with its {@value #SHARE}: its tasks in the workers' queue over every
+     * running job's (the queue is first in, first out, so that is the part of the workers' time it
+     * gets). Left out when the job has none there or the job list cannot be read.
+     */
+    private AggregatorClient.Answer withShare(AggregatorClient.Answer answer) {
+        if (!(answer instanceof AggregatorClient.Answer.Found found) || !(found.json() instanceof ObjectNode job)) {
+            return answer;
+        }
+        long own = job.path("inFlightTasks").asLong(0);
+        if (own <= 0 || !JobState.RUNNING.name().equals(job.path("state").asText())) {
+            return answer;
+        }
+        if (aggregators.jobs() instanceof AggregatorClient.Answer.Found list) {
+            long all = 0;
+            for (JsonNode other : list.json().path("jobs")) {
+                if (JobState.RUNNING.name().equals(other.path("state").asText())) {
+                    all += Math.max(0, other.path("inFlightTasks").asLong(0));
+                }
+            }
+            job.put(SHARE, all > 0 ? Math.min(1.0, (double) own / all) : 1.0);
+        }
+        return answer;
     }
 
     private static HttpService.Response answer(AggregatorClient.Answer answer, String what) {
