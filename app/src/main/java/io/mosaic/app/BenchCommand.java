@@ -43,9 +43,14 @@ final class BenchCommand extends CommandBase.Local implements Callable<Integer> 
     Integer rounds;
 
     @Option(names = "--lines", paramLabel = "NAME", split = ",",
-            description = "Only these lines (comma-separated): submit, analysis, latency, aggregator, scaling, lag, cold-start, scale."
+            description = "Only these lines (comma-separated): submit, analysis, latency, aggregator, fairness, scaling, lag, cold-start, scale."
                     + " Default: all but scale.")
     List<String> parts;
+
+    @Option(names = "--fairness-windows", paramLabel = "N", split = ",",
+            description = "Run the fairness line's dispatched round once with each of these dispatch windows (comma-separated, e.g."
+                    + " 250,1000,4000); the targets apply to the first. Default: the configured dispatch.window.")
+    List<Integer> fairnessWindows;
 
     @Option(names = "--scale", description = "Jobs of growing size instead (the scale line): 1,000 to 1,000,000 images of 96x96,"
             + " each against direct analysis, with CPU per image, memory, first result, report and grouping times (--quick: 1,000).")
@@ -123,6 +128,9 @@ final class BenchCommand extends CommandBase.Local implements Callable<Integer> 
         if (scaleProcesses != null && !scaleProcesses.matches("\\d{1,6}[mMgG]")) {
             throw usageError("--scale-processes takes a heap size such as 512m or 1g, got '" + scaleProcesses + "'");
         }
+        if (fairnessWindows != null && fairnessWindows.stream().anyMatch(n -> n < 1 || n > 1_000_000)) {
+            throw usageError("--fairness-windows takes windows of 1 to 1000000 tasks");
+        }
         if ((scaleWorkers != null || scaleBrokers != 1) && scaleProcesses == null) {
             throw usageError("--scale-workers and --scale-brokers go with --scale-processes");
         }
@@ -140,6 +148,9 @@ final class BenchCommand extends CommandBase.Local implements Callable<Integer> 
         Path work = Files.createTempDirectory("mosaic-bench-");
         try {
             Bench bench = new Bench(sizes, threads, work, out, external);
+            if (fairnessWindows != null) {
+                bench.fairnessWindows(fairnessWindows);
+            }
             if (scaleProcesses != null) {
                 bench.scaleInProcesses(scaleProcesses, scaleWorkers == null ? List.of(1) : scaleWorkers, scaleBrokers);
             }

@@ -304,9 +304,13 @@ public final class Pipeline implements AutoCloseable {
             return this;
         }
 
-        /** Adjusts the configuration after the pipeline's own settings, before anything reads it. */
+        /**
+         * Adjusts the configuration after the pipeline's own settings, before anything reads it;
+         * called again, adds an adjustment after the ones before.
+         */
         public Builder configure(UnaryOperator<MosaicConfig.Builder> adjust) {
-            this.configure = adjust;
+            UnaryOperator<MosaicConfig.Builder> before = this.configure;
+            this.configure = config -> adjust.apply(before.apply(config));
             return this;
         }
 

@@ -10,6 +10,7 @@ import io.mosaic.dashboard.lag.LagMonitor;
 import io.mosaic.dashboard.lag.LagReport;
 import io.mosaic.dashboard.lag.LagReport.GroupLag;
 import io.mosaic.dashboard.lag.Status;
+import io.mosaic.platform.config.DispatchSettings;
 import io.mosaic.platform.progress.Progress;
 import io.mosaic.platform.samples.SampleImages;
 import io.mosaic.producers.JobSubmitter;
@@ -84,7 +85,10 @@ class FailureDetectorIT {
         Path images = writeImages(dir.resolve("images"), Integer.getInteger("mosaic.detector.images", IMAGES));
         List<String> table = new ArrayList<>();
         try (Pipeline pipeline = Pipeline.builder().brokers(1).workers(2).images(images)
-                .reportDir(dir.resolve("reports")).workDir(dir).instanceId("detector").start()) {
+                .reportDir(dir.resolve("reports")).workDir(dir).instanceId("detector")
+                // The detector is judged on a big backlog in the workers' queue: tasks go straight
+                // there, as they do without the dispatcher, instead of a window at a time.
+                .configure(config -> config.set(DispatchSettings.ENABLED, "false")).start()) {
             LagMonitor monitor = new LagMonitor(pipeline.config(), Pattern.compile("mosaic-analyzers|detector-.*"), INTERVAL, WINDOW);
             monitor.onReport(this::record);
             monitor.start();
@@ -309,7 +313,10 @@ class FailureDetectorIT {
         Path images = writeImages(dir.resolve("images"), IMAGES);
         List<String> table = new ArrayList<>();
         try (Pipeline pipeline = Pipeline.builder().brokers(brokers).workers(workers).images(images)
-                .reportDir(dir.resolve("reports")).workDir(dir).instanceId("detector").start()) {
+                .reportDir(dir.resolve("reports")).workDir(dir).instanceId("detector")
+                // The detector is judged on a big backlog in the workers' queue: tasks go straight
+                // there, as they do without the dispatcher, instead of a window at a time.
+                .configure(config -> config.set(DispatchSettings.ENABLED, "false")).start()) {
             LagMonitor monitor = new LagMonitor(pipeline.config(), Pattern.compile("mosaic-analyzers"), INTERVAL, WINDOW);
             monitor.onReport(this::record);
             monitor.start();

@@ -11,6 +11,7 @@ import io.mosaic.consumers.worker.AnalyzerWorker;
 import io.mosaic.consumers.worker.WorkerSettings;
 import io.mosaic.dashboard.Dashboard;
 import io.mosaic.dashboard.DashboardSettings;
+import io.mosaic.platform.config.DispatchSettings;
 import io.mosaic.platform.config.KafkaSettings;
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.config.SourceRoots;
@@ -98,6 +99,8 @@ class LagAlertIT {
         backend = TestBackend.embedded(1);
         MosaicConfig config = backend.config()
                 .with(WorkerSettings.THREADS, "2")
+                // No aggregator, so no dispatcher: tasks go straight to the workers' queue.
+                .with(DispatchSettings.ENABLED, "false")
                 .with(SourceRoots.FILE_ALLOWED_ROOTS, images.toString())
                 .with(KafkaSettings.INSTANCE_ID, "lag-alert-it")
                 .with(DashboardSettings.PORT, "0")

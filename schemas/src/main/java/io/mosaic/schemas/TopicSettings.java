@@ -11,7 +11,7 @@ public record TopicSettings(
         String jobSummaries, int jobSummariesPartitions,
         String imageTasksDlq, int imageTasksDlqPartitions,
         String nearDuplicateGroups, int nearDuplicateGroupsPartitions,
-        String taskBacklog, String jobAdmissions,
+        String taskBacklog, String jobAdmissions, String expressTasks,
         short replicationFactor, int minInSyncReplicas) {
 
     public static TopicSettings defaults() {
@@ -28,6 +28,8 @@ public record TopicSettings(
                 // backlog and its results in one stream task, and the aggregator folds a job's
                 // admissions where it folds its results.
                 "mosaic.task-backlog", "mosaic.job-admissions",
+                // The express lane: partitioned as the tasks topic, drained first by the workers.
+                "mosaic.image-tasks.express",
                 (short) 1, 1);
     }
 
@@ -43,6 +45,6 @@ public record TopicSettings(
     public TopicSettings withReplication(short factor, int minIsr) {
         return new TopicSettings(jobs, jobsPartitions, imageTasks, imageTasksPartitions, imageResults,
                 imageResultsPartitions, jobSummaries, jobSummariesPartitions, imageTasksDlq,
-                imageTasksDlqPartitions, nearDuplicateGroups, nearDuplicateGroupsPartitions, taskBacklog, jobAdmissions, factor, minIsr);
+                imageTasksDlqPartitions, nearDuplicateGroups, nearDuplicateGroupsPartitions, taskBacklog, jobAdmissions, expressTasks, factor, minIsr);
     }
 }

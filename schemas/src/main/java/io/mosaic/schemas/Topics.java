@@ -21,6 +21,7 @@ public record Topics(
         Topic<String, NearDuplicateGroups> nearDuplicateGroups,
         Topic<String, ImageTask> taskBacklog,
         Topic<String, JobAdmission> jobAdmissions,
+        Topic<String, ImageTask> expressTasks,
         short replicationFactor,
         int minInSyncReplicas) {
 
@@ -46,6 +47,7 @@ public record Topics(
                 // The latest counts per job are all anyone needs.
                 new Topic<>(settings.jobAdmissions(), settings.imageResultsPartitions(), COMPACTED, keys,
                         new AvroSerde<>(registry, JobAdmission.class)),
+                new Topic<>(settings.expressTasks(), settings.imageTasksPartitions(), Map.of(), keys, new AvroSerde<>(registry, ImageTask.class)),
                 settings.replicationFactor(),
                 settings.minInSyncReplicas());
     }
@@ -62,11 +64,11 @@ public record Topics(
         short factor = (short) brokers;
         int minIsr = Math.min(minInSyncReplicas, Math.max(1, factor - 1));
         return new Topics(jobs, imageTasks, imageResults, jobSummaries, imageTasksDlq, nearDuplicateGroups, taskBacklog, jobAdmissions,
-                factor, minIsr);
+                expressTasks, factor, minIsr);
     }
 
     /** Every topic, for creating them. */
     public List<Topic<?, ?>> all() {
-        return List.of(jobs, imageTasks, imageResults, jobSummaries, imageTasksDlq, nearDuplicateGroups, taskBacklog, jobAdmissions);
+        return List.of(jobs, imageTasks, imageResults, jobSummaries, imageTasksDlq, nearDuplicateGroups, taskBacklog, jobAdmissions, expressTasks);
     }
 }

@@ -2,6 +2,7 @@ package io.mosaic.streams;
 
 import io.mosaic.schemas.ImageJob;
 import io.mosaic.schemas.ImageResult;
+import io.mosaic.schemas.JobAdmission;
 import io.mosaic.schemas.JobSummary;
 import io.mosaic.schemas.NearDuplicateGroups;
 import io.mosaic.schemas.TopicSettings;
@@ -23,6 +24,7 @@ final class AggregatorTestDriver implements AutoCloseable {
     final TopologyTestDriver driver;
     final TestInputTopic<String, ImageJob> jobs;
     final TestInputTopic<String, ImageResult> results;
+    final TestInputTopic<String, JobAdmission> admissions;
     final TestOutputTopic<String, JobSummary> summaries;
     final TestOutputTopic<String, NearDuplicateGroups> groupChunks;
 
@@ -37,6 +39,8 @@ final class AggregatorTestDriver implements AutoCloseable {
         jobs = driver.createInputTopic(topics.jobs().name(), topics.jobs().keySerde().serializer(), topics.jobs().valueSerde().serializer());
         results = driver.createInputTopic(topics.imageResults().name(),
                 topics.imageResults().keySerde().serializer(), topics.imageResults().valueSerde().serializer());
+        admissions = driver.createInputTopic(topics.jobAdmissions().name(),
+                topics.jobAdmissions().keySerde().serializer(), topics.jobAdmissions().valueSerde().serializer());
         summaries = driver.createOutputTopic(topics.jobSummaries().name(),
                 topics.jobSummaries().keySerde().deserializer(), topics.jobSummaries().valueSerde().deserializer());
         groupChunks = driver.createOutputTopic(topics.nearDuplicateGroups().name(),

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.mosaic.schemas.HashHex;
 import io.mosaic.schemas.ImageJob;
 import io.mosaic.schemas.ImageResult;
+import io.mosaic.schemas.JobAdmission;
 import io.mosaic.schemas.JobState;
 import io.mosaic.schemas.JobSummary;
 import io.mosaic.schemas.NearDuplicateChunks;
@@ -424,6 +425,40 @@ class JobAggregatorTopologyTest {
         JobSummary next = last(output());
         assertThat(next.getState()).isEqualTo(JobState.RUNNING);
         assertThat(next.getSucceeded() + next.getFailed()).isEqualTo(3);
+    }
+
+    @Test
+    void theDispatchersCountsAndThePriorityReachTheSummaryUntilTheJobCompletes() {
+        start(AggregatorSettings.defaults());
+        ImageJob high = job("queued", 3, 0);
+        high.setPriority("HIGH");
+        aggregator.jobs.pipeInput("queued", high, at(0));
+        assertThat(last(output()).getPriority()).isEqualTo("HIGH");
+
+        aggregator.admissions.pipeInput("queued", admission("queued", 1, 2, 0), at(5));
+        assertThat(aggregator.summaries.isEmpty()).as("counts go out with the next progress update").isTrue();
+        aggregator.driver.advanceWallClockTime(PROGRESS);
+        JobSummary waiting = last(output());
+        assertThat(waiting.getQueuedTasks()).isEqualTo(1);
+        assertThat(waiting.getInFlightTasks()).isEqualTo(2);
+
+        for (int task = 0; task < 3; task++) {
+            aggregator.results.pipeInput("queued", ok("queued", task, 0.3, false, distinctHash(task)), at(10 + task));
+        }
+        JobSummary done = last(output());
+        assertThat(done.getState()).isEqualTo(JobState.COMPLETED);
+        assertThat(done.getQueuedTasks()).isZero();
+        assertThat(done.getInFlightTasks()).isZero();
+
+        // The dispatcher's counts from before the end arrive late: a completed summary stays as it is.
+        aggregator.admissions.pipeInput("queued", admission("queued", 0, 3, 1), at(20));
+        aggregator.driver.advanceWallClockTime(PROGRESS);
+        assertThat(aggregator.summaries.isEmpty()).isTrue();
+    }
+
+    private static JobAdmission admission(String jobId, int queued, int admitted, int results) {
+        return JobAdmission.newBuilder().setJobId(jobId).setPriority("HIGH").setQueued(queued).setAdmitted(admitted).setResults(results)
+                .setWindow(2_000).setUpdatedAt(Instant.EPOCH).build();
     }
 
     @Test

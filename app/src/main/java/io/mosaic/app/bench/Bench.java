@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mosaic.app.Pipeline;
 import io.mosaic.dashboard.lag.LagEvaluationBenchmark;
+import io.mosaic.platform.config.DispatchSettings;
 import io.mosaic.platform.config.KafkaSettings;
 import io.mosaic.platform.config.Setting;
 import io.mosaic.platform.config.TopicConfig;
@@ -31,6 +32,7 @@ import java.util.stream.Collectors;
  * <ol>
  *   <li>{@link SubmitBench submit}, {@link AnalysisBench analysis}, {@link AggregatorBench aggregator},
  *       {@link LatencyBench latency}: one pipeline of one broker with its analyzer threads;</li>
+ *   <li>{@link FairnessBench fairness}: small jobs behind a big one, dispatched and first come first served, on a pipeline of their own;</li>
  *   <li>{@link ScalingBench scaling}: a pipeline with no analyzer, and worker processes;</li>
  *   <li>lag: the dashboard's evaluation of 50 groups x 500 partitions ({@link LagEvaluationBenchmark});</li>
  *   <li>{@link ColdStartBench cold start}: {@code mosaic demo} in a new JVM, 1 and 3 brokers.</li>
@@ -40,7 +42,7 @@ public final class Bench {
 
     /** The parts a run may be limited to. */
     public enum Part {
-        SUBMIT, ANALYSIS, LATENCY, AGGREGATOR, SCALING, LAG, COLD_START,
+        SUBMIT, ANALYSIS, LATENCY, AGGREGATOR, FAIRNESS, SCALING, LAG, COLD_START,
         /** Jobs of growing size ({@code --scale}); not part of a run unless asked for. */
         SCALE;
 
@@ -64,30 +66,32 @@ public final class Bench {
 
     /** How big each line is. */
     public record Sizes(int images, int width, int height, int rounds, int submitTasks, int aggregatorJobs, int resultsPerJob,
-                        Duration latencyPerLevel, int smallJobs, int scalingImages, int lagRounds, int coldStarts, List<Integer> scaleSizes) {
+                        Duration latencyPerLevel, int smallJobs, int scalingImages, int lagRounds, int coldStarts, List<Integer> scaleSizes,
+                        int fairnessImages, Duration fairnessEvery) {
 
         public static final Sizes FULL = new Sizes(1_000, 640, 480, 3, 20_000, 100, 1_000, Duration.ofSeconds(15), 20, 1_000, 30, 3,
-                List.of(1_000, 10_000, 100_000, 1_000_000));
-        public static final Sizes QUICK = new Sizes(200, 640, 480, 1, 5_000, 5, 500, Duration.ofSeconds(4), 5, 100, 10, 1, List.of(1_000));
+                List.of(1_000, 10_000, 100_000, 1_000_000), 30_000, Duration.ofSeconds(3));
+        public static final Sizes QUICK = new Sizes(200, 640, 480, 1, 5_000, 5, 500, Duration.ofSeconds(4), 5, 100, 10, 1, List.of(1_000),
+                3_000, Duration.ofSeconds(1));
 
         public Sizes withImages(int count) {
             return new Sizes(count, width, height, rounds, submitTasks, aggregatorJobs, resultsPerJob, latencyPerLevel, smallJobs, scalingImages,
-                    lagRounds, coldStarts, scaleSizes);
+                    lagRounds, coldStarts, scaleSizes, fairnessImages, fairnessEvery);
         }
 
         public Sizes withImageSize(int w, int h) {
             return new Sizes(images, w, h, rounds, submitTasks, aggregatorJobs, resultsPerJob, latencyPerLevel, smallJobs, scalingImages,
-                    lagRounds, coldStarts, scaleSizes);
+                    lagRounds, coldStarts, scaleSizes, fairnessImages, fairnessEvery);
         }
 
         public Sizes withRounds(int count) {
             return new Sizes(images, width, height, count, submitTasks, aggregatorJobs, resultsPerJob, latencyPerLevel, smallJobs, scalingImages,
-                    lagRounds, coldStarts, scaleSizes);
+                    lagRounds, coldStarts, scaleSizes, fairnessImages, fairnessEvery);
         }
 
         public Sizes withScaleSizes(List<Integer> counts) {
             return new Sizes(images, width, height, rounds, submitTasks, aggregatorJobs, resultsPerJob, latencyPerLevel, smallJobs, scalingImages,
-                    lagRounds, coldStarts, List.copyOf(counts));
+                    lagRounds, coldStarts, List.copyOf(counts), fairnessImages, fairnessEvery);
         }
     }
 
@@ -111,6 +115,7 @@ public final class Bench {
     private List<Integer> scaleWorkers = List.of(1);
     private int scaleBrokers = 1;
     private List<ScaleBench.Size> scaleMeasured = List.of();
+    private List<Integer> fairnessWindows = List.of();
 
     /** A bench on embedded clusters ({@code external} null) or on the given one. */
     public Bench(Sizes sizes, int threads, Path work, PrintWriter out, External external) {
@@ -136,6 +141,12 @@ public final class Bench {
         this.scaleHeap = heap;
         this.scaleWorkers = List.copyOf(workerProcesses);
         this.scaleBrokers = brokers;
+        return this;
+    }
+
+    /** Runs the fairness line's dispatched round once with each of these windows (the targets apply to the first). */
+    public Bench fairnessWindows(List<Integer> windows) {
+        this.fairnessWindows = List.copyOf(windows);
         return this;
     }
 
@@ -187,6 +198,9 @@ public final class Bench {
                     lines.addAll(latency(pipeline, scenes, images, size, peak));
                 }
             }
+        }
+        if (parts.contains(Part.FAIRNESS)) {
+            lines.addAll(fairness());
         }
         if (parts.contains(Part.SCALE)) {
             lines.addAll(scale());
@@ -296,7 +310,7 @@ public final class Bench {
 
     private List<BenchLine> scale() throws Exception {
         List<ScaleBench.Size> measured = new ArrayList<>();
-        Path cache = Path.of(System.getProperty("java.io.tmpdir"), "mosaic-bench-cache");
+        Path cache = cache();
         Path images = Files.createDirectories(work.resolve("scale"));
         List<Integer> workerCounts = scaleHeap == null ? List.of(0) : scaleWorkers;
         for (int workers : workerCounts) {
@@ -318,6 +332,45 @@ public final class Bench {
         }
         scaleMeasured = List.copyOf(measured);
         return ScaleBench.lines(measured, threads);
+    }
+
+    /**
+     * The fairness lines on a pipeline of their own: dispatched with each window asked for (the
+     * configured one by default; the targets apply to the first), then first come first served.
+     */
+    private List<BenchLine> fairness() throws Exception {
+        List<BenchLine> lines = new ArrayList<>();
+        SceneLinks scenes = SceneLinks.in(cache());
+        List<Integer> windows = fairnessWindows.isEmpty() ? List.of(-1) : fairnessWindows;
+        for (int i = 0; i < windows.size(); i++) {
+            int window = windows.get(i);
+            Path dir = Files.createDirectories(work.resolve("fairness-" + i));
+            Pipeline.Builder builder = pipeline().workers(threads).images(dir).reportDir(dir.resolve("reports")).workDir(dir.resolve("state"))
+                    .instanceId("bench-fairness");
+            if (window > 0) {
+                builder.configure(config -> config.set(DispatchSettings.WINDOW, Integer.toString(window)));
+            }
+            try (Pipeline pipeline = builder.start();
+                 FairnessBench fairness = new FairnessBench(pipeline, scenes, dir, sizes.fairnessImages(), 10, sizes.fairnessEvery(),
+                         Math.max(3, sizes.rounds() + 2), text -> progress("%s", text))) {
+                fairness.warmUp();
+                String mode = String.format(Locale.ROOT, "dispatched, window %,d", pipeline.config().get(DispatchSettings.WINDOW));
+                BenchLine cost = alternate("fairness, big job alone (" + mode + " vs first come first served)", round -> fairness.alone(true),
+                        round -> fairness.alone(false), "images/s", (m, b) -> fairness.costLine(mode, m, b));
+                FairnessBench.Round round = fairness.round(true, mode);
+                lines.addAll(fairness.lines(round, cost.mosaic(), i == 0));
+                if (i == 0) {
+                    FairnessBench.Round fifo = fairness.round(false, "first come first served");
+                    lines.addAll(fairness.lines(fifo, cost.baseline(), false));
+                }
+                lines.add(cost);
+            }
+        }
+        return lines;
+    }
+
+    private static Path cache() {
+        return Path.of(System.getProperty("java.io.tmpdir"), "mosaic-bench-cache");
     }
 
     private BenchLine scaling(Path scenes, Path images) throws Exception {

@@ -19,10 +19,14 @@ public record BenchLine(String name, String unit, double[] mosaic, double[] base
     /** What a line should show: a ratio to its baseline at least so much, or a value at most so much. */
     public record Target(Kind kind, double bound) {
 
-        public enum Kind { RATIO_AT_LEAST, AT_MOST, AT_LEAST, REPORT }
+        public enum Kind { RATIO_AT_LEAST, RATIO_AT_MOST, AT_MOST, AT_LEAST, REPORT }
 
         public static Target ratioAtLeast(double ratio) {
             return new Target(Kind.RATIO_AT_LEAST, ratio);
+        }
+
+        public static Target ratioAtMost(double ratio) {
+            return new Target(Kind.RATIO_AT_MOST, ratio);
         }
 
         public static Target atMost(double value) {
@@ -40,6 +44,7 @@ public record BenchLine(String name, String unit, double[] mosaic, double[] base
         String describe(String unit) {
             return switch (kind) {
                 case RATIO_AT_LEAST -> String.format(Locale.ROOT, ">= %.2fx", bound);
+                case RATIO_AT_MOST -> String.format(Locale.ROOT, "<= %.2fx", bound);
                 case AT_MOST -> String.format(Locale.ROOT, "<= %s %s", number(bound), unit);
                 case AT_LEAST -> String.format(Locale.ROOT, ">= %s %s", number(bound), unit);
                 case REPORT -> "report";
@@ -77,6 +82,7 @@ public record BenchLine(String name, String unit, double[] mosaic, double[] base
     public Optional<Boolean> met() {
         return switch (target.kind()) {
             case RATIO_AT_LEAST -> ratio().map(r -> r >= target.bound());
+            case RATIO_AT_MOST -> ratio().map(r -> r <= target.bound());
             case AT_MOST -> Optional.of(mosaicMedian() <= target.bound());
             case AT_LEAST -> Optional.of(mosaicMedian() >= target.bound());
             case REPORT -> Optional.empty();

@@ -2,18 +2,13 @@ package io.mosaic.app.bench;
 
 import io.mosaic.app.Pipeline;
 import io.mosaic.app.bench.BenchLine.Target;
-import io.mosaic.platform.kafka.TopicFollower;
 import io.mosaic.platform.progress.Progress;
 import io.mosaic.producers.JobSubmitter;
-import io.mosaic.schemas.JobState;
-import io.mosaic.schemas.JobSummary;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,8 +29,7 @@ final class LatencyBench implements AutoCloseable {
 
     private final Pipeline pipeline;
     private final Path oneImage;
-    private final Map<String, Long> completedAt = new ConcurrentHashMap<>();
-    private final TopicFollower follower;
+    private final Completions completions;
     private final JobSubmitter submitter;
     private int jobs;
 
@@ -43,15 +37,7 @@ final class LatencyBench implements AutoCloseable {
     LatencyBench(Pipeline pipeline, Path oneImage) throws InterruptedException {
         this.pipeline = pipeline;
         this.oneImage = oneImage;
-        String topic = pipeline.topics().jobSummaries().name();
-        this.follower = new TopicFollower(pipeline.config(), "bench-latency", List.of(topic), record -> {
-            JobSummary summary = pipeline.topics().jobSummaries().value(record);
-            if (summary.getState() == JobState.COMPLETED) {
-                completedAt.putIfAbsent(summary.getJobId(), System.nanoTime());
-            }
-        });
-        follower.start();
-        follower.awaitCaughtUp(Duration.ofSeconds(30));
+        this.completions = new Completions(pipeline, "bench-latency");
         this.submitter = new JobSubmitter(pipeline.config(), pipeline.topics());
     }
 
@@ -99,17 +85,7 @@ final class LatencyBench implements AutoCloseable {
     }
 
     private long awaitCompleted(String jobId, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            Long at = completedAt.get(jobId);
-            if (at != null) {
-                return at;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("job " + jobId + " was not COMPLETED within " + timeout.toSeconds() + " s");
-            }
-            Thread.sleep(1);
-        }
+        return completions.awaitCompleted(jobId, timeout);
     }
 
     static BenchLine smallJobLine(double[] millis) {
@@ -129,6 +105,6 @@ final class LatencyBench implements AutoCloseable {
     @Override
     public void close() {
         submitter.close();
-        follower.stop();
+        completions.close();
     }
 }

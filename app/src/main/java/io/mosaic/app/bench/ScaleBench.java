@@ -34,7 +34,7 @@ import java.util.stream.Stream;
  */
 final class ScaleBench {
 
-    static final int ORIGINALS = 1_000;
+    static final int ORIGINALS = SceneLinks.ORIGINALS;
     /** The direct baseline runs on at most this many of a job's files: its rate does not depend on the job's size. */
     private static final int DIRECT_SAMPLE = 10_000;
 
@@ -54,7 +54,7 @@ final class ScaleBench {
     private final Path work;
     private final int threads;
     private final Consumer<String> progress;
-    private final Path originals;
+    private final SceneLinks scenes;
     private final ImageAnalyzer analyzer;
     private long[] originalHashes;
     private int jobs;
@@ -65,19 +65,8 @@ final class ScaleBench {
         this.work = work;
         this.threads = threads;
         this.progress = progress;
-        this.originals = originals(cache);
+        this.scenes = SceneLinks.in(cache);
         this.analyzer = new ImageAnalyzer(WorkerSettings.from(pipeline.config()).limits());
-    }
-
-    /** The generated scenes, written on the first run into {@code cache} and kept there. */
-    private static Path originals(Path cache) throws IOException {
-        Path dir = cache.resolve("scenes-96x96-" + ORIGINALS);
-        Path done = dir.resolve(".complete");
-        if (!Files.exists(done)) {
-            AnalysisBench.writeImages(dir, ORIGINALS, 96, 96);
-            Files.createFile(done);
-        }
-        return dir;
     }
 
     /** An unmeasured job, so that the first size is not the one that pays for compiling the code. */
@@ -87,7 +76,7 @@ final class ScaleBench {
         JobSubmitter.SubmittedJob job = pipeline.submit(images, "bench-scale-warm-up-" + ProcessHandle.current().pid(), Progress.none());
         deployment.awaitCompleted(job.jobId(), Duration.ofMinutes(10), summary -> { });
         deployment.awaitReport(job.jobId(), Duration.ofMinutes(1));
-        deleteLinks(images);
+        SceneLinks.delete(images);
     }
 
     /** One job of {@code count} images: the pipeline, then the analyzer directly on a sample of the same files. */
@@ -140,27 +129,13 @@ final class ScaleBench {
                         u.name(), u.cpuSeconds() * 1e6 / count, u.peakRssMiB(), u.peakHeapMiB()));
             }
         }
-        deleteLinks(images);
+        SceneLinks.delete(images);
         return size;
     }
 
-    /** {@code count} hard links to the originals, 1,000 to a folder, named so that every one is a task of its own. */
+    /** {@code count} hard links to the scenes, in a folder of the job's own. */
     private Path links(int count) throws IOException {
-        Path dir = work.resolve("scale-" + count + "-" + (jobs + 1));
-        List<Path> scenes;
-        try (Stream<Path> files = Files.list(originals)) {
-            scenes = files.filter(f -> !f.getFileName().toString().startsWith(".")).sorted().toList();
-        }
-        for (int i = 0; i < count; i++) {
-            Path folder = dir.resolve(String.format(Locale.ROOT, "%04d", i / 1_000));
-            if (i % 1_000 == 0) {
-                Files.createDirectories(folder);
-            }
-            Path scene = scenes.get(i % scenes.size());
-            String name = scene.getFileName().toString();
-            Files.createLink(folder.resolve(String.format(Locale.ROOT, "%07d-%s", i, name)), scene);
-        }
-        return dir;
+        return scenes.link(work.resolve("scale-" + count + "-" + (jobs + 1)), count);
     }
 
     private static List<Path> sample(Path images, int count) throws IOException {
@@ -178,10 +153,10 @@ final class ScaleBench {
     /** Milliseconds to group {@code count} hashes as the aggregator does when the job completes. */
     private double grouping(int count) throws Exception {
         if (originalHashes == null) {
-            List<Path> scenes = sample(originals, ORIGINALS);
-            originalHashes = new long[scenes.size()];
-            for (int i = 0; i < scenes.size(); i++) {
-                if (analyzer.analyze(scenes.get(i)) instanceof Analysis.Ok ok) {
+            List<Path> originals = sample(scenes.originals(), ORIGINALS);
+            originalHashes = new long[originals.size()];
+            for (int i = 0; i < originals.size(); i++) {
+                if (analyzer.analyze(originals.get(i)) instanceof Analysis.Ok ok) {
                     originalHashes[i] = ok.perceptualHash();
                 }
             }
@@ -193,14 +168,6 @@ final class ScaleBench {
         long start = System.nanoTime();
         NearDuplicateGrouper.groups(images, AggregatorSettings.defaults().nearDuplicateDistance());
         return (System.nanoTime() - start) / 1e6;
-    }
-
-    private static void deleteLinks(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 
     /** The lines of every size: throughput against direct, CPU the pipeline adds, memory, latencies, report. */

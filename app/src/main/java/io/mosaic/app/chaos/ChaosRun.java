@@ -1,6 +1,7 @@
 package io.mosaic.app.chaos;
 
 import io.mosaic.consumers.worker.AnalyzerWorker;
+import io.mosaic.platform.config.DispatchSettings;
 import io.mosaic.platform.config.KafkaSettings;
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.config.SourceRoots;
@@ -261,6 +262,9 @@ public final class ChaosRun {
                     // Its own state directory, kept across restarts like a container's volume.
                     "--set", AggregatorSettings.STATE_DIR.key() + "=" + directory.resolve("state").resolve(name).toAbsolutePath(),
                     "--set", AggregatorSettings.STANDBY_REPLICAS.key() + "=" + settings.standbyReplicas(),
+                    // A window far smaller than the job, so that faults strike while the
+                    // dispatcher holds most of the job's tasks back.
+                    "--set", DispatchSettings.WINDOW.key() + "=" + settings.dispatchWindow(),
                     "--set", kafka(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, AGGREGATOR_SESSION_TIMEOUT),
                     "--set", kafka(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, AGGREGATOR_HEARTBEAT_INTERVAL)));
             if (settings.unsafe()) {
@@ -281,7 +285,7 @@ public final class ChaosRun {
                 .flags(Map.of(
                         "kafka." + ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, PacingInterceptor.class.getName(),
                         "kafka." + PacingInterceptor.INTERVAL_CONFIG, Long.toString(interval),
-                        "kafka." + PacingInterceptor.TOPIC_CONFIG, topics.imageTasks().name()))
+                        "kafka." + PacingInterceptor.TOPIC_CONFIG, topics.taskBacklog().name()))
                 .build();
     }
 
@@ -319,7 +323,8 @@ public final class ChaosRun {
     }
 
     private static boolean hasWorkLeft(JobRecords live, int tasks) {
-        return live.tasksWithResult() < tasks || live.taskRecords() > live.resultRecords() || live.folded() < live.resultRecords();
+        return live.tasksWithResult() < tasks || live.submittedRecords() > live.taskRecords() || live.taskRecords() > live.resultRecords()
+                || live.folded() < live.resultRecords();
     }
 
     /**
@@ -330,7 +335,8 @@ public final class ChaosRun {
     private boolean awaitSettled(JobRecords live, GroupWatch groups, Topics topics, ServiceFleet fleet, long deadline) throws Exception {
         while (System.nanoTime() < deadline) {
             restartCrashed(fleet);
-            boolean consumed = groups.caughtUp(AnalyzerWorker.GROUP_ID, topics.imageTasks().name(), topics.imageTasks().partitions());
+            boolean consumed = groups.caughtUp(AnalyzerWorker.GROUP_ID, topics.imageTasks().name(), topics.imageTasks().partitions())
+                    && groups.caughtUp(AnalyzerWorker.GROUP_ID, topics.expressTasks().name(), topics.expressTasks().partitions());
             Optional<JobRecords.SummaryArrival> latest = live.latestArrival();
             if (consumed && latest.isPresent()) {
                 Duration quiet = Duration.ofNanos(System.nanoTime() - latest.get().receivedNanos());

@@ -29,6 +29,11 @@ public record ChaosSettings(int images, int faults, long seed, boolean unsafe, i
         return Duration.ofSeconds(Math.max(20, (long) PUBLISH_SECONDS_PER_FAULT * faults));
     }
 
+    /** The dispatcher's window in the run: an eighth of the job, so that most of it is held back while faults strike. */
+    public int dispatchWindow() {
+        return Math.max(2, images / 8);
+    }
+
     public ChaosSettings {
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(publishOver, "publishOver");

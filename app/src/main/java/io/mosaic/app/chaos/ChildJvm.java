@@ -162,7 +162,7 @@ public final class ChildJvm {
     }
 
     /** SIGKILL: no shutdown hook runs, an open transaction stays open until it is fenced or times out. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         Process p = currentProcess();
         if (p == null) {
             return;

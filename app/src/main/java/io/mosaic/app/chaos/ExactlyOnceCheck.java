@@ -19,6 +19,8 @@ import java.util.Set;
  *   <li>Task id by task id on the workers' side: exactly one committed result per task record
  *       (a resubmitted task has two records, so two results). A result too many is a worker that
  *       committed after it was fenced; one too few is a task lost between the topics.
+ *   <li>The dispatcher's side: every task record submitted to the backlog let into the tasks topic
+ *       exactly once, so that holding tasks back neither loses nor doubles any.
  *   <li>The aggregator's side: every committed result taken into the summary exactly once, as a
  *       counted result or an ignored duplicate, so the summary's folds equal the result records.
  * </ul>
@@ -58,6 +60,22 @@ public final class ExactlyOnceCheck {
             }
         }
 
+        // The dispatcher's side: each task record submitted to the backlog let into the tasks
+        // topic exactly once. Skipped when nothing went through the backlog.
+        int releasedTwice = 0;
+        int neverReleased = 0;
+        Map<String, Integer> submittedById = records.submittedById();
+        if (!submittedById.isEmpty()) {
+            Set<String> ids = new HashSet<>(submittedById.keySet());
+            ids.addAll(taskRecordsById.keySet());
+            for (String taskId : ids) {
+                int submitted = submittedById.getOrDefault(taskId, 0);
+                int released = taskRecordsById.getOrDefault(taskId, 0);
+                releasedTwice += Math.max(0, released - submitted);
+                neverReleased += Math.max(0, submitted - released);
+            }
+        }
+
         int expectedSucceeded = inputs.expected(ResultStatus.OK);
         int expectedFailed = inputs.expected(ResultStatus.FAILED);
         Optional<JobSummary> summary = records.latestSummary();
@@ -77,7 +95,7 @@ public final class ExactlyOnceCheck {
                 lost, duplicated,
                 files.size() - filesWithTask.size(), strayTasks,
                 records.taskRecords(), records.resultRecords(), extraResults, missingResults, misjudged,
-                folded - records.resultRecords(), timedOut);
+                folded - records.resultRecords(), releasedTwice, neverReleased, timedOut);
     }
 
     private static boolean isMisjudged(JobRecords.Result result, Map<String, ChaosImages.InputFile> files) {

@@ -29,6 +29,8 @@ public final class JobRecords {
     private final Map<String, Integer> taskRecordsById = new HashMap<>();
     private final Map<String, List<Result>> resultsById = new HashMap<>();
     private final List<SummaryArrival> summaries = new ArrayList<>();
+    private final Map<String, Integer> submittedById = new HashMap<>();
+    private int submittedRecords;
     private int taskRecords;
     private int resultRecords;
     private int resultPartition = -1;
@@ -51,6 +53,15 @@ public final class JobRecords {
         taskRecords++;
     }
 
+    /** A task as submitted to the backlog, before the dispatcher let it in. */
+    synchronized void addSubmitted(ImageTask task) {
+        if (task == null || !jobId.equals(task.getJobId())) {
+            return;
+        }
+        submittedById.merge(task.getTaskId(), 1, Integer::sum);
+        submittedRecords++;
+    }
+
     synchronized void addResult(ImageResult result, int partition) {
         if (result == null || !jobId.equals(result.getJobId())) {
             return;
@@ -69,7 +80,17 @@ public final class JobRecords {
         summaryPartition = partition;
     }
 
-    /** Task records published, resubmissions included. */
+    /** Task records submitted to the backlog, resubmissions included; 0 when tasks went straight to the tasks topic. */
+    public synchronized int submittedRecords() {
+        return submittedRecords;
+    }
+
+    /** Backlog records of each task id. */
+    public synchronized Map<String, Integer> submittedById() {
+        return Map.copyOf(submittedById);
+    }
+
+    /** Task records in the tasks topic (let in by the dispatcher, or published there), resubmissions included. */
     public synchronized int taskRecords() {
         return taskRecords;
     }

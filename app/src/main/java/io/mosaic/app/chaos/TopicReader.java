@@ -10,7 +10,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Reads the tasks, results and summaries topics from the beginning, as any read_committed client
+ * Reads the backlog, tasks, results and summaries topics from the beginning, as any read_committed client
  * would, into {@link JobRecords}. Either follows them in the background while the run goes on
  * (progress, recovery times), or reads once up to the end (the checker's own, fresh view).
  * Uses no consumer group, so reading changes nothing in the pipeline.
@@ -55,13 +55,16 @@ final class TopicReader implements Lifecycle {
     }
 
     private List<String> names() {
-        return List.of(topics.imageTasks().name(), topics.imageResults().name(), topics.jobSummaries().name());
+        return List.of(topics.taskBacklog().name(), topics.imageTasks().name(), topics.expressTasks().name(), topics.imageResults().name(),
+                topics.jobSummaries().name());
     }
 
     private void take(ConsumerRecord<byte[], byte[]> record) {
         long receivedNanos = System.nanoTime();
         String topic = record.topic();
-        if (topic.equals(topics.imageTasks().name())) {
+        if (topic.equals(topics.taskBacklog().name())) {
+            records.addSubmitted(topics.taskBacklog().value(record));
+        } else if (topic.equals(topics.imageTasks().name()) || topic.equals(topics.expressTasks().name())) {
             records.addTask(topics.imageTasks().value(record));
         } else if (topic.equals(topics.imageResults().name())) {
             records.addResult(topics.imageResults().value(record), record.partition());

@@ -25,19 +25,22 @@ package io.mosaic.app.chaos;
  * @param misjudged         results whose status differs from the truth about their file
  * @param refolded          results folded by the aggregator minus results committed: non-zero when
  *                          the aggregator processed a record twice or not at all
+ * @param releasedTwice     task records the dispatcher let into the tasks topic beyond one per backlog record
+ * @param neverReleased     backlog records the dispatcher never let in
  * @param timedOut          the job did not settle in time; the numbers are as far as it got
  */
 public record Verdict(int tasks, int expectedSucceeded, int expectedFailed, long expectedBytes,
                       boolean summaryFound, String state, int taskCount, int succeeded, int failed, long sumBytes,
                       int duplicatesIgnored, int lost, int duplicated, int missingTasks, int strayTasks,
                       int taskRecords, int resultRecords, int extraResults, int missingResults, int misjudged,
-                      long refolded, boolean timedOut) {
+                      long refolded, int releasedTwice, int neverReleased, boolean timedOut) {
 
     /** Exactly once: nothing lost, nothing doubled, at every level the checker can see. */
     public boolean passed() {
         return summaryFound && !timedOut && lost == 0 && duplicated == 0 && sumBytes == expectedBytes
                 && taskCount == tasks && missingTasks == 0 && strayTasks == 0
-                && extraResults == 0 && missingResults == 0 && misjudged == 0 && refolded == 0;
+                && extraResults == 0 && missingResults == 0 && misjudged == 0 && refolded == 0
+                && releasedTwice == 0 && neverReleased == 0;
     }
 
     /** {@code lost=L duplicated=D ...}: the checker's part of the result line. */
@@ -56,7 +59,9 @@ public record Verdict(int tasks, int expectedSucceeded, int expectedFailed, long
                 .append(" duplicatesIgnored=").append(duplicatesIgnored)
                 .append(" extraResults=").append(extraResults)
                 .append(" missingResults=").append(missingResults)
-                .append(" refolded=").append(refolded);
+                .append(" refolded=").append(refolded)
+                .append(" releasedTwice=").append(releasedTwice)
+                .append(" neverReleased=").append(neverReleased);
         if (misjudged != 0) {
             line.append(" misjudged=").append(misjudged);
         }

@@ -7,6 +7,7 @@ import io.mosaic.schemas.ImageTask;
 import io.mosaic.schemas.Topics;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -86,7 +87,7 @@ final class AnalyzerThread extends Thread {
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProps(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer = c;
             Transaction transaction = new Transaction(newProducer());
-            c.subscribe(List.of(topics.imageTasks().name()), new ConsumerRebalanceListener() {
+            c.subscribe(List.of(topics.imageTasks().name(), topics.expressTasks().name()), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                     // Their offsets must be committed while this member still owns them.
@@ -109,13 +110,16 @@ final class AnalyzerThread extends Thread {
                     try {
                         // With a transaction open, only take what is already fetched: when
                         // nothing is, the transaction is committed rather than kept waiting.
+                        preferExpress(c);
                         ConsumerRecords<byte[], byte[]> records = c.poll(transaction.isOpen() ? Duration.ZERO : Duration.ofMillis(500));
                         if (records.isEmpty()) {
                             transaction.commitIfOpen(c);
                             continue;
                         }
                         transaction.process(records);
-                        if (transaction.age().compareTo(commitInterval) >= 0) {
+                        // An express task is one of a job's first: someone may be waiting for
+                        // that job, so its result is committed now, not after the interval.
+                        if (transaction.age().compareTo(commitInterval) >= 0 || hasExpress(records)) {
                             transaction.commitIfOpen(c);
                         }
                     } catch (ProducerFencedException | InvalidProducerEpochException e) {
@@ -153,6 +157,35 @@ final class AnalyzerThread extends Thread {
             log.error("{}: analyzer thread stopped: {}", workerId, e.toString(), e);
         } finally {
             subscribed.countDown();
+        }
+    }
+
+    private boolean hasExpress(ConsumerRecords<byte[], byte[]> records) {
+        String express = topics.expressTasks().name();
+        return records.partitions().stream().anyMatch(partition -> partition.topic().equals(express));
+    }
+
+    /**
+     * The express lane first: while any of this thread's express partitions has a task waiting
+     * (fetched or not), its tasks-topic partitions are paused, and their fetched records wait in
+     * the consumer until they are resumed. The express lane holds only the first tasks of each job,
+     * so it never keeps the tasks topic waiting for long.
+     */
+    private void preferExpress(KafkaConsumer<byte[], byte[]> c) {
+        String express = topics.expressTasks().name();
+        boolean waiting = false;
+        List<TopicPartition> bulk = new ArrayList<>();
+        for (TopicPartition partition : c.assignment()) {
+            if (partition.topic().equals(express)) {
+                waiting |= c.currentLag(partition).orElse(0) > 0;
+            } else {
+                bulk.add(partition);
+            }
+        }
+        if (waiting) {
+            c.pause(bulk);
+        } else if (!c.paused().isEmpty()) {
+            c.resume(c.paused());
         }
     }
 

@@ -86,6 +86,7 @@ final class ApiViews {
         doc.put("tracking", tracking);
         doc.put("imagesPerSecond", num(imagesPerSecond));
         List<Map<String, Object>> list = new ArrayList<>();
+        Map<String, Double> shares = JobProgress.shares(jobs);
         for (JobProgress j : jobs) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("jobId", j.jobId());
@@ -101,6 +102,11 @@ final class ApiViews {
             m.put("startedAt", j.startedAt());
             m.put("updatedAt", j.updatedAt());
             m.put("completedAt", j.completedAt());
+            m.put("priority", j.priority());
+            // The job's own backlog: held back by the dispatcher, and in the workers' queue.
+            m.put("queued", j.queued());
+            m.put("inFlight", j.inFlight());
+            m.put("share", shares.get(j.jobId()));
             list.add(m);
         }
         doc.put("jobs", list);

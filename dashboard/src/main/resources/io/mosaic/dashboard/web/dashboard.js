@@ -242,9 +242,13 @@
       return el('tr', {'data-job': j.jobId},
         el('td', {text: j.jobId}),
         el('td', {text: j.state}),
+        el('td', {text: (j.priority || 'NORMAL').toLowerCase()}),
         el('td', {}, bar),
         el('td', {class: 'num', text: j.done + ' / ' + (j.taskCount == null ? '?' : j.taskCount)}),
         el('td', {class: 'num', text: j.failed}),
+        el('td', {class: 'num', text: j.share == null ? '-' : Math.round(j.share * 100) + '%'}),
+        el('td', {class: 'num', title: j.queued + ' held back, ' + j.inFlight + ' in the workers\' queue',
+          text: j.state === 'COMPLETED' ? '-' : (j.queued + j.inFlight) + ' (' + j.queued + ' held)'}),
         el('td', {text: time(j.startedAt)}));
     }));
     $('no-jobs').hidden = doc.jobs.length > 0;

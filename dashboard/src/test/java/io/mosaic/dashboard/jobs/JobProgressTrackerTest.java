@@ -51,6 +51,30 @@ class JobProgressTrackerTest {
         assertThat(tracker.jobs().get(0).progress()).isZero();
     }
 
+    @Test
+    void eachRunningJobsShareIsItsPartOfTheWorkersQueue() {
+        JobSummary big = summary("big", JobState.RUNNING, 30_000, 100, 1_000);
+        big.setQueuedTasks(28_000);
+        big.setInFlightTasks(1_000);
+        JobSummary small = summary("small", JobState.RUNNING, 10, 0, 1_000);
+        small.setInFlightTasks(10);
+        small.setPriority("HIGH");
+        JobSummary done = summary("done", JobState.COMPLETED, 10, 10, 1_000);
+        JobSummary direct = summary("direct", JobState.RUNNING, 10, 0, 1_000);
+        tracker.accept(big);
+        tracker.accept(small);
+        tracker.accept(done);
+        tracker.accept(direct);
+
+        Map<String, Double> shares = JobProgress.shares(tracker.jobs());
+        assertThat(shares).containsOnlyKeys("big", "small");
+        assertThat(shares.get("big")).isCloseTo(1_000 / 1_010.0, within(1e-9));
+        assertThat(shares.get("small")).isCloseTo(10 / 1_010.0, within(1e-9));
+        JobProgress smallJob = tracker.jobs().stream().filter(j -> j.jobId().equals("small")).findFirst().orElseThrow();
+        assertThat(smallJob.priority()).isEqualTo("HIGH");
+        assertThat(smallJob.queued() + smallJob.inFlight()).isEqualTo(10);
+    }
+
     private static JobSummary summary(String jobId, JobState state, int taskCount, int succeeded, long updatedAt) {
         return JobSummary.newBuilder()
                 .setJobId(jobId)

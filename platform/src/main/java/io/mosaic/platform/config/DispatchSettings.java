@@ -20,7 +20,11 @@ public final class DispatchSettings {
             "most tasks of one NORMAL job in the workers' queue at once (HIGH: twice as many, BATCH: half); large enough to keep"
                     + " the workers busy for one round trip (release, analysis, result), small enough that a new job waits little");
 
-    public static final List<Setting<?>> SETTINGS = List.of(ENABLED, WINDOW);
+    public static final Setting<Integer> EXPRESS = Setting.integer("dispatch.express", 50, 0, 1_000_000,
+            "the first tasks of each HIGH or NORMAL job go to the express lane, which the workers take before the tasks topic:"
+                    + " a small job does not even wait for the big jobs' windows (0: no express lane)");
+
+    public static final List<Setting<?>> SETTINGS = List.of(ENABLED, WINDOW, EXPRESS);
 
     private DispatchSettings() {
     }

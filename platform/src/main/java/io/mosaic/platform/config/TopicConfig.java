@@ -31,6 +31,8 @@ public final class TopicConfig {
             "topic of submitted tasks waiting for the dispatcher to let them into the tasks topic (as many partitions as the results topic)");
     public static final Setting<String> TOPIC_ADMISSIONS = Setting.string("topic.admissions", "mosaic.job-admissions",
             "topic of the dispatcher's counts per job: queued, admitted, window (as many partitions as the results topic)");
+    public static final Setting<String> TOPIC_EXPRESS = Setting.string("topic.express", "mosaic.image-tasks.express",
+            "the express lane: the first tasks of each job, which the workers take before the tasks topic's (as many partitions as the tasks topic)");
     public static final Setting<Integer> REPLICATION_FACTOR = Setting.integer("replication.factor", 3, 1, Short.MAX_VALUE,
             "replicas of every topic (3 on a 3-broker cluster, 1 on one broker)");
     public static final Setting<Integer> MIN_INSYNC_REPLICAS = Setting.integer("min.insync.replicas", 2, 1, Short.MAX_VALUE,
@@ -38,12 +40,12 @@ public final class TopicConfig {
 
     public static final List<Setting<?>> SETTINGS = List.of(TOPIC_JOBS, TOPIC_JOBS_PARTITIONS, TOPIC_TASKS, TOPIC_TASKS_PARTITIONS,
             TOPIC_RESULTS, TOPIC_RESULTS_PARTITIONS, TOPIC_SUMMARIES, TOPIC_SUMMARIES_PARTITIONS, TOPIC_DLQ, TOPIC_DLQ_PARTITIONS,
-            TOPIC_NEAR_DUPLICATE_GROUPS, TOPIC_NEAR_DUPLICATE_GROUPS_PARTITIONS, TOPIC_BACKLOG, TOPIC_ADMISSIONS, REPLICATION_FACTOR,
+            TOPIC_NEAR_DUPLICATE_GROUPS, TOPIC_NEAR_DUPLICATE_GROUPS_PARTITIONS, TOPIC_BACKLOG, TOPIC_ADMISSIONS, TOPIC_EXPRESS, REPLICATION_FACTOR,
             MIN_INSYNC_REPLICAS);
 
     /** The settings that name a topic (not its partitions or replication). */
     public static final List<Setting<String>> NAMES = List.of(TOPIC_JOBS, TOPIC_TASKS, TOPIC_RESULTS, TOPIC_SUMMARIES, TOPIC_DLQ,
-            TOPIC_NEAR_DUPLICATE_GROUPS, TOPIC_BACKLOG, TOPIC_ADMISSIONS);
+            TOPIC_NEAR_DUPLICATE_GROUPS, TOPIC_BACKLOG, TOPIC_ADMISSIONS, TOPIC_EXPRESS);
 
     private TopicConfig() {
     }
@@ -65,7 +67,7 @@ public final class TopicConfig {
                 config.get(TOPIC_DLQ), config.get(TOPIC_DLQ_PARTITIONS),
                 // Follows the results topic unless set: the aggregator task that folds a job's results writes its groups.
                 config.get(TOPIC_NEAR_DUPLICATE_GROUPS), groups != null ? groups : config.get(TOPIC_RESULTS_PARTITIONS),
-                config.get(TOPIC_BACKLOG), config.get(TOPIC_ADMISSIONS),
+                config.get(TOPIC_BACKLOG), config.get(TOPIC_ADMISSIONS), config.get(TOPIC_EXPRESS),
                 (short) replication, minInsync);
     }
 

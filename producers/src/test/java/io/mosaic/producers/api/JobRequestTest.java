@@ -3,6 +3,7 @@ package io.mosaic.producers.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mosaic.schemas.JobPriority;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,6 +29,17 @@ class JobRequestTest {
 
         assertThat(request.directory()).isEqualTo(Path.of(directory));
         assertThat(request.jobId()).isEqualTo(jobId);
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiter = '|', value = {
+            "{\"source\": \"/data\"}                               | NORMAL",
+            "{\"source\": \"/data\", \"priority\": null}           | NORMAL",
+            "{\"source\": \"/data\", \"priority\": \"high\"}       | HIGH",
+            "{\"source\": \"/data\", \"priority\": \" Batch \"}    | BATCH",
+    })
+    void takesAnOptionalPriorityInAnyCase(String body, JobPriority priority) {
+        assertThat(parse(body).priority()).isEqualTo(priority);
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
@@ -58,6 +70,8 @@ class JobRequestTest {
             "{\"source\": \"/data\", \"jobId\": \"a/b\"}            | 'jobId' must be",
             "{\"source\": \"/data\", \"jobId\": \"-x\"}             | 'jobId' must be",
             "{\"source\": \"/data\", \"jobId\": 7}                  | 'jobId' must be",
+            "{\"source\": \"/data\", \"priority\": \"urgent\"}      | 'priority' must be",
+            "{\"source\": \"/data\", \"priority\": 1}               | 'priority' must be",
     })
     void refusesAnythingElseWithAMessageForTheCaller(String body, String message) {
         assertThatThrownBy(() -> parse(body)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);

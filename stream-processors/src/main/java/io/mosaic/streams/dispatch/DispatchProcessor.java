@@ -34,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * its part of that queue, its window: a job submitted behind a large one waits for one window of
  * it, not for all of it (Little's law: time in queue = tasks ahead / throughput).
  *
+ * <p>Two lanes, as in a multi-level feedback queue: the first {@code dispatch.express} tasks of
+ * each HIGH or NORMAL job go to the express topic, which the workers drain before the tasks topic,
+ * so that a small job does not wait even for one window of the big jobs; the rest of a job goes
+ * to the tasks topic. Both lanes count against the job's window.
+ *
  * <p>Everything happens in the stream task's exactly-once transaction: a held task is let in
  * exactly once (its store entry is deleted in the transaction that writes it to the tasks topic),
  * and a restart resumes from the last commit with stores and input positions that agree.
@@ -105,7 +110,7 @@ final class DispatchProcessor implements Processor<String, byte[], String, Objec
         String jobId = task.getJobId();
         JobQueue queue = queue(jobId);
         if (queue.queued() == 0 && queue.credit(window(jobId)) > 0) {
-            forward(task.getTaskId(), encode(task));
+            forward(task.getTaskId(), encode(task), express(jobId, queue));
             save(jobId, queue.admit());
         } else {
             held.put(heldKey(jobId, queue.tail()), withTaskId(task.getTaskId(), encode(task)));
@@ -163,7 +168,7 @@ final class DispatchProcessor implements Processor<String, byte[], String, Objec
             value.get(taskId);
             byte[] task = new byte[value.remaining()];
             value.get(task);
-            forward(new String(taskId, StandardCharsets.UTF_8), task);
+            forward(new String(taskId, StandardCharsets.UTF_8), task, express(jobId, after));
             held.delete(entry.key);
             after = after.releaseHead();
         }
@@ -198,9 +203,15 @@ final class DispatchProcessor implements Processor<String, byte[], String, Objec
         }
     }
 
-    private void forward(String taskId, byte[] task) {
+    private void forward(String taskId, byte[] task, boolean express) {
         // Stamped with the time it enters the workers' queue: lag in seconds measures that queue.
-        context.forward(new Record<String, Object>(taskId, task, context.currentSystemTimeMs()), DispatchTopology.TASKS_SINK);
+        context.forward(new Record<String, Object>(taskId, task, context.currentSystemTimeMs()),
+                express ? DispatchTopology.EXPRESS_SINK : DispatchTopology.TASKS_SINK);
+    }
+
+    /** Whether the job's next task goes to the express lane: one of the first of a HIGH or NORMAL job. */
+    private boolean express(String jobId, JobQueue queue) {
+        return queue.admitted() < settings.express() && priority(jobId) != JobPriority.BATCH;
     }
 
     private byte[] encode(ImageTask task) {

@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Input {@code mosaic.image-results}: key jobId; only the key is read (a result makes room).
  *   <li>Global input {@code mosaic.jobs}: each job's priority, into {@value #PRIORITIES_STORE}.
  *   <li>Output {@code mosaic.image-tasks}: key taskId, the tasks let in.
+ *   <li>Output {@code mosaic.image-tasks.express}: key taskId, the first tasks of each HIGH or
+ *       NORMAL job, which the workers take first.
  *   <li>Output {@code mosaic.job-admissions}: key jobId, {@code JobAdmission}, when a job's counts change.
  *   <li>Stores (RocksDB, changelogged): {@value #JOB_QUEUES_STORE} (jobId to its {@link JobQueue}),
  *       {@value #HELD_TASKS_STORE} (jobId NUL sequence number to a held task).
@@ -41,6 +43,7 @@ public final class DispatchTopology {
     public static final String PRIORITIES_STORE = "job-priorities-store";
 
     static final String TASKS_SINK = "image-tasks-sink";
+    static final String EXPRESS_SINK = "express-tasks-sink";
     static final String ADMISSIONS_SINK = "job-admissions-sink";
     private static final String DISPATCH = "dispatch";
 
@@ -65,6 +68,7 @@ public final class DispatchTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HELD_TASKS_STORE), Serdes.String(), Serdes.ByteArray()),
                 DISPATCH);
         topology.addSink(TASKS_SINK, topics.imageTasks().name(), new StringSerializer(), new ByteArraySerializer(), DISPATCH);
+        topology.addSink(EXPRESS_SINK, topics.expressTasks().name(), new StringSerializer(), new ByteArraySerializer(), DISPATCH);
         topology.addSink(ADMISSIONS_SINK, topics.jobAdmissions().name(), new StringSerializer(),
                 topics.jobAdmissions().valueSerde().serializer(), DISPATCH);
 

@@ -53,15 +53,25 @@ class DispatchTopologyTest {
     private TestOutputTopic<String, byte[]> tasks;
     private TestOutputTopic<String, JobAdmission> admissions;
 
+    private TestOutputTopic<String, byte[]> express;
+    private int runs;
+
     @BeforeEach
     void start() {
+        start(new DispatcherSettings(WINDOW, 0, Duration.ofMillis(50), Duration.ofMillis(500)));
+    }
+
+    private void start(DispatcherSettings settings) {
+        if (driver != null) {
+            driver.close();
+        }
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "mosaic-dispatcher-test");
         // Never contacted: the test driver runs the topology without a broker.
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        DispatcherSettings settings = new DispatcherSettings(WINDOW, Duration.ofMillis(50), Duration.ofMillis(500));
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("run-" + runs++).toString());
         driver = new TopologyTestDriver(DispatchTopology.build(topics, settings), props, T0);
+        express = driver.createOutputTopic(topics.expressTasks().name(), new StringDeserializer(), new ByteArrayDeserializer());
         backlog = driver.createInputTopic(topics.taskBacklog().name(), new StringSerializer(), topics.taskBacklog().valueSerde().serializer());
         rawBacklog = driver.createInputTopic(topics.taskBacklog().name(), new StringSerializer(), new ByteArraySerializer());
         results = driver.createInputTopic(topics.imageResults().name(), new StringSerializer(), new ByteArraySerializer());
@@ -149,17 +159,9 @@ class DispatchTopologyTest {
 
     @Test
     void thePunctuatorLetsInWhatSingleResultsMadeRoomFor() {
-        DispatcherSettings wide = new DispatcherSettings(64, Duration.ofMillis(50), Duration.ofMillis(500));
+        DispatcherSettings wide = new DispatcherSettings(64, 0, Duration.ofMillis(50), Duration.ofMillis(500));
         assertThat(wide.releaseBatch(64)).isEqualTo(4);
-        close();
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "mosaic-dispatcher-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("wide").toString());
-        driver = new TopologyTestDriver(DispatchTopology.build(topics, wide), props, T0);
-        backlog = driver.createInputTopic(topics.taskBacklog().name(), new StringSerializer(), topics.taskBacklog().valueSerde().serializer());
-        results = driver.createInputTopic(topics.imageResults().name(), new StringSerializer(), new ByteArraySerializer());
-        tasks = driver.createOutputTopic(topics.imageTasks().name(), new StringDeserializer(), new ByteArrayDeserializer());
+        start(wide);
         submit("big", 100);
         assertThat(admitted()).hasSize(64);
 
@@ -167,6 +169,22 @@ class DispatchTopologyTest {
         assertThat(admitted()).as("two results are less than a batch of four").isEmpty();
         driver.advanceWallClockTime(Duration.ofMillis(60));
         assertThat(admitted()).hasSize(2);
+    }
+
+    @Test
+    void theFirstTasksOfEachHighOrNormalJobTakeTheExpressLane() {
+        start(new DispatcherSettings(WINDOW, 2, Duration.ofMillis(50), Duration.ofMillis(500)));
+        job("batch", JobPriority.BATCH);
+        submit("big", 10);
+        assertThat(express.readKeyValuesToList()).hasSize(2);
+        assertThat(admitted()).hasSize(WINDOW - 2);
+        resultsFor("big", 3);
+        assertThat(express.isEmpty()).as("a job's later tasks take the tasks topic").isTrue();
+        assertThat(admitted()).hasSize(3);
+
+        submit("batch", 5);
+        assertThat(express.isEmpty()).as("BATCH jobs never take the express lane").isTrue();
+        assertThat(admitted()).hasSize(WINDOW / 2);
     }
 
     @Test
@@ -240,7 +258,7 @@ class DispatchTopologyTest {
         Topics skewed = Topics.create(TopicSettings.defaults(), new InMemorySchemaRegistry());
         Topics mismatched = new Topics(skewed.jobs(), skewed.imageTasks(), skewed.imageResults(), skewed.jobSummaries(), skewed.imageTasksDlq(),
                 skewed.nearDuplicateGroups(), new io.mosaic.schemas.Topic<>("backlog", 3, Map.of(), skewed.taskBacklog().keySerde(),
-                        skewed.taskBacklog().valueSerde()), skewed.jobAdmissions(), (short) 1, 1);
+                        skewed.taskBacklog().valueSerde()), skewed.jobAdmissions(), skewed.expressTasks(), (short) 1, 1);
         assertThatThrownBy(() -> DispatchTopology.build(mismatched, DispatcherSettings.from(io.mosaic.platform.config.MosaicConfig.defaults())))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("as many partitions");
     }
