@@ -211,8 +211,9 @@ public final class ChaosRun {
             }
             boolean busy = !published.isDone() || hasWorkLeft(live, inputs.count());
             duringJob += busy ? 1 : 0;
-            log("fault %d/%d: %s (%d task records published, %d results, %d of %d tasks done%s)", fault.number(), plan.size(),
-                    fault.kind().description(), live.taskRecords(), live.resultRecords(), live.tasksWithResult(), inputs.count(),
+            log("fault %d/%d: %s (%d tasks submitted, %d let in, %d held back by the dispatcher, %d results, %d of %d tasks done%s)",
+                    fault.number(), plan.size(), fault.kind().description(), live.submittedRecords(), live.taskRecords(),
+                    Math.max(0, live.submittedRecords() - live.taskRecords()), live.resultRecords(), live.tasksWithResult(), inputs.count(),
                     busy ? "" : "; nothing left to do");
             log("  %s", injector.inject(fault));
             injected++;
@@ -263,7 +264,7 @@ public final class ChaosRun {
                     "--set", AggregatorSettings.STATE_DIR.key() + "=" + directory.resolve("state").resolve(name).toAbsolutePath(),
                     "--set", AggregatorSettings.STANDBY_REPLICAS.key() + "=" + settings.standbyReplicas(),
                     // A window far smaller than the job, so that faults strike while the
-                    // dispatcher holds most of the job's tasks back.
+                    // dispatcher holds tasks back.
                     "--set", DispatchSettings.WINDOW.key() + "=" + settings.dispatchWindow(),
                     "--set", kafka(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, AGGREGATOR_SESSION_TIMEOUT),
                     "--set", kafka(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, AGGREGATOR_HEARTBEAT_INTERVAL)));

@@ -39,6 +39,9 @@ class BenchLineTest {
         assertThat(BenchLine.alone("cold start", "s", new double[] {9}, Target.atMost(8)).met()).contains(false);
         assertThat(new BenchLine("ratio", "x", new double[] {80}, new double[] {100}, Target.ratioAtLeast(0.9)).met()).contains(false);
         assertThat(BenchLine.alone("scaling", "x", new double[] {1}, Target.report()).met()).isEmpty();
+        assertThat(new BenchLine("at most", "ms", new double[] {500}, new double[] {300}, Target.ratioAtMost(2)).met()).contains(true);
+        assertThat(new BenchLine("at most", "ms", new double[] {700}, new double[] {300}, Target.ratioAtMost(2)).met()).contains(false);
+        assertThat(Target.ratioAtMost(2).describe("ms")).isEqualTo("<= 2.00x");
         assertThat(BenchLine.alone("no baseline", "x", new double[] {1}, Target.ratioAtLeast(0.9)).met()).isEmpty();
     }
 
@@ -53,7 +56,7 @@ class BenchLineTest {
         assertThat(Bench.Part.named("cold-start")).contains(Bench.Part.COLD_START);
         assertThat(Bench.Part.named(" Submit ")).contains(Bench.Part.SUBMIT);
         assertThat(Bench.Part.named("speed")).isEmpty();
-        assertThat(Bench.Part.names()).isEqualTo("submit, analysis, latency, aggregator, scaling, lag, cold-start, scale");
+        assertThat(Bench.Part.names()).isEqualTo("submit, analysis, latency, aggregator, fairness, scaling, lag, cold-start, scale");
         assertThat(Bench.Part.standard()).as("the scale line runs only when asked for").doesNotContain(Bench.Part.SCALE)
                 .contains(Bench.Part.COLD_START);
     }

@@ -38,6 +38,8 @@ class ExactlyOnceCheckTest {
     /** What the topics hold: task and result records per file, and the final summary. */
     private static final class Topics {
         final Map<String, Integer> taskRecords = new LinkedHashMap<>();
+        /** Backlog records per file; empty: the tasks went straight to the tasks topic. */
+        final Map<String, Integer> submitted = new LinkedHashMap<>();
         final Map<String, List<ResultStatus>> results = new LinkedHashMap<>();
         int succeeded = 3;
         int failed = 1;
@@ -57,6 +59,12 @@ class ExactlyOnceCheckTest {
             taskRecords.forEach((name, count) -> {
                 for (int i = 0; i < count; i++) {
                     records.addTask(ImageTask.newBuilder().setTaskId(Identity.taskId(JOB, DIR + name)).setJobId(JOB)
+                            .setUri(DIR + name).setSubmittedAt(Instant.EPOCH).build());
+                }
+            });
+            submitted.forEach((name, count) -> {
+                for (int i = 0; i < count; i++) {
+                    records.addSubmitted(ImageTask.newBuilder().setTaskId(Identity.taskId(JOB, DIR + name)).setJobId(JOB)
                             .setUri(DIR + name).setSubmittedAt(Instant.EPOCH).build());
                 }
             });
@@ -173,6 +181,27 @@ class ExactlyOnceCheckTest {
         Topics misjudged = new Topics();
         misjudged.results.put("broken.jpg", List.of(ResultStatus.OK));
         assertThat(ExactlyOnceCheck.check(INPUTS, misjudged.records(), false).misjudged()).isEqualTo(1);
+
+        Topics dispatched = new Topics();
+        dispatched.taskRecords.keySet().forEach(name -> dispatched.submitted.put(name, 1));
+        assertThat(ExactlyOnceCheck.check(INPUTS, dispatched.records(), false).passed()).as("each backlog record let in once").isTrue();
+
+        Topics doubled = new Topics();
+        doubled.taskRecords.keySet().forEach(name -> doubled.submitted.put(name, 1));
+        // A dispatcher that let a task in twice: the aggregator counts it once, only the checker sees it.
+        doubled.taskRecords.put("a.png", 2);
+        doubled.results.put("a.png", List.of(ResultStatus.OK, ResultStatus.OK));
+        doubled.duplicatesIgnored = 1;
+        Verdict releasedTwice = ExactlyOnceCheck.check(INPUTS, doubled.records(), false);
+        assertThat(releasedTwice.releasedTwice()).isEqualTo(1);
+        assertThat(releasedTwice.extraResults()).as("one result per task record").isZero();
+        assertThat(releasedTwice.passed()).isFalse();
+        assertThat(releasedTwice.describe()).contains("releasedTwice=1 neverReleased=0");
+
+        Topics held = new Topics();
+        held.taskRecords.keySet().forEach(name -> held.submitted.put(name, 1));
+        held.submitted.put("a.png", 2);
+        assertThat(ExactlyOnceCheck.check(INPUTS, held.records(), false).neverReleased()).isEqualTo(1);
 
         Verdict timedOut = ExactlyOnceCheck.check(INPUTS, new Topics().records(), true);
         assertThat(timedOut.passed()).isFalse();

@@ -10,6 +10,7 @@ import io.mosaic.schemas.HashHex;
 import io.mosaic.schemas.ImageJob;
 import io.mosaic.schemas.ImageResult;
 import io.mosaic.schemas.ImageTask;
+import io.mosaic.schemas.JobAdmission;
 import io.mosaic.schemas.JobState;
 import io.mosaic.schemas.JobSummary;
 import io.mosaic.schemas.NearDuplicateGroups;
@@ -70,6 +71,8 @@ class ConfluentJavaScriptClientIT {
                     .setTaskCount(2).setSucceeded(2).setSumBytes(246_912).setStartedAt(AT).setUpdatedAt(AT).setCompletedAt(AT).build());
             add(records, topics.nearDuplicateGroups(), NearDuplicateGroups.newBuilder().setJobId("job-1").setCountedResults(2)
                     .setChunkIndex(0).setChunkCount(1).setGroups(List.of(List.of("file:/images/a.png", "file:/images/b.png"))).build());
+            add(records, topics.jobAdmissions(), JobAdmission.newBuilder().setJobId("job-1").setPriority("HIGH").setQueued(1).setAdmitted(1)
+                    .setResults(0).setWindow(2_000).setUpdatedAt(AT).build());
             Path input = Files.writeString(dir.resolve("records.json"), JSON.writeValueAsString(records));
 
             Path script = Files.writeString(dir.resolve("read.js"), READER);
@@ -88,6 +91,7 @@ class ConfluentJavaScriptClientIT {
             assertThat(read.get(2).get("perceptualHashHex").asText()).isEqualTo("f0e1d2c3b4a59687");
             assertThat(read.get(3).get("state").asText()).isEqualTo("COMPLETED");
             assertThat(read.get(4).get("groups").get(0)).hasSize(2);
+            assertThat(read.get(5).get("priority").asText()).isEqualTo("HIGH");
         }
         assertThat(modules).isDirectory();
     }

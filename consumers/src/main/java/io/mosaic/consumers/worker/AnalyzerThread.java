@@ -110,8 +110,10 @@ final class AnalyzerThread extends Thread {
                     try {
                         // With a transaction open, only take what is already fetched: when
                         // nothing is, the transaction is committed rather than kept waiting.
-                        preferExpress(c);
-                        ConsumerRecords<byte[], byte[]> records = c.poll(transaction.isOpen() ? Duration.ZERO : Duration.ofMillis(500));
+                        ConsumerRecords<byte[], byte[]> records = expressFirst(c);
+                        if (records.isEmpty()) {
+                            records = c.poll(transaction.isOpen() ? Duration.ZERO : Duration.ofMillis(500));
+                        }
                         if (records.isEmpty()) {
                             transaction.commitIfOpen(c);
                             continue;
@@ -166,26 +168,34 @@ final class AnalyzerThread extends Thread {
     }
 
     /**
-     * The express lane first: while any of this thread's express partitions has a task waiting
-     * (fetched or not), its tasks-topic partitions are paused, and their fetched records wait in
-     * the consumer until they are resumed. The express lane holds only the first tasks of each job,
-     * so it never keeps the tasks topic waiting for long.
+     * The express lane first: before each poll, the express tasks already fetched, alone. The
+     * tasks-topic partitions are paused for that one look (their fetched records are set aside,
+     * not dropped, and come back on resume), because a consumer hands out fetched records one
+     * partition's batch after another in the order they arrived: an express task fetched behind
+     * a few hundred bulk tasks would otherwise wait for all of them. The express lane holds only
+     * the first tasks of each job, so it never keeps the tasks topic waiting for long.
      */
-    private void preferExpress(KafkaConsumer<byte[], byte[]> c) {
+    private ConsumerRecords<byte[], byte[]> expressFirst(KafkaConsumer<byte[], byte[]> c) {
         String express = topics.expressTasks().name();
-        boolean waiting = false;
         List<TopicPartition> bulk = new ArrayList<>();
+        boolean hasExpress = false;
         for (TopicPartition partition : c.assignment()) {
             if (partition.topic().equals(express)) {
-                waiting |= c.currentLag(partition).orElse(0) > 0;
+                hasExpress = true;
             } else {
                 bulk.add(partition);
             }
         }
-        if (waiting) {
-            c.pause(bulk);
-        } else if (!c.paused().isEmpty()) {
-            c.resume(c.paused());
+        if (!hasExpress) {
+            return ConsumerRecords.empty();
+        }
+        c.pause(bulk);
+        try {
+            return c.poll(Duration.ZERO);
+        } finally {
+            // A rebalance inside that poll may have taken some of them away.
+            Set<TopicPartition> assigned = c.assignment();
+            c.resume(bulk.stream().filter(assigned::contains).toList());
         }
     }
 
@@ -244,6 +254,13 @@ final class AnalyzerThread extends Thread {
             if (!open) {
                 return;
             }
+            // The consumer's position, not the last record's offset + 1: the tasks are written in
+            // transactions, and a partition ends with the commit marker after its last task. Every
+            // record returned so far has been processed, so the position is what was consumed,
+            // marker included, and a caught-up group shows no lag (as Kafka Streams commits).
+            Set<TopicPartition> assigned = c.assignment();
+            offsets.replaceAll((partition, offset) -> assigned.contains(partition)
+                    ? new OffsetAndMetadata(Math.max(offset.offset(), c.position(partition))) : offset);
             producer.sendOffsetsToTransaction(offsets, c.groupMetadata());
             producer.commitTransaction();
             processed.addAndGet(records);
@@ -316,6 +333,9 @@ final class AnalyzerThread extends Thread {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // Tasks published in an aborted transaction must never be analysed.
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.name().toLowerCase(java.util.Locale.ROOT));
+        // A fetch waiting at the broker for an empty express lane holds back the next fetch for the
+        // tasks topic from the same broker: wait at most this long rather than the default 500 ms.
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
         // A new group starts at the oldest task, so tasks published before the workers came up are not skipped.
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // Each image takes tens of milliseconds; small batches keep a transaction short and a
