@@ -27,6 +27,8 @@ import io.mosaic.schemas.registry.SchemaRegistryClient;
 import io.mosaic.streams.AggregatorSettings;
 import io.mosaic.streams.JobAggregator;
 import io.mosaic.streams.JobAggregatorTopology;
+import io.mosaic.streams.dispatch.DispatcherSettings;
+import io.mosaic.streams.dispatch.TaskDispatcher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -137,6 +139,9 @@ class JobsApiIT {
         }
         CompletableFuture.allOf(Stream.of(aggregators).map(a -> CompletableFuture.runAsync(() -> start(a.streams())))
                 .toArray(CompletableFuture[]::new)).join();
+        // Submitted tasks reach the workers through the dispatcher, which every aggregator process runs.
+        start(new TaskDispatcher(config.with(KafkaSettings.INSTANCE_ID, "dispatcher").with(AggregatorSettings.STATE_DIR,
+                dir.resolve("state-dispatcher").toString()), topics, DispatcherSettings.from(config), true));
         start(new ReportWriter(config, topics));
         start(new AnalyzerWorker(config.with(KafkaSettings.INSTANCE_ID, "worker"), topics, Wiring.taskProcessor(config)));
 

@@ -18,6 +18,8 @@ import io.mosaic.schemas.Topics;
 import io.mosaic.schemas.registry.SchemaRegistryClient;
 import io.mosaic.streams.AggregatorSettings;
 import io.mosaic.streams.JobAggregator;
+import io.mosaic.streams.dispatch.DispatcherSettings;
+import io.mosaic.streams.dispatch.TaskDispatcher;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -69,6 +71,7 @@ class PipelineIT {
             Topics topics = Topics.create(config.topicSettings(), new SchemaRegistryClient(config.schemaRegistryUrl()));
             try (Lifecycles pipeline = new Lifecycles()) {
                 pipeline.start(new JobAggregator(config, topics, AggregatorSettings.defaults(), true));
+                pipeline.start(new TaskDispatcher(config, topics, DispatcherSettings.from(config), true));
                 pipeline.start(new ReportWriter(config, topics));
                 pipeline.start(new AnalyzerWorker(config, topics, Wiring.taskProcessor(config)));
 

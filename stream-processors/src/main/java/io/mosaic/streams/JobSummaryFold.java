@@ -45,6 +45,7 @@ final class JobSummaryFold {
         summary.setStartedAt(job.getSubmittedAt());
         summary.setPriority(JobPriority.orNormal(job.getPriority()).name());
         summary.setState(JobState.RUNNING);
+        boundQueue(summary);
         touch(summary, timestamp);
     }
 
@@ -60,6 +61,7 @@ final class JobSummaryFold {
         } else {
             summary.setFailed(summary.getFailed() + 1);
         }
+        boundQueue(summary);
         touch(summary, timestamp);
     }
 
@@ -67,6 +69,21 @@ final class JobSummaryFold {
     static void applyAdmission(JobSummary summary, JobAdmission admission) {
         summary.setQueuedTasks(admission.getQueued());
         summary.setInFlightTasks(Math.max(0, admission.getAdmitted() - admission.getResults()));
+        boundQueue(summary);
+    }
+
+    /**
+     * The dispatcher's counts lag the results by up to a second: never more tasks queued and in
+     * flight than the job has without a result, so the last result of a job leaves nothing waiting
+     * in its summary at once, whatever the dispatcher says later.
+     */
+    private static void boundQueue(JobSummary summary) {
+        if (!hasJobRecord(summary)) {
+            return;
+        }
+        int outstanding = Math.max(0, summary.getTaskCount() - counted(summary));
+        summary.setInFlightTasks(Math.min(summary.getInFlightTasks(), outstanding));
+        summary.setQueuedTasks(Math.min(summary.getQueuedTasks(), outstanding - summary.getInFlightTasks()));
     }
 
     static void countDuplicate(JobSummary summary) {

@@ -442,9 +442,15 @@ class JobAggregatorTopologyTest {
         assertThat(waiting.getQueuedTasks()).isEqualTo(1);
         assertThat(waiting.getInFlightTasks()).isEqualTo(2);
 
-        for (int task = 0; task < 3; task++) {
+        for (int task = 0; task < 2; task++) {
             aggregator.results.pipeInput("queued", ok("queued", task, 0.3, false, distinctHash(task)), at(10 + task));
         }
+        aggregator.driver.advanceWallClockTime(PROGRESS);
+        JobSummary oneLeft = last(output());
+        assertThat(oneLeft.getInFlightTasks()).as("never more waiting than without a result").isEqualTo(1);
+        assertThat(oneLeft.getQueuedTasks()).isZero();
+
+        aggregator.results.pipeInput("queued", ok("queued", 2, 0.3, false, distinctHash(2)), at(12));
         JobSummary done = last(output());
         assertThat(done.getState()).isEqualTo(JobState.COMPLETED);
         assertThat(done.getQueuedTasks()).isZero();
