@@ -1,6 +1,7 @@
 package io.mosaic.streams;
 
 import io.mosaic.analysis.HashedImage;
+import io.mosaic.schemas.Cancellation;
 import io.mosaic.schemas.ImageResult;
 import io.mosaic.schemas.JobState;
 import io.mosaic.schemas.JobSummary;
@@ -63,6 +64,13 @@ final class ResultFoldProcessor extends AggregatorProcessor<ImageResult> {
         }
 
         boolean wasCompleted = summary.getState() == JobState.COMPLETED;
+        // A worker answers "job cancelled" only once it has seen the cancelling job record, which
+        // reaches this fold a repartition later: the job is cancelled now, so that the answers to
+        // its last tasks do not complete it first.
+        boolean cancelledNow = summary.getState() == JobState.RUNNING && Cancellation.answers(result);
+        if (cancelledNow) {
+            JobSummaryFold.cancel(summary, timestamp);
+        }
         stores.markSeen(jobId, taskId, timestamp);
         HashedImage image = JobSummaryFold.imageOf(result);
         if (image != null) {
@@ -76,7 +84,7 @@ final class ResultFoldProcessor extends AggregatorProcessor<ImageResult> {
             output.completed(summary);
         } else if (JobSummaryFold.isComplete(summary)) {
             output.completed(summary);
-        } else if (firstOfJob) {
+        } else if (firstOfJob || cancelledNow) {
             output.summary(summary);
         } else {
             stores.save(summary);

@@ -58,9 +58,12 @@ public final class StreamsApp {
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replication.replicationFactor());
         props.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), String.valueOf(replication.minInSyncReplicas()));
         // Each instance on a host needs its own state directory: two cannot lock the same one.
-        String stateDir = config.get(AggregatorSettings.STATE_DIR);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir != null ? stateDir
-                : Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "mosaic-streams", KafkaClients.instanceId(config))).toString());
+        // Created here, not by Kafka Streams: the aggregator and the dispatcher start side by side
+        // on one directory, and Streams fails when another creates it first.
+        String configured = config.get(AggregatorSettings.STATE_DIR);
+        Path stateDir = configured != null ? Path.of(configured)
+                : Path.of(System.getProperty("java.io.tmpdir"), "mosaic-streams", KafkaClients.instanceId(config));
+        props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createDirectories(stateDir).toString());
         // What is folded or let in becomes visible at the commit: every 50 ms rather than the
         // exactly-once default of 100, so a small job's COMPLETED summary (and a task let in by
         // the dispatcher) waits at most 50 ms for it, at the cost of more, smaller transactions.

@@ -2,6 +2,7 @@ package io.mosaic.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mosaic.schemas.Cancellation;
 import io.mosaic.schemas.HashHex;
 import io.mosaic.schemas.ImageJob;
 import io.mosaic.schemas.ImageResult;
@@ -68,7 +69,7 @@ class JobCancellationTest {
     /** What a worker answers for a task of a cancelled job. */
     private static ImageResult skipped(String jobId, int task) {
         return ImageResult.newBuilder().setJobId(jobId).setTaskId(jobId + "-" + task).setUri("file:/photos/" + task + ".png")
-                .setStatus(ResultStatus.FAILED).setError("job cancelled").setAnalyzedAt(T0).build();
+                .setStatus(ResultStatus.FAILED).setError(Cancellation.ERROR).setAnalyzedAt(T0).build();
     }
 
     private JobSummary stored(String jobId) {
@@ -104,6 +105,27 @@ class JobCancellationTest {
         assertThat(last.getCompletedAt()).isNull();
         assertThat(stored("j")).isEqualTo(last);
         assertThat(aggregator.groupChunks.isEmpty()).as("a cancelled job's near-duplicate groups are never computed").isTrue();
+    }
+
+    @Test
+    void aWorkersCancelledAnswerCancelsTheJobBeforeItsCancellingRecordArrives() {
+        aggregator.jobs.pipeInput("j", job("j", 3, false), T0);
+        aggregator.results.pipeInput("j", ok("j", 0), T0.plusMillis(10));
+        aggregator.summaries.readValuesToList();
+
+        // The workers saw the cancelling record first and answered the rest; it reaches this fold later.
+        aggregator.results.pipeInput("j", skipped("j", 1), T0.plusMillis(20));
+        List<JobSummary> emitted = aggregator.summaries.readValuesToList();
+        assertThat(emitted).extracting(JobSummary::getState).containsExactly(JobState.CANCELLED);
+        aggregator.results.pipeInput("j", skipped("j", 2), T0.plusMillis(30));
+        aggregator.jobs.pipeInput("j", job("j", 3, true), T0.plusMillis(40));
+        aggregator.driver.advanceWallClockTime(PROGRESS);
+
+        JobSummary last = stored("j");
+        assertThat(last.getState()).as("every task answered, and still not COMPLETED").isEqualTo(JobState.CANCELLED);
+        assertThat(last.getSucceeded() + last.getFailed()).isEqualTo(3);
+        assertThat(last.getCompletedAt()).isNull();
+        assertThat(aggregator.groupChunks.isEmpty()).isTrue();
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.mosaic.consumers.worker;
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.kafka.TopicFollower;
 import io.mosaic.platform.lifecycle.Lifecycle;
+import io.mosaic.schemas.Cancellation;
 import io.mosaic.schemas.ImageJob;
 import io.mosaic.schemas.ImageResult;
 import io.mosaic.schemas.ImageTask;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class CancelledJobs implements Lifecycle {
 
     /** The error of the result a worker gives for a task of a cancelled job. */
-    public static final String ERROR = "job cancelled";
+    public static final String ERROR = Cancellation.ERROR;
 
     private static final Logger log = LoggerFactory.getLogger(CancelledJobs.class);
     private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(30);
