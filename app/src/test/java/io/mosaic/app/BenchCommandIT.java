@@ -51,10 +51,11 @@ class BenchCommandIT {
         JsonNode lines = new ObjectMapper().readTree(json.toFile()).get("lines");
         List<String> names = new ArrayList<>();
         lines.forEach(line -> names.add(line.get("line").asText()));
-        // 16 lines, and at least 3 of fairness: the small jobs' lines need one submitted while the big job ran.
-        assertThat(names).hasSizeBetween(19, 23).anyMatch(n -> n.startsWith("submit: 5,000 tasks published"))
+        // 16 lines, and at least 5 of fairness: the small jobs' lines need one submitted while the big job ran.
+        assertThat(names).hasSizeBetween(21, 25).anyMatch(n -> n.startsWith("submit: 5,000 tasks published"))
                 .anyMatch(n -> n.startsWith("fairness, dispatched, window 1,000: 3,000-image job with small jobs arriving vs alone"))
                 .anyMatch(n -> n.startsWith("fairness: 3,000-image job alone, dispatched, window 1,000 vs first come first served"))
+                .anyMatch(n -> n.startsWith("fairness, priorities: a high and a batch job together"))
                 .anyMatch(n -> n.startsWith("analysis pipeline")).anyMatch(n -> n.startsWith("lag monitor"))
                 .anyMatch(n -> n.startsWith("small job")).anyMatch(n -> n.startsWith("latency at 50%"))
                 .anyMatch(n -> n.startsWith("latency at 90%")).anyMatch(n -> n.contains("at-least-once"))

@@ -10,6 +10,7 @@ import io.mosaic.platform.config.KafkaSettings;
 import io.mosaic.platform.config.Setting;
 import io.mosaic.platform.config.TopicConfig;
 import io.mosaic.platform.kafka.KafkaClients;
+import io.mosaic.schemas.JobPriority;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -364,6 +365,10 @@ public final class Bench {
                     lines.addAll(fairness.lines(fifo, cost.baseline(), false));
                 }
                 lines.add(cost);
+                if (i == 0) {
+                    lines.add(fairness.shares(JobPriority.NORMAL, JobPriority.NORMAL));
+                    lines.add(fairness.shares(JobPriority.HIGH, JobPriority.BATCH));
+                }
             }
         }
         return lines;

@@ -16,12 +16,14 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Completions implements AutoCloseable {
 
     private final Map<String, Long> completedAt = new ConcurrentHashMap<>();
+    private final Map<String, Integer> counted = new ConcurrentHashMap<>();
     private final TopicFollower follower;
 
     /** Follows the pipeline's summaries as consumer {@code name}, from now on. */
     Completions(Pipeline pipeline, String name) throws InterruptedException {
         follower = new TopicFollower(pipeline.config(), name, List.of(pipeline.topics().jobSummaries().name()), record -> {
             JobSummary summary = pipeline.topics().jobSummaries().value(record);
+            counted.merge(summary.getJobId(), summary.getSucceeded() + summary.getFailed(), Math::max);
             if (summary.getState() == JobState.COMPLETED) {
                 completedAt.putIfAbsent(summary.getJobId(), System.nanoTime());
             }
@@ -33,6 +35,11 @@ final class Completions implements AutoCloseable {
     /** The {@link System#nanoTime()} at which {@code jobId} was seen COMPLETED, if it has been. */
     Long completedAt(String jobId) {
         return completedAt.get(jobId);
+    }
+
+    /** Tasks of {@code jobId} with a counted result, as its latest summary seen says. */
+    int counted(String jobId) {
+        return counted.getOrDefault(jobId, 0);
     }
 
     /** Waits for {@code jobId} to be COMPLETED; returns the {@link System#nanoTime()} it was seen. */

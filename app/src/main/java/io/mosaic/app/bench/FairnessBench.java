@@ -7,6 +7,7 @@ import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.kafka.TopicFollower;
 import io.mosaic.platform.progress.Progress;
 import io.mosaic.producers.JobSubmitter;
+import io.mosaic.schemas.JobPriority;
 import io.mosaic.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -145,6 +146,40 @@ final class FairnessBench implements AutoCloseable {
         MosaicConfig config = pipeline.config().with(DispatchSettings.ENABLED, Boolean.toString(dispatched));
         try (JobSubmitter submitter = new JobSubmitter(config, pipeline.topics())) {
             return bigImages / (timeJob(submitter, big, Duration.ofMinutes(30)) / 1e9);
+        }
+    }
+
+    /**
+     * Two big jobs submitted together, of priorities {@code first} and {@code second}: the images
+     * each had done when the first of them completed, i.e. while both ran; the first's count over
+     * the second's is their share of the workers.
+     */
+    BenchLine shares(JobPriority first, JobPriority second) throws Exception {
+        try (JobSubmitter submitter = new JobSubmitter(pipeline.config(), pipeline.topics())) {
+            String a = nextJobId();
+            String b = nextJobId();
+            submitter.submit(big, a, first, Progress.none());
+            submitter.submit(big, b, second, Progress.none());
+            long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+            while (completions.completedAt(a) == null && completions.completedAt(b) == null) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("neither " + a + " nor " + b + " was COMPLETED within 30 minutes");
+                }
+                Thread.sleep(5);
+            }
+            double done = completions.counted(a);
+            double other = completions.counted(b);
+            completions.awaitCompleted(a, Duration.ofMinutes(30));
+            completions.awaitCompleted(b, Duration.ofMinutes(30));
+            progress.accept(String.format(Locale.ROOT, "fairness, priorities: %s and %s jobs of %,d images submitted together;"
+                    + " when the first completed, %,.0f and %,.0f were done", first, second, bigImages, done, other));
+            int window = pipeline.config().get(DispatchSettings.WINDOW);
+            int a1 = DispatchSettings.window(first, window);
+            int b1 = DispatchSettings.window(second, window);
+            return new BenchLine(String.format(Locale.ROOT, "fairness, priorities: a %s and a %s job together, images done while both ran"
+                    + " (windows %,d : %,d)", first.name().toLowerCase(Locale.ROOT), second.name().toLowerCase(Locale.ROOT), a1, b1),
+                    "images", new double[] {done}, new double[] {Math.max(1, other)},
+                    a1 > b1 ? Target.ratioAtLeast(0.5 * a1 / b1) : Target.report());
         }
     }
 
