@@ -109,8 +109,9 @@ final class DispatchProcessor implements Processor<String, byte[], String, Objec
         }
         String jobId = task.getJobId();
         JobQueue queue = queue(jobId);
-        if (queue.queued() == 0 && queue.credit(window(jobId)) > 0) {
-            forward(task.getTaskId(), encode(task), express(jobId, queue));
+        JobPriority priority = priority(jobId);
+        if (queue.queued() == 0 && queue.credit(window(priority)) > 0) {
+            forward(task.getTaskId(), encode(task), express(priority, queue));
             save(jobId, queue.admit());
         } else {
             held.put(heldKey(jobId, queue.tail()), withTaskId(task.getTaskId(), encode(task)));
@@ -130,28 +131,36 @@ final class DispatchProcessor implements Processor<String, byte[], String, Objec
         }
         JobQueue queue = known.result();
         save(jobId, queue);
+        if (queue.queued() == 0) {
+            return;
+        }
         // Let tasks in a few at a time rather than one per result: fewer store scans, and the
         // punctuator lets in whatever is left within its interval.
-        long credit = queue.credit(window(jobId));
-        if (queue.queued() > 0 && credit >= Math.min(queue.queued(), settings.releaseBatch(window(jobId)))) {
-            release(jobId, queue, credit);
+        JobPriority priority = priority(jobId);
+        int window = window(priority);
+        long credit = queue.credit(window);
+        if (credit >= Math.min(queue.queued(), settings.releaseBatch(window))) {
+            release(jobId, priority, queue, credit);
         }
     }
 
     private void releaseWaiting() {
         for (String jobId : List.copyOf(waiting)) {
             JobQueue queue = queue(jobId);
-            long credit = queue.credit(window(jobId));
             if (queue.queued() == 0) {
                 waiting.remove(jobId);
-            } else if (credit > 0) {
-                release(jobId, queue, credit);
+                continue;
+            }
+            JobPriority priority = priority(jobId);
+            long credit = queue.credit(window(priority));
+            if (credit > 0) {
+                release(jobId, priority, queue, credit);
             }
         }
     }
 
     /** Lets up to {@code credit} of the job's held tasks in, oldest first. */
-    private void release(String jobId, JobQueue queue, long credit) {
+    private void release(String jobId, JobPriority priority, JobQueue queue, long credit) {
         int n = (int) Math.min(Math.min(credit, queue.queued()), MAX_RELEASE);
         List<KeyValue<String, byte[]>> next = new ArrayList<>(n);
         // From the head on: the entries before it are deleted, and starting past them spares
@@ -168,7 +177,7 @@ final class DispatchProcessor implements Processor<String, byte[], String, Objec
             value.get(taskId);
             byte[] task = new byte[value.remaining()];
             value.get(task);
-            forward(new String(taskId, StandardCharsets.UTF_8), task, express(jobId, after));
+            forward(new String(taskId, StandardCharsets.UTF_8), task, express(priority, after));
             held.delete(entry.key);
             after = after.releaseHead();
         }
@@ -190,13 +199,14 @@ final class DispatchProcessor implements Processor<String, byte[], String, Objec
             if (queue == null) {
                 continue;
             }
+            JobPriority priority = priority(jobId);
             JobAdmission admission = JobAdmission.newBuilder()
                     .setJobId(jobId)
-                    .setPriority(priority(jobId).name())
+                    .setPriority(priority.name())
                     .setQueued(saturated(queue.queued()))
                     .setAdmitted(saturated(queue.admitted()))
                     .setResults(saturated(queue.results()))
-                    .setWindow(window(jobId))
+                    .setWindow(window(priority))
                     .setUpdatedAt(Instant.ofEpochMilli(now))
                     .build();
             context.forward(new Record<String, Object>(jobId, admission, now), DispatchTopology.ADMISSIONS_SINK);
@@ -210,8 +220,8 @@ final class DispatchProcessor implements Processor<String, byte[], String, Objec
     }
 
     /** Whether the job's next task goes to the express lane: one of the first of a HIGH or NORMAL job. */
-    private boolean express(String jobId, JobQueue queue) {
-        return queue.admitted() < settings.express() && priority(jobId) != JobPriority.BATCH;
+    private boolean express(JobPriority priority, JobQueue queue) {
+        return queue.admitted() < settings.express() && priority != JobPriority.BATCH;
     }
 
     private byte[] encode(ImageTask task) {
@@ -228,12 +238,13 @@ final class DispatchProcessor implements Processor<String, byte[], String, Objec
         changed.add(jobId);
     }
 
+    /** The job's priority from the global store of job records: one lookup, so callers ask once per record. */
     private JobPriority priority(String jobId) {
         return JobPriority.orNormal(priorities.get(jobId));
     }
 
-    private int window(String jobId) {
-        return DispatchSettings.window(priority(jobId), settings.window());
+    private int window(JobPriority priority) {
+        return DispatchSettings.window(priority, settings.window());
     }
 
     /** {@code jobId NUL} and the sequence number in 16 hex digits: a job's held tasks sort in arrival order. */
