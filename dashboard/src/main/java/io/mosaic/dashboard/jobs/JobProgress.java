@@ -1,7 +1,11 @@
 package io.mosaic.dashboard.jobs;
 
 import io.mosaic.schemas.JobSummary;
+import io.mosaic.schemas.WorkerShares;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A job's progress as the dashboard shows it, from its latest {@link JobSummary}.
@@ -25,21 +29,11 @@ public record JobProgress(String jobId, String state, String source, int taskCou
                 millis(summary.getCompletedAt()), summary.getPriority(), summary.getQueuedTasks(), summary.getInFlightTasks());
     }
 
-    /**
-     * Each running job's share of the workers: its tasks in the workers' queue over every running
-     * job's. The queue is first in, first out, so that is the part of the workers' time it gets.
-     * Jobs with nothing in the queue (completed, or submitted straight to the tasks topic, which the
-     * dispatcher does not count) have no share.
-     */
-    public static java.util.Map<String, Double> shares(java.util.List<JobProgress> jobs) {
-        long all = jobs.stream().filter(JobProgress::running).mapToLong(j -> Math.max(0, j.inFlight())).sum();
-        java.util.Map<String, Double> shares = new java.util.HashMap<>();
-        for (JobProgress j : jobs) {
-            if (j.running() && j.inFlight() > 0 && all > 0) {
-                shares.put(j.jobId(), (double) j.inFlight() / all);
-            }
-        }
-        return shares;
+    /** Each running job's share of the workers ({@link WorkerShares}). */
+    public static Map<String, Double> shares(List<JobProgress> jobs) {
+        Map<String, Integer> inFlight = new HashMap<>();
+        jobs.stream().filter(JobProgress::running).forEach(j -> inFlight.put(j.jobId(), j.inFlight()));
+        return WorkerShares.of(inFlight);
     }
 
     /** Tasks with a counted result. */

@@ -15,12 +15,14 @@ import io.mosaic.schemas.ImageJob;
 import io.mosaic.schemas.JobState;
 import io.mosaic.schemas.JobSummary;
 import io.mosaic.schemas.Topics;
+import io.mosaic.schemas.WorkerShares;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -197,9 +199,9 @@ public final class JobsApi implements Lifecycle, HttpService.Handler {
     }
 
     /**
-     * A running job's answer with its {@value #SHARE}: its tasks in the workers' queue over every
-     * running job's (the queue is first in, first out, so that is the part of the workers' time it
-     * gets). Left out when the job has none there or the job list cannot be read.
+     * A running job's answer with its {@value #SHARE} of the workers ({@link WorkerShares}), from
+     * every running job's tasks in the workers' queue. Left out when the job has none there or the
+     * job list cannot be read.
      */
     private AggregatorClient.Answer withShare(AggregatorClient.Answer answer) {
         if (!(answer instanceof AggregatorClient.Answer.Found found) || !(found.json() instanceof ObjectNode job)) {
@@ -210,13 +212,15 @@ public final class JobsApi implements Lifecycle, HttpService.Handler {
             return answer;
         }
         if (aggregators.jobs() instanceof AggregatorClient.Answer.Found list) {
-            long all = 0;
+            Map<String, Integer> inFlight = new HashMap<>();
             for (JsonNode other : list.json().path("jobs")) {
                 if (JobState.RUNNING.name().equals(other.path("state").asText())) {
-                    all += Math.max(0, other.path("inFlightTasks").asLong(0));
+                    inFlight.put(other.path("jobId").asText(), other.path("inFlightTasks").asInt(0));
                 }
             }
-            job.put(SHARE, all > 0 ? Math.min(1.0, (double) own / all) : 1.0);
+            // The list was read after the job: make sure the job counts with what it said.
+            inFlight.put(job.path("jobId").asText(), (int) own);
+            job.put(SHARE, WorkerShares.of(inFlight).get(job.path("jobId").asText()));
         }
         return answer;
     }
