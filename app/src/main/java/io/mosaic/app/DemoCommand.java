@@ -1,7 +1,6 @@
 package io.mosaic.app;
 
 import io.mosaic.dashboard.Dashboard;
-import io.mosaic.platform.config.DispatchSettings;
 import io.mosaic.platform.progress.Progress;
 import io.mosaic.platform.samples.SampleImages;
 import io.mosaic.producers.JobSubmitter;
@@ -97,8 +96,7 @@ final class DemoCommand extends CommandBase.Local implements java.util.concurren
                     job = pipeline.submit(imageDir, jobId, progress);
                 }
                 out.printf("Job %s: %d tasks published to %s (%d other files skipped)%n",
-                        job.jobId(), job.taskCount(), pipeline.config().get(DispatchSettings.ENABLED)
-                                ? pipeline.topics().taskBacklog().name() : pipeline.topics().imageTasks().name(), job.skipped());
+                        job.jobId(), job.taskCount(), job.tasksTopic(), job.skipped());
                 out.flush();
 
                 JobSummary summary = awaitCompletion(pipeline, job);

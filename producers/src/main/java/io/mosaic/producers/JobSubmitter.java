@@ -36,8 +36,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class JobSubmitter implements AutoCloseable {
 
-    /** What was published. */
-    public record SubmittedJob(String jobId, String source, int taskCount, int skipped) {
+    /** What was published; {@code tasksTopic} is where the tasks went (the backlog, or the tasks topic). */
+    public record SubmittedJob(String jobId, String source, int taskCount, int skipped, String tasksTopic) {
     }
 
     /** Tasks are tiny; a few milliseconds of batching sends thousands of them in few requests. */
@@ -130,7 +130,7 @@ public final class JobSubmitter implements AutoCloseable {
                     + " images counted, " + published[0] + " found when publishing; submit it again when it is complete");
         }
         progress.stepTo(total, total);
-        return new SubmittedJob(id, source, total, scan.skipped());
+        return new SubmittedJob(id, source, total, scan.skipped(), dispatched ? topics.taskBacklog().name() : topics.imageTasks().name());
     }
 
     /**

@@ -3,7 +3,6 @@ package io.mosaic.app.bench;
 import io.mosaic.app.Pipeline;
 import io.mosaic.app.bench.BenchLine.Target;
 import io.mosaic.platform.config.DispatchSettings;
-import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.kafka.TopicFollower;
 import io.mosaic.platform.progress.Progress;
 import io.mosaic.producers.JobSubmitter;
@@ -78,7 +77,7 @@ final class FairnessBench implements AutoCloseable {
 
     /** Warms the pipeline with a big and a small job, unmeasured. */
     void warmUp() throws Exception {
-        try (JobSubmitter submitter = new JobSubmitter(pipeline.config(), pipeline.topics())) {
+        try (JobSubmitter submitter = submitter(true)) {
             timeJob(submitter, big, Duration.ofMinutes(10));
             timeJob(submitter, small, Duration.ofMinutes(1));
         }
@@ -89,8 +88,7 @@ final class FairnessBench implements AutoCloseable {
      * queue; {@code mode} names it in the lines.
      */
     Round round(boolean dispatched, String mode) throws Exception {
-        MosaicConfig config = pipeline.config().with(DispatchSettings.ENABLED, Boolean.toString(dispatched));
-        try (JobSubmitter submitter = new JobSubmitter(config, pipeline.topics())) {
+        try (JobSubmitter submitter = submitter(dispatched)) {
             double[] idle = new double[idleJobs];
             for (int i = 0; i < idleJobs; i++) {
                 idle[i] = timeJob(submitter, small, Duration.ofMinutes(1)) / 1e6;
@@ -143,8 +141,7 @@ final class FairnessBench implements AutoCloseable {
 
     /** Images per second of the big job alone on the idle pipeline, through the dispatcher or straight to the workers' queue. */
     double alone(boolean dispatched) throws Exception {
-        MosaicConfig config = pipeline.config().with(DispatchSettings.ENABLED, Boolean.toString(dispatched));
-        try (JobSubmitter submitter = new JobSubmitter(config, pipeline.topics())) {
+        try (JobSubmitter submitter = submitter(dispatched)) {
             return bigImages / (timeJob(submitter, big, Duration.ofMinutes(30)) / 1e9);
         }
     }
@@ -155,7 +152,7 @@ final class FairnessBench implements AutoCloseable {
      * the second's is their share of the workers.
      */
     BenchLine shares(JobPriority first, JobPriority second) throws Exception {
-        try (JobSubmitter submitter = new JobSubmitter(pipeline.config(), pipeline.topics())) {
+        try (JobSubmitter submitter = submitter(true)) {
             String a = nextJobId();
             String b = nextJobId();
             submitter.submit(big, a, first, Progress.none());
@@ -181,6 +178,11 @@ final class FairnessBench implements AutoCloseable {
                     "images", new double[] {done}, new double[] {Math.max(1, other)},
                     a1 > b1 ? Target.ratioAtLeast(0.5 * a1 / b1) : Target.report());
         }
+    }
+
+    /** A submitter that publishes through the dispatcher, or straight to the workers' queue. */
+    private JobSubmitter submitter(boolean dispatched) {
+        return new JobSubmitter(pipeline.config().with(DispatchSettings.ENABLED, Boolean.toString(dispatched)), pipeline.topics());
     }
 
     /** Nanoseconds from submitting {@code images} as a new job to seeing it COMPLETED. */

@@ -67,6 +67,11 @@ public final class ChaosRun {
     private static final String WORKER_HEAP = "256m";
     private static final String AGGREGATOR_HEAP = "384m";
     private static final String BROKER_HEAP = "384m";
+    /**
+     * The dispatcher's window in the run: two tasks in flight, so that whatever slows the pipeline
+     * (a fault, the resubmitted job) leaves tasks held back in the dispatcher when the faults strike.
+     */
+    private static final int DISPATCH_WINDOW = 2;
 
     /** The job is done when its summary folds every result and then stays unchanged this long. */
     private static final Duration SETTLED_AFTER = Duration.ofSeconds(3);
@@ -265,7 +270,7 @@ public final class ChaosRun {
                     "--set", AggregatorSettings.STANDBY_REPLICAS.key() + "=" + settings.standbyReplicas(),
                     // A window far smaller than the job, so that faults strike while the
                     // dispatcher holds tasks back.
-                    "--set", DispatchSettings.WINDOW.key() + "=" + settings.dispatchWindow(),
+                    "--set", DispatchSettings.WINDOW.key() + "=" + DISPATCH_WINDOW,
                     "--set", kafka(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, AGGREGATOR_SESSION_TIMEOUT),
                     "--set", kafka(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, AGGREGATOR_HEARTBEAT_INTERVAL)));
             if (settings.unsafe()) {

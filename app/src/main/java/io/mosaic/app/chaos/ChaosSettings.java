@@ -29,14 +29,6 @@ public record ChaosSettings(int images, int faults, long seed, boolean unsafe, i
         return Duration.ofSeconds(Math.max(20, (long) PUBLISH_SECONDS_PER_FAULT * faults));
     }
 
-    /**
-     * The dispatcher's window in the run: two tasks in flight, so that whatever slows the pipeline
-     * (a fault, the resubmitted job) leaves tasks held back in the dispatcher when the faults strike.
-     */
-    public int dispatchWindow() {
-        return 2;
-    }
-
     public ChaosSettings {
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(publishOver, "publishOver");
