@@ -1,6 +1,7 @@
 package io.mosaic.platform.config;
 
 import io.mosaic.schemas.TopicSettings;
+import io.mosaic.platform.s3.S3Settings;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -32,8 +33,8 @@ public final class MosaicConfig {
 
 
     /** The settings platform itself declares; services add theirs with {@link #builder(List)}. */
-    private static final List<Setting<?>> PLATFORM = concat(KafkaSettings.SETTINGS, List.of(SourceRoots.FILE_ALLOWED_ROOTS), TopicConfig.SETTINGS,
-            DispatchSettings.SETTINGS);
+    private static final List<Setting<?>> PLATFORM = concat(KafkaSettings.SETTINGS, List.of(SourceRoots.FILE_ALLOWED_ROOTS, SourceRoots.HTTP_ALLOWED_HOSTS), S3Settings.SETTINGS,
+            TopicConfig.SETTINGS, DispatchSettings.SETTINGS);
 
     private final Map<String, String> values;
     private final Map<String, Setting<?>> known;

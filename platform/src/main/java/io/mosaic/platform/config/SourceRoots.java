@@ -4,9 +4,14 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * The local directories that {@code file:} sources may name: the jobs API refuses a job outside
+ * What sources may name: the local directories of {@code file:} sources (and, below, the hosts of
+ * {@code http:} ones). For directories: the jobs API refuses a job outside
  * them and a worker answers a task outside them with a FAILED result. Secure by default: unset, it
  * is the working directory, never the whole file system; {@code /} opens everything on purpose.
  */
@@ -17,7 +22,32 @@ public final class SourceRoots {
                     + " (default: the working directory; / opens the whole file system; mosaic demo and chaos set their own"
                     + " folders, compose /images)");
 
+    /** Declared here, beside the roots, because the jobs API checks a URL list's hosts as it checks a directory. */
+    public static final Setting<String> HTTP_ALLOWED_HOSTS = Setting.string("source.http.allowed.hosts", null,
+            "comma-separated host names http: and https: sources may be fetched from, any port (default: none, so http sources are off)");
+
     private SourceRoots() {
+    }
+
+    /** The allowed http hosts, lower-case; empty when http sources are off. */
+    public static Set<String> allowedHosts(MosaicConfig config) {
+        String raw = config.get(HTTP_ALLOWED_HOSTS);
+        if (raw == null || raw.isBlank()) {
+            return Set.of();
+        }
+        return Arrays.stream(raw.split(",")).map(h -> h.trim().toLowerCase(Locale.ROOT)).filter(h -> !h.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** Why {@code host} may not be fetched from over http, or empty when it may. */
+    public static Optional<String> hostRefusal(Set<String> allowedHosts, String host) {
+        if (allowedHosts.isEmpty()) {
+            return Optional.of("http sources are off (" + HTTP_ALLOWED_HOSTS.key() + " is empty)");
+        }
+        if (host == null || !allowedHosts.contains(host.toLowerCase(Locale.ROOT))) {
+            return Optional.of("host not allowed: " + host + " (not in " + HTTP_ALLOWED_HOSTS.key() + ")");
+        }
+        return Optional.empty();
     }
 
     /** The configured roots as absolute paths, each resolved to its real path where it exists. */

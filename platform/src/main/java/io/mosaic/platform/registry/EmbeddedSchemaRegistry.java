@@ -1,29 +1,23 @@
 package io.mosaic.platform.registry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mosaic.platform.lifecycle.ChildProcesses;
 import io.mosaic.platform.lifecycle.Lifecycle;
-import io.mosaic.platform.lifecycle.ParentWatchdog;
 import io.mosaic.platform.lifecycle.WatchedMain;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +47,6 @@ public final class EmbeddedSchemaRegistry implements Lifecycle {
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(250);
     private static final int PORT_ATTEMPTS = 3;
-    private static final int LOG_TAIL_LINES = 40;
     private static final String LOG_FILE = "registry.log";
 
     /** Variables the child keeps; the others could reconfigure it (see where the child is launched). */
@@ -168,14 +161,8 @@ public final class EmbeddedSchemaRegistry implements Lifecycle {
         endChild();
         process = null;
         workDir = null;
-        if (shutdownHook != null) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException alreadyShuttingDown) {
-                // The hook is running or has run; nothing to remove.
-            }
-            shutdownHook = null;
-        }
+        ChildProcesses.removeShutdownHook(shutdownHook);
+        shutdownHook = null;
     }
 
     /**
@@ -184,7 +171,7 @@ public final class EmbeddedSchemaRegistry implements Lifecycle {
      */
     private void launchAndAwait(Path home, HttpClient http) throws IOException, InterruptedException {
         for (int attempt = 1; ; attempt++) {
-            port = requestedPort != 0 ? requestedPort : freePort();
+            port = requestedPort != 0 ? requestedPort : ChildProcesses.freePort(HOST);
             long launched = System.nanoTime();
             process = launch(home, port);
             try {
@@ -204,7 +191,7 @@ public final class EmbeddedSchemaRegistry implements Lifecycle {
     private Process launch(Path home, int httpPort) throws IOException {
         Path tmp = Files.createDirectories(workDir.resolve("tmp"));
         List<String> command = new ArrayList<>(List.of(
-                javaExecutable(),
+                ChildProcesses.javaExecutable(),
                 "-Xmx384m",
                 "-XX:+UseSerialGC",
                 // C1 only: the registry is ready in about half the time on a small machine, and a
@@ -237,7 +224,7 @@ public final class EmbeddedSchemaRegistry implements Lifecycle {
                 // Started through WatchedMain, so that the registry ends when this JVM is gone,
                 // even by SIGKILL; the runner jar's manifest brings its own lib/ on the class path.
                 "-cp",
-                watchdogClasses() + File.pathSeparator + home.resolve(RegistryBundle.RUNNER_JAR),
+                ChildProcesses.watchdogClasses(workDir.resolve("watchdog")) + File.pathSeparator + home.resolve(RegistryBundle.RUNNER_JAR),
                 WatchedMain.class.getName(), "--parent-pid", Long.toString(ProcessHandle.current().pid()),
                 RUNNER_MAIN_CLASS));
         ProcessBuilder builder = new ProcessBuilder(command)
@@ -252,26 +239,6 @@ public final class EmbeddedSchemaRegistry implements Lifecycle {
         Process child = builder.start();
         child.getOutputStream().close();
         return child;
-    }
-
-    /**
-     * A directory holding only {@link WatchedMain} and {@link ParentWatchdog}, copied from this
-     * JVM's own classes: the registry's class path must not see the rest of Mosaic's.
-     */
-    private Path watchdogClasses() throws IOException {
-        Path root = workDir.resolve("watchdog");
-        for (Class<?> type : List.of(WatchedMain.class, ParentWatchdog.class)) {
-            String resource = type.getName().replace('.', '/') + ".class";
-            Path target = root.resolve(resource);
-            Files.createDirectories(target.getParent());
-            try (InputStream in = type.getClassLoader().getResourceAsStream(resource)) {
-                if (in == null) {
-                    throw new IOException("cannot find " + resource + " on the class path");
-                }
-                Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        return root;
     }
 
     private void awaitReady(HttpClient http, long launched) throws StartFailure, InterruptedException {
@@ -336,55 +303,18 @@ public final class EmbeddedSchemaRegistry implements Lifecycle {
         }
     }
 
-    /** SIGTERM first, so the registry shuts down cleanly; SIGKILL if it does not within the grace period. */
     private void endProcess(Process child) {
-        if (child == null || !child.isAlive()) {
-            return;
-        }
-        child.destroy();
-        try {
-            if (!child.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("{} did not stop within {} s; killing it", name(), STOP_GRACE.toSeconds());
-                child.destroyForcibly().waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        } catch (InterruptedException e) {
-            child.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        ChildProcesses.end(child, STOP_GRACE, name());
     }
 
     private String logTail() {
         Path dir = workDir;
-        if (dir == null) {
-            return "(no log)";
-        }
-        try {
-            // Decoded leniently: a log is worth reading even with a stray byte in it.
-            String text = new String(Files.readAllBytes(dir.resolve(LOG_FILE)), StandardCharsets.UTF_8);
-            List<String> lines = text.lines().toList();
-            if (lines.isEmpty()) {
-                return "(empty)";
-            }
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
-        } catch (IOException | RuntimeException e) {
-            return "(log unreadable: " + e + ")";
-        }
+        return ChildProcesses.logTail(dir == null ? null : dir.resolve(LOG_FILE));
     }
 
     private static String readable(Duration duration) {
         long millis = duration.toMillis();
         return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
-    }
-
-    private static String javaExecutable() {
-        boolean windows = System.getProperty("os.name", "").toLowerCase().startsWith("windows");
-        return Path.of(System.getProperty("java.home"), "bin", windows ? "java.exe" : "java").toString();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            return socket.getLocalPort();
-        }
     }
 
     /** The child died or never answered; the caller adds the log. */

@@ -5,9 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
-import java.security.CodeSource;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import io.mosaic.platform.lifecycle.ChildProcesses;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
@@ -58,16 +57,7 @@ final class RegistryBundle {
 
     /** The directory of the jar {@code type} was loaded from; empty for a class directory or an unknown source. */
     static Optional<Path> jarDirectory(Class<?> type) {
-        try {
-            CodeSource source = type.getProtectionDomain().getCodeSource();
-            if (source == null || source.getLocation() == null) {
-                return Optional.empty();
-            }
-            Path location = Path.of(source.getLocation().toURI());
-            return Files.isRegularFile(location) ? Optional.ofNullable(location.getParent()) : Optional.empty();
-        } catch (URISyntaxException | IllegalArgumentException | SecurityException e) {
-            return Optional.empty();
-        }
+        return ChildProcesses.jarDirectory(type);
     }
 
     /**

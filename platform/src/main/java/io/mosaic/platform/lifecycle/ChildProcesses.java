@@ -1,0 +1,126 @@
+package io.mosaic.platform.lifecycle;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URISyntaxException;
+import java.security.CodeSource;
+import java.util.Optional;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every server Mosaic runs as a child JVM of its own needs (the schema registry, the S3
+ * server): this JVM's java, a free port, a class path holding only the watchdog that ends the
+ * child when this JVM is gone, a polite stop, and the tail of the child's log for a start failure.
+ */
+public final class ChildProcesses {
+
+    private static final Logger log = LoggerFactory.getLogger(ChildProcesses.class);
+    private static final int LOG_TAIL_LINES = 40;
+
+    private ChildProcesses() {
+    }
+
+    /** The directory of the jar {@code type} was loaded from; empty for a class directory or an unknown source. */
+    public static Optional<Path> jarDirectory(Class<?> type) {
+        try {
+            CodeSource source = type.getProtectionDomain().getCodeSource();
+            if (source == null || source.getLocation() == null) {
+                return Optional.empty();
+            }
+            Path location = Path.of(source.getLocation().toURI());
+            return Files.isRegularFile(location) ? Optional.ofNullable(location.getParent()) : Optional.empty();
+        } catch (URISyntaxException | IllegalArgumentException | SecurityException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The java executable of this JVM. */
+    public static String javaExecutable() {
+        boolean windows = System.getProperty("os.name", "").toLowerCase().startsWith("windows");
+        return Path.of(System.getProperty("java.home"), "bin", windows ? "java.exe" : "java").toString();
+    }
+
+    /** A port free on {@code host} now; the caller's child may still lose it to another process before binding. */
+    public static int freePort(String host) throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /**
+     * A directory under {@code root} holding only {@link WatchedMain} and {@link ParentWatchdog},
+     * copied from this JVM's own classes: a child's class path must not see the rest of Mosaic's.
+     * Start the child's main class through {@code WatchedMain --parent-pid <pid> <main class>}.
+     */
+    public static Path watchdogClasses(Path root) throws IOException {
+        for (Class<?> type : List.of(WatchedMain.class, ParentWatchdog.class)) {
+            String resource = type.getName().replace('.', '/') + ".class";
+            Path target = root.resolve(resource);
+            Files.createDirectories(target.getParent());
+            try (InputStream in = type.getClassLoader().getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IOException("cannot find " + resource + " on the class path");
+                }
+                Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        return root;
+    }
+
+    /** SIGTERM first, so the child shuts down cleanly; SIGKILL if it does not within {@code grace}. */
+    public static void end(Process child, Duration grace, String name) {
+        if (child == null || !child.isAlive()) {
+            return;
+        }
+        child.destroy();
+        try {
+            if (!child.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("{} did not stop within {} s; killing it", name, grace.toSeconds());
+                child.destroyForcibly().waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            child.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Removes {@code hook}, unless the JVM is already shutting down (then it runs, or has run). Null is ignored. */
+    public static void removeShutdownHook(Thread hook) {
+        if (hook == null) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // The hook is running or has run; nothing to remove.
+        }
+    }
+
+    /** The last lines of {@code logFile}, for an error message; never throws. */
+    public static String logTail(Path logFile) {
+        if (logFile == null) {
+            return "(no log)";
+        }
+        try {
+            // Decoded leniently: a log is worth reading even with a stray byte in it.
+            String text = new String(Files.readAllBytes(logFile), StandardCharsets.UTF_8);
+            List<String> lines = text.lines().toList();
+            if (lines.isEmpty()) {
+                return "(empty)";
+            }
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+        } catch (IOException | RuntimeException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+}

@@ -1,0 +1,258 @@
+package io.mosaic.platform.s3;
+
+import io.mosaic.platform.lifecycle.ChildProcesses;
+import io.mosaic.platform.lifecycle.Lifecycle;
+import io.mosaic.platform.lifecycle.WatchedMain;
+import java.io.File;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+/**
+ * A real S3 server, S3Proxy {@value #VERSION} on its filesystem backend, run as a child JVM on
+ * 127.0.0.1: each directory under {@link #dataDir()} is a bucket and each file under it an object,
+ * so images copied there are objects at once. Requests must be signed (AWS signature v2 or v4)
+ * with the key pair made for this server at start; {@link #credentials()} hands it to clients in
+ * this JVM and {@link #clientEnvironment()} to child processes, as the {@code AWS_*} variables
+ * of the SDK's standard chain. The key pair is written only to the child's properties file, in a
+ * private directory, and never logged.
+ *
+ * <p>The jar ({@code org.gaul:s3proxy:jar-with-dependencies}) is found like the registry's bundle:
+ * the {@value #JAR_PROPERTY} system property, the {@value #JAR_ENV} environment variable, beside
+ * the jar Mosaic runs from (the build copies it there), or the local Maven repository.
+ * {@link #stop()} ends the child and deletes its files (and the data directory, when this server
+ * made it); the child also ends itself when this JVM is gone, even by SIGKILL.
+ */
+public final class EmbeddedS3Server implements Lifecycle {
+
+    public static final String VERSION = "2.6.0";
+    static final String JAR_NAME = "s3proxy-" + VERSION + "-jar-with-dependencies.jar";
+    static final String JAR_PROPERTY = "mosaic.s3proxy.jar";
+    static final String JAR_ENV = "MOSAIC_S3PROXY_JAR";
+    private static final String MAIN_CLASS = "org.gaul.s3proxy.Main";
+    private static final String HOST = "127.0.0.1";
+    private static final String LOG_FILE = "s3proxy.log";
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    private static final Set<String> INHERITED_ENVIRONMENT = Set.of("PATH", "HOME", "USER", "LANG", "LC_ALL", "TZ");
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedS3Server.class);
+
+    private final Path requestedDataDir;
+    private volatile Process process;
+    private volatile Path workDir;
+    private volatile Path dataDir;
+    private volatile int port = -1;
+    private AwsBasicCredentials credentials;
+    private Thread shutdownHook;
+
+    /** A server on a data directory of its own, deleted by {@link #stop()}. */
+    public EmbeddedS3Server() {
+        this(null);
+    }
+
+    /** A server on {@code dataDir} (one sub-directory per bucket), which {@link #stop()} leaves; null for one of its own. */
+    public EmbeddedS3Server(Path dataDir) {
+        this.requestedDataDir = dataDir;
+    }
+
+    @Override
+    public String name() {
+        return "S3 server (S3Proxy " + VERSION + ")";
+    }
+
+    @Override
+    public synchronized void start() throws IOException, InterruptedException {
+        if (process != null) {
+            throw new IllegalStateException(name() + " is already running at " + endpoint());
+        }
+        Path jar = jar();
+        long started = System.nanoTime();
+        workDir = Files.createTempDirectory("mosaic-s3-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        dataDir = requestedDataDir != null ? Files.createDirectories(requestedDataDir) : Files.createDirectories(workDir.resolve("data"));
+        SecureRandom random = new SecureRandom();
+        credentials = AwsBasicCredentials.create("mosaic-" + hex(random, 6), hex(random, 20));
+        shutdownHook = new Thread(this::endChild, "mosaic-s3-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        try {
+            port = ChildProcesses.freePort(HOST);
+            process = launch(jar);
+            awaitReady();
+        } catch (IOException | RuntimeException e) {
+            String tail = ChildProcesses.logTail(workDir.resolve(LOG_FILE));
+            stop();
+            throw new IllegalStateException(name() + " did not start: " + e.getMessage() + "\n--- last lines of its log ---\n" + tail, e);
+        } catch (InterruptedException e) {
+            stop();
+            throw e;
+        }
+        log.info("{} ready at {} in {} ms (pid {}), buckets in {}", name(), endpoint(),
+                Duration.ofNanos(System.nanoTime() - started).toMillis(), process.pid(), dataDir);
+    }
+
+    /** {@code http://127.0.0.1:<port>}, the endpoint override for S3 clients. */
+    public String endpoint() {
+        requireRunning();
+        return "http://" + HOST + ":" + port;
+    }
+
+    /** Where the buckets are: one directory each. */
+    public Path dataDir() {
+        requireRunning();
+        return dataDir;
+    }
+
+    /** The key pair this server accepts, for clients in this JVM. */
+    public StaticCredentialsProvider credentials() {
+        requireRunning();
+        return StaticCredentialsProvider.create(credentials);
+    }
+
+    /** The environment that gives a child process's AWS SDK this server's key pair (the standard chain reads it). */
+    public Map<String, String> clientEnvironment() {
+        requireRunning();
+        return Map.of("AWS_ACCESS_KEY_ID", credentials.accessKeyId(), "AWS_SECRET_ACCESS_KEY", credentials.secretAccessKey(),
+                "AWS_REGION", S3Settings.FALLBACK_REGION);
+    }
+
+    /** Settings that read {@code buckets} from this server, signed with its key pair. */
+    public S3Settings settings(Set<String> buckets) {
+        return new S3Settings(buckets, Optional.of(URI.create(endpoint())), Optional.of(S3Settings.FALLBACK_REGION), true, false,
+                Duration.ofSeconds(3), Duration.ofSeconds(30), credentials());
+    }
+
+    /** A bucket, as a directory. */
+    public Path createBucket(String bucket) throws IOException {
+        new S3Uri(bucket, "", null); // checks the name
+        return Files.createDirectories(dataDir().resolve(bucket));
+    }
+
+    /** The child JVM, for checking it is alive or gone. */
+    public ProcessHandle processHandle() {
+        requireRunning();
+        return process.toHandle();
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (process == null && workDir == null) {
+            return;
+        }
+        endChild();
+        process = null;
+        workDir = null;
+        ChildProcesses.removeShutdownHook(shutdownHook);
+        shutdownHook = null;
+    }
+
+    private Process launch(Path jar) throws IOException {
+        Path properties = workDir.resolve("s3proxy.properties");
+        Files.writeString(properties, String.join("\n",
+                "s3proxy.endpoint=http://" + HOST + ":" + port,
+                "s3proxy.authorization=aws-v2-or-v4",
+                "s3proxy.identity=" + credentials.accessKeyId(),
+                "s3proxy.credential=" + credentials.secretAccessKey(),
+                "jclouds.provider=filesystem",
+                "jclouds.filesystem.basedir=" + dataDir.toAbsolutePath(),
+                ""));
+        List<String> command = new ArrayList<>(List.of(ChildProcesses.javaExecutable(), "-Xmx256m", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=" + Files.createDirectories(workDir.resolve("tmp")),
+                "-cp", ChildProcesses.watchdogClasses(workDir.resolve("watchdog")) + File.pathSeparator + jar,
+                WatchedMain.class.getName(), "--parent-pid", Long.toString(ProcessHandle.current().pid()),
+                MAIN_CLASS, "--properties", properties.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(workDir.resolve(LOG_FILE).toFile());
+        builder.environment().keySet().retainAll(INHERITED_ENVIRONMENT);
+        // S3Proxy's logback configuration reads its level here: warnings and errors only.
+        builder.environment().put("LOG_LEVEL", "warn");
+        Process child = builder.start();
+        child.getOutputStream().close();
+        return child;
+    }
+
+    private void awaitReady() throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest probe = HttpRequest.newBuilder(URI.create(endpoint() + "/")).timeout(Duration.ofSeconds(2)).GET().build();
+        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+        while (true) {
+            if (!process.isAlive()) {
+                throw new IOException("the S3 server exited with code " + process.exitValue());
+            }
+            try {
+                // Any answer, even 403 for an unsigned request, says it listens.
+                http.send(probe, HttpResponse.BodyHandlers.discarding());
+                return;
+            } catch (ConnectException notListeningYet) {
+                // Still starting.
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("no answer from " + endpoint() + " within " + STARTUP_TIMEOUT.toSeconds() + " s");
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private void endChild() {
+        ChildProcesses.end(process, STOP_GRACE, name());
+        Path dir = workDir;
+        if (dir != null) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException | RuntimeException e) {
+                log.warn("Cannot delete the S3 server's files in {}: {}", dir, e.toString());
+            }
+        }
+    }
+
+    private void requireRunning() {
+        if (process == null) {
+            throw new IllegalStateException(name() + " is not running");
+        }
+    }
+
+    /**
+     * S3Proxy's runnable jar: the {@value #JAR_PROPERTY} system property, else {@value #JAR_ENV},
+     * else beside the jar Mosaic runs from, else the local Maven repository.
+     */
+    static Path jar() {
+        List<Path> candidates = new ArrayList<>();
+        Optional.ofNullable(System.getProperty(JAR_PROPERTY)).filter(v -> !v.isBlank()).map(Path::of).ifPresent(candidates::add);
+        Optional.ofNullable(System.getenv(JAR_ENV)).filter(v -> !v.isBlank()).map(Path::of).ifPresent(candidates::add);
+        ChildProcesses.jarDirectory(EmbeddedS3Server.class).ifPresent(dir -> candidates.add(dir.resolve(JAR_NAME)));
+        String repository = System.getProperty("maven.repo.local");
+        Path repo = repository != null && !repository.isBlank() ? Path.of(repository)
+                : Path.of(System.getProperty("user.home"), ".m2", "repository");
+        candidates.add(repo.resolve(Path.of("org", "gaul", "s3proxy", VERSION, JAR_NAME)));
+        return candidates.stream().filter(Files::isRegularFile).findFirst().orElseThrow(() -> new IllegalStateException(
+                "The S3 server " + JAR_NAME + " was not found. Looked at:\n  "
+                        + String.join("\n  ", candidates.stream().map(Path::toString).toList())
+                        + "\nRun ./mvnw package once (it puts the jar beside app/target/mosaic.jar), or point " + JAR_ENV + " at it."));
+    }
+
+    private static String hex(SecureRandom random, int bytes) {
+        byte[] b = new byte[bytes];
+        random.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+}
