@@ -2,13 +2,14 @@ package io.mosaic.app;
 
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.progress.Progress;
+import io.mosaic.producers.JobSource;
+import io.mosaic.producers.JobSources;
 import io.mosaic.producers.JobSubmitter;
 import io.mosaic.producers.SummaryWatcher;
 import io.mosaic.schemas.JobPriority;
 import io.mosaic.schemas.JobSummary;
 import io.mosaic.schemas.Topics;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -20,14 +21,18 @@ import picocli.CommandLine.Parameters;
 
 /** {@code mosaic submit SOURCE}: publishes a job to a running cluster. */
 @Command(name = "submit", header = "Publish a job of images to a running cluster.", mixinStandardHelpOptions = true,
-        description = {"Publish a job: one ImageJob record, then one ImageTask per image under SOURCE (recursive).",
+        description = {"Publish a job: one ImageJob record, then one ImageTask per image under SOURCE:",
+                "  a directory (recursive), the workers reading it from the same path;",
+                "  s3://bucket/prefix, every image object under the prefix (source.s3.allowed.buckets must name the bucket;",
+                "    credentials from the AWS SDK's chain, source.s3.endpoint for MinIO and other S3-compatible stores);",
+                "  a text file of http(s):// and s3:// image URIs, one per line (their hosts and buckets allowed).",
                 "The same SOURCE gives the same job id and task ids, so submitting twice is safe.",
                 "Running jobs share the workers: the dispatcher lets each job's tasks in a window at a time,",
                 "so a small job does not wait behind a big one; --priority weighs the shares."})
 final class SubmitCommand extends CommandBase.Client implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "SOURCE", description = "Directory of images.")
-    Path source;
+    @Parameters(index = "0", paramLabel = "SOURCE", description = "A directory of images, s3://bucket/prefix, or a file of image URIs.")
+    String source;
 
     @Option(names = "--job-id", paramLabel = "ID", description = "Job id. Default: derived from SOURCE.")
     String jobId;
@@ -49,8 +54,12 @@ final class SubmitCommand extends CommandBase.Client implements Callable<Integer
         Topics topics = ServiceOptions.topics(config);
         PrintWriter out = out();
         JobSubmitter.SubmittedJob job;
-        try (JobSubmitter submitter = new JobSubmitter(config, topics); Progress progress = Progress.terminal("Publishing")) {
-            job = submitter.submit(source, jobId, priority, progress);
+        JobSource images;
+        try (JobSources sources = new JobSources(config)) {
+            images = sources.open(source);
+            try (JobSubmitter submitter = new JobSubmitter(config, topics); Progress progress = Progress.terminal("Publishing")) {
+                job = submitter.submit(images, jobId, priority, progress);
+            }
         }
         out.printf("jobId=%s%ntaskCount=%d%nskipped=%d%npriority=%s%n", job.jobId(), job.taskCount(), job.skipped(), priority);
         out.flush();

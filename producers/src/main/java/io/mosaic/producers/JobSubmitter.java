@@ -70,30 +70,31 @@ public final class JobSubmitter implements AutoCloseable {
         return submit(SourceScanner.scan(directory), jobId, priority, progress);
     }
 
-    /** As {@link #submit(SourceScanner.Scan, String, JobPriority, Progress)}, NORMAL priority. */
-    public SubmittedJob submit(SourceScanner.Scan scan, String jobId, Progress progress) {
-        return submit(scan, jobId, JobPriority.NORMAL, progress);
+    /** As {@link #submit(JobSource, String, JobPriority, Progress)}, NORMAL priority. */
+    public SubmittedJob submit(JobSource source, String jobId, Progress progress) {
+        return submit(source, jobId, JobPriority.NORMAL, progress);
     }
 
     /**
-     * Submits the images of a scan already made; {@code jobId} null derives it from the scan's
-     * root. The job record, with the scan's count, goes first; the tasks follow as the folder is
-     * walked again, so no list of the job's images is ever held.
+     * Submits the images of a source already counted (a directory's scan, a bucket's listing, a
+     * list of URIs); {@code jobId} null derives it from the source's URI. The job record, with
+     * the count, goes first; the tasks follow as the source is walked again, so no list of the
+     * job's images is ever held.
      *
-     * @throws IllegalStateException when the folder changed between the scan and the walk: the
+     * @throws IllegalStateException when the source changed between the count and the walk: the
      *     job's record would promise a count its tasks do not keep (submitting again fixes it; the
      *     tasks already published are the same tasks)
      */
-    public SubmittedJob submit(SourceScanner.Scan scan, String jobId, JobPriority priority, Progress progress) {
-        String source = scan.root().toUri().toString();
+    public SubmittedJob submit(JobSource images, String jobId, JobPriority priority, Progress progress) {
+        String source = images.uri();
         String id = jobId != null && !jobId.isBlank() ? jobId : Identity.jobIdForSource(source);
         Instant now = Instant.now();
-        int total = scan.imageCount();
+        int total = images.imageCount();
         ImageJob job = ImageJob.newBuilder()
                 .setJobId(id)
                 .setSource(source)
                 .setTaskCount(total)
-                .setSkippedCount(scan.skipped())
+                .setSkippedCount(images.skipped())
                 .setSubmittedAt(now)
                 .setPriority(priority.name())
                 .build();
@@ -102,8 +103,7 @@ public final class JobSubmitter implements AutoCloseable {
         AtomicInteger acknowledged = new AtomicInteger();
         AtomicReference<Exception> firstFailure = new AtomicReference<>();
         int[] published = new int[1];
-        scan.forEachImage(image -> {
-            String uri = FileUris.ofRegularFile(image);
+        images.forEachTaskUri(uri -> {
             ImageTask task = ImageTask.newBuilder()
                     .setTaskId(Identity.taskId(id, uri))
                     .setJobId(id)
@@ -126,11 +126,11 @@ public final class JobSubmitter implements AutoCloseable {
                     + acknowledged.get() + " of " + total + ": " + firstFailure.get().getMessage(), firstFailure.get());
         }
         if (published[0] != total) {
-            throw new IllegalStateException(scan.root() + " changed while job " + id + " was submitted: " + total
+            throw new IllegalStateException(source + " changed while job " + id + " was submitted: " + total
                     + " images counted, " + published[0] + " found when publishing; submit it again when it is complete");
         }
         progress.stepTo(total, total);
-        return new SubmittedJob(id, source, total, scan.skipped(), dispatched ? topics.taskBacklog().name() : topics.imageTasks().name());
+        return new SubmittedJob(id, source, total, images.skipped(), dispatched ? topics.taskBacklog().name() : topics.imageTasks().name());
     }
 
     /**

@@ -31,7 +31,19 @@ public final class SourceScanner {
      * What a scan found: the root, how many images and how many other files. {@code listed} holds
      * the images when the scan was asked to keep them ({@link #listed(Path)}), else null.
      */
-    public record Scan(Path root, int imageCount, int skipped, List<Path> listed) {
+    public record Scan(Path root, int imageCount, int skipped, List<Path> listed) implements JobSource {
+
+        /** The root directory's {@code file:} URI. */
+        @Override
+        public String uri() {
+            return root.toUri().toString();
+        }
+
+        /** The {@code file:} URI of every image, in the scan's order. */
+        @Override
+        public void forEachTaskUri(Consumer<String> action) {
+            forEachImage(image -> action.accept(FileUris.ofRegularFile(image)));
+        }
 
         /** Hands every image to {@code action}, in the scan's order. */
         public void forEachImage(Consumer<Path> action) {

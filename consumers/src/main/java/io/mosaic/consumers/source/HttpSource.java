@@ -1,8 +1,6 @@
 package io.mosaic.consumers.source;
 
-import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,17 +9,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code http:} and {@code https:} URIs, from allowed hosts only. Off unless
@@ -32,43 +26,24 @@ import org.slf4j.LoggerFactory;
  * and body), and a byte limit enforced while the body arrives. Redirects are followed here, at most
  * {@value #MAX_REDIRECTS}, and only to allowed hosts.
  *
- * <p>Each host has its own circuit breaker (see {@link SourceSettings.BreakerSettings}): when a host keeps
- * failing, further fetches from it fail at once with "circuit open for host ..." instead of adding load to
- * a struggling server and holding analyzer threads in timeouts.
+ * <p>Each host has its own circuit breaker ({@link Breakers}): when a host keeps failing, further fetches
+ * from it fail at once with "circuit open for host ..." instead of adding load to a struggling server and
+ * holding analyzer threads in timeouts.
  */
 public final class HttpSource implements ImageSource {
 
     static final int MAX_REDIRECTS = 5;
 
-    /**
-     * Trial fetches let through when the open period is over; the circuit closes if their failure rate is
-     * under the threshold and opens again otherwise.
-     */
-    static final int HALF_OPEN_TRIALS = 2;
-
-    private static final Logger log = LoggerFactory.getLogger(HttpSource.class);
-
     private final SourceSettings.HttpSettings settings;
     private final long maxBytes;
-    private final CircuitBreakerConfig breakerConfig;
-    private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+    private final Breakers breakers;
     private volatile HttpClient client;
 
     public HttpSource(SourceSettings.HttpSettings settings) {
         this.settings = settings;
         // A byte[] cannot hold more, whatever the configured limit.
         this.maxBytes = Math.min(settings.maxBytes(), Integer.MAX_VALUE - 8);
-        SourceSettings.BreakerSettings breaker = settings.breaker();
-        this.breakerConfig = CircuitBreakerConfig.custom()
-                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(breaker.windowCalls())
-                .minimumNumberOfCalls(breaker.minimumCalls())
-                .failureRateThreshold(breaker.failureRatePercent())
-                .waitDurationInOpenState(breaker.open())
-                .permittedNumberOfCallsInHalfOpenState(HALF_OPEN_TRIALS)
-                // Only errors that say the host is in trouble count against it; a 404 is a healthy answer.
-                .recordException(RetryDecision::shouldRetry)
-                .build();
+        this.breakers = new Breakers("host", settings.breaker());
     }
 
     @Override
@@ -79,23 +54,12 @@ public final class HttpSource implements ImageSource {
     @Override
     public ImageContent fetch(URI uri) throws SourceException, IOException {
         String host = allowedHost(uri, "");
-        CircuitBreaker breaker = breakers.computeIfAbsent(host, this::newBreaker);
-        try {
-            return breaker.executeCheckedSupplier(() -> download(uri));
-        } catch (CallNotPermittedException e) {
-            throw new SourceException("circuit open for host " + host + ": too many of its recent fetches failed;"
-                    + " fetches from it fail at once for " + settings.breaker().open().toMillis() + " ms");
-        } catch (SourceException | IOException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            // download() throws nothing else; the breaker's signature just says Throwable.
-            throw new IllegalStateException("unexpected error fetching " + uri, e);
-        }
+        return breakers.call(host, () -> download(uri));
     }
 
     /** The circuit state of {@code host}, if anything was fetched from it yet. */
     public Optional<CircuitBreaker.State> circuitState(String host) {
-        return Optional.ofNullable(breakers.get(host.toLowerCase(Locale.ROOT))).map(CircuitBreaker::getState);
+        return breakers.state(host);
     }
 
     private ImageContent download(URI uri) throws SourceException, IOException {
@@ -190,13 +154,6 @@ public final class HttpSource implements ImageSource {
             throw new SourceException(context + "host not allowed: " + host + " (not in source.http.allowed.hosts)");
         }
         return host;
-    }
-
-    private CircuitBreaker newBreaker(String host) {
-        CircuitBreaker breaker = CircuitBreaker.of("source-" + host, breakerConfig);
-        breaker.getEventPublisher().onStateTransition(event ->
-                log.warn("circuit for host {}: {}", host, event.getStateTransition()));
-        return breaker;
     }
 
     /** Built on first use, so a worker with http off starts no client threads. */

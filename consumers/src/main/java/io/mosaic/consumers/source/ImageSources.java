@@ -80,10 +80,10 @@ public final class ImageSources {
         };
     }
 
-    /** File and http(s) sources as {@code settings} describe them. */
+    /** File, http(s) and s3 sources as {@code settings} describe them. */
     public static ImageSources of(SourceSettings settings) {
-        return new ImageSources(settings.retry(),
-                List.of(new FileSource(settings.allowedRoots()), new HttpSource(settings.http())));
+        return new ImageSources(settings.retry(), List.of(new FileSource(settings.allowedRoots()), new HttpSource(settings.http()),
+                new S3Source(settings.s3(), settings.http().maxBytes(), settings.http().breaker())));
     }
 
     /** The sources configured by the {@code source.*} settings of {@code config}. */

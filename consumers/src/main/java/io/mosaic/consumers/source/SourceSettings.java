@@ -4,9 +4,9 @@ import io.mosaic.consumers.worker.WorkerSettings;
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.config.Setting;
 import io.mosaic.platform.config.SourceRoots;
+import io.mosaic.platform.s3.S3Settings;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -20,11 +20,12 @@ import java.util.stream.Collectors;
  * @param allowedRoots directories {@code file:} sources must lie under; empty allows none
  * @param http where and how {@code http:}/{@code https:} sources are fetched
  * @param retry how transient errors are retried
+ * @param s3 where and how {@code s3:} sources are read (platform's {@code source.s3.*} settings)
  */
-public record SourceSettings(List<Path> allowedRoots, HttpSettings http, RetrySettings retry) {
+public record SourceSettings(List<Path> allowedRoots, HttpSettings http, RetrySettings retry, S3Settings s3) {
 
-    public static final Setting<String> HTTP_ALLOWED_HOSTS = Setting.string("source.http.allowed.hosts", null,
-            "comma-separated host names http: and https: sources may be fetched from, any port (default: none, so http sources are off)");
+    /** Platform's ({@link SourceRoots#HTTP_ALLOWED_HOSTS}), as the jobs API checks a URL list's hosts too. */
+    public static final Setting<String> HTTP_ALLOWED_HOSTS = SourceRoots.HTTP_ALLOWED_HOSTS;
     public static final Setting<Integer> HTTP_CONNECT_TIMEOUT_MS = positive("source.http.connect.timeout.ms", 3000,
             "longest wait to open a connection to an http source, in milliseconds");
     public static final Setting<Integer> HTTP_REQUEST_TIMEOUT_MS = positive("source.http.request.timeout.ms", 15000,
@@ -45,8 +46,11 @@ public record SourceSettings(List<Path> allowedRoots, HttpSettings http, RetrySe
     public static final Setting<Integer> BREAKER_OPEN_MS = positive("source.breaker.open.ms", 30000,
             "how long an open circuit fails fetches from its host fast, in milliseconds, before a few trial fetches may close it");
 
-    /** Every source setting; {@code source.file.allowed.roots} is platform's, as the jobs API checks it too. */
-    public static final List<Setting<?>> SETTINGS = List.of(HTTP_ALLOWED_HOSTS, HTTP_CONNECT_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS,
+    /**
+     * Every source setting of the workers' own; {@code source.file.allowed.roots}, {@code source.http.allowed.hosts}
+     * and {@code source.s3.*} are platform's, as the jobs API checks them too.
+     */
+    public static final List<Setting<?>> SETTINGS = List.of(HTTP_CONNECT_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS,
             RETRY_MAX_ATTEMPTS, RETRY_INITIAL_BACKOFF_MS, RETRY_MAX_BACKOFF_MS, BREAKER_FAILURE_RATE_PERCENT, BREAKER_WINDOW_CALLS,
             BREAKER_MINIMUM_CALLS, BREAKER_OPEN_MS);
 
@@ -54,11 +58,17 @@ public record SourceSettings(List<Path> allowedRoots, HttpSettings http, RetrySe
         allowedRoots = List.copyOf(allowedRoots);
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(retry, "retry");
+        Objects.requireNonNull(s3, "s3");
     }
 
     /** A copy with other allowed roots for {@code file:} sources. */
     public SourceSettings withAllowedRoots(List<Path> roots) {
-        return new SourceSettings(roots, http, retry);
+        return new SourceSettings(roots, http, retry, s3);
+    }
+
+    /** A copy with other s3 settings. */
+    public SourceSettings withS3(S3Settings other) {
+        return new SourceSettings(allowedRoots, http, retry, other);
     }
 
     /** The settings in {@code config}; a bad value is an {@link IllegalArgumentException} naming its key. */
@@ -67,14 +77,14 @@ public record SourceSettings(List<Path> allowedRoots, HttpSettings http, RetrySe
         BreakerSettings breaker = new BreakerSettings(config.get(BREAKER_FAILURE_RATE_PERCENT), config.get(BREAKER_WINDOW_CALLS),
                 config.get(BREAKER_MINIMUM_CALLS), Duration.ofMillis(config.get(BREAKER_OPEN_MS)));
         HttpSettings http = new HttpSettings(
-                Set.copyOf(list(config.get(HTTP_ALLOWED_HOSTS))),
+                SourceRoots.allowedHosts(config),
                 Duration.ofMillis(config.get(HTTP_CONNECT_TIMEOUT_MS)),
                 Duration.ofMillis(config.get(HTTP_REQUEST_TIMEOUT_MS)),
                 config.get(WorkerSettings.MAX_BYTES),
                 breaker);
         RetrySettings retry = new RetrySettings(config.get(RETRY_MAX_ATTEMPTS),
                 Duration.ofMillis(config.get(RETRY_INITIAL_BACKOFF_MS)), Duration.ofMillis(config.get(RETRY_MAX_BACKOFF_MS)));
-        return new SourceSettings(roots, http, retry);
+        return new SourceSettings(roots, http, retry, S3Settings.from(config));
     }
 
     /**
@@ -138,13 +148,6 @@ public record SourceSettings(List<Path> allowedRoots, HttpSettings http, RetrySe
                         + ") is less than source.retry.initial.backoff.ms (" + initialBackoff.toMillis() + ")");
             }
         }
-    }
-
-    private static List<String> list(String raw) {
-        if (raw == null || raw.isBlank()) {
-            return List.of();
-        }
-        return Arrays.stream(raw.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
     private static Setting<Integer> positive(String key, int defaultValue, String description) {

@@ -143,7 +143,8 @@ class TaskProcessorTest {
                 + ", a link to " + outside.resolve("secret.png").toRealPath()));
         expected.put(root.resolve("empty.png").toUri().toString(), "empty file");
         expected.put(root.resolve("text.png").toUri().toString(), "not a recognised image format");
-        expected.put("ftp://images.example.org/a.png", "unsupported source scheme 'ftp' in ftp://images.example.org/a.png (supported: file, http, https)");
+        expected.put("ftp://images.example.org/a.png", "unsupported source scheme 'ftp' in ftp://images.example.org/a.png (supported: file, http, https, s3)");
+        expected.put("s3://photos/a.png", "s3 sources are off (source.s3.allowed.buckets is empty; set it, env MOSAIC_SOURCE_S3_ALLOWED_BUCKETS, to the buckets Mosaic may read)");
         expected.put("file:/with space.png", "not a valid URI: file:/with space.png (Illegal character in path)");
 
         TaskProcessor processor = processor(3);

@@ -10,7 +10,10 @@ import io.mosaic.platform.http.ResourcePath;
 import io.mosaic.platform.json.JobSummaryJson;
 import io.mosaic.platform.lifecycle.Lifecycle;
 import io.mosaic.platform.progress.Progress;
+import io.mosaic.producers.JobSource;
+import io.mosaic.producers.JobSources;
 import io.mosaic.producers.JobSubmitter;
+import io.mosaic.producers.SourceScanner;
 import io.mosaic.schemas.ImageJob;
 import io.mosaic.schemas.JobState;
 import io.mosaic.schemas.JobSummary;
@@ -34,11 +37,14 @@ import org.slf4j.LoggerFactory;
  * The jobs HTTP API: submit, follow, list and cancel jobs.
  *
  * <ul>
- *   <li>{@code POST /jobs} with {@code {"source": "<directory or file: URI>", "jobId": "<optional>",
- *       "priority": "high|normal|batch"}} (priority optional, normal by default):
+ *   <li>{@code POST /jobs} with {@code {"source": "<directory, file: URI or s3://bucket/prefix>",
+ *       "jobId": "<optional>", "priority": "high|normal|batch"}} (priority optional, normal by
+ *       default), or {@code "urls": ["https://...", "s3://bucket/key", ...]} in place of the source:
  *       publishes the job and its tasks ({@link JobSubmitter}) and answers 202 with
  *       {@code {"jobId", "taskCount", "skipped", "source"}}. 400 for a body that is not such an
- *       object, a source that is not a directory, or one outside {@code source.file.allowed.roots}.
+ *       object, a directory that does not exist or lies outside {@code source.file.allowed.roots},
+ *       a bucket not in {@code source.s3.allowed.buckets}, unknown, denied or with nothing under
+ *       the prefix, or a URL whose host or bucket is not allowed; 503 when the store cannot be listed.
  *   <li>{@code GET /jobs/{jobId}}: the job's summary ({@link JobSummaryJson}), read by interactive
  *       query from the aggregators at {@code aggregator.urls}, with where it stands among the
  *       running jobs: {@code queuedTasks} (held back by the dispatcher), {@code inFlightTasks}
@@ -72,6 +78,7 @@ public final class JobsApi implements Lifecycle, HttpService.Handler {
     private final Topics topics;
     private volatile JobSubmitter submitter;
     private AggregatorClient aggregators;
+    private JobSources sources;
 
     public JobsApi(MosaicConfig config, Topics topics) {
         this.config = config;
@@ -91,6 +98,7 @@ public final class JobsApi implements Lifecycle, HttpService.Handler {
     @Override
     public synchronized void start() {
         aggregators = new AggregatorClient(AggregatorClient.parseUrls(config.get(AGGREGATOR_URLS)), AGGREGATOR_TIMEOUT);
+        sources = new JobSources(config);
         submitter = new JobSubmitter(config, topics);
     }
 
@@ -100,6 +108,9 @@ public final class JobsApi implements Lifecycle, HttpService.Handler {
         submitter = null;
         if (s != null) {
             s.close();
+        }
+        if (sources != null) {
+            sources.close();
         }
     }
 
@@ -126,12 +137,20 @@ public final class JobsApi implements Lifecycle, HttpService.Handler {
     }
 
     private HttpService.Response submit(JobSubmitter s, JobRequest request) {
-        Path directory = checkedDirectory(request.directory());
         JobSubmitter.SubmittedJob job;
+        JobSource images;
         try {
-            job = s.submit(directory, request.jobId(), request.priority(), Progress.none());
+            images = request.urls() != null ? sources.urls(request.urls())
+                    : request.s3() != null ? sources.open(request.s3())
+                    : SourceScanner.scan(checkedDirectory(request.directory()));
         } catch (IllegalStateException e) {
-            log.warn("submitting {} failed: {}", directory, e.getMessage());
+            log.warn("listing the job's source failed: {}", e.getMessage());
+            return error(503, e.getMessage());
+        }
+        try {
+            job = s.submit(images, request.jobId(), request.priority(), Progress.none());
+        } catch (IllegalStateException e) {
+            log.warn("submitting {} failed: {}", images.uri(), e.getMessage());
             return error(503, e.getMessage());
         }
         log.info("job {} submitted: {} tasks from {}", job.jobId(), job.taskCount(), job.source());

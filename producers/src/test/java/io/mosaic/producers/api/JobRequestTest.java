@@ -63,7 +63,11 @@ class JobRequestTest {
             "{\"source\": \"file:photos\"}                          | file: URI",
             "{\"source\": \"file://server/share\"}                  | file: URI",
             "{\"source\": \"http://example.com/photos/\"}           | file system",
-            "{\"source\": \"s3://bucket/photos\"}                   | file system",
+            "{\"source\": \"ftp://bucket/photos\"}                  | file system",
+            "{\"urls\": []}                                         | non-empty array",
+            "{\"urls\": \"https://h/a.jpg\"}                        | non-empty array",
+            "{\"urls\": [1]}                                        | strings only",
+            "{\"source\": \"/d\", \"urls\": [\"https://h/a.jpg\"]}   | either 'source' or 'urls'",
             "{\"source\": \"/data\", \"jobid\": \"j\"}              | unknown field 'jobid'",
             "{\"source\": \"/data\", \"jobId\": \"\"}               | 'jobId' must be",
             "{\"source\": \"/data\", \"jobId\": \"../../etc\"}      | 'jobId' must be",
@@ -75,6 +79,17 @@ class JobRequestTest {
     })
     void refusesAnythingElseWithAMessageForTheCaller(String body, String message) {
         assertThatThrownBy(() -> parse(body)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
+    }
+
+    @org.junit.jupiter.api.Test
+    void acceptsABucketPrefixOrAListOfImageUris() {
+        JobRequest s3 = parse("{\"source\": \" s3://photos/2024 \", \"priority\": \"batch\"}");
+        assertThat(s3.s3()).isEqualTo("s3://photos/2024");
+        assertThat(s3.directory()).isNull();
+        assertThat(s3.priority()).isEqualTo(JobPriority.BATCH);
+        JobRequest urls = parse("{\"urls\": [\"https://h/a.jpg\", \"s3://photos/b.png\"], \"jobId\": \"mixed\"}");
+        assertThat(urls.urls()).containsExactly("https://h/a.jpg", "s3://photos/b.png");
+        assertThat(urls.jobId()).isEqualTo("mixed");
     }
 
     @org.junit.jupiter.api.Test

@@ -1,0 +1,128 @@
+package io.mosaic.producers;
+
+import io.mosaic.platform.s3.S3Settings;
+import io.mosaic.platform.s3.S3Uri;
+import java.util.Locale;
+import java.util.function.Consumer;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * The images under an {@code s3://bucket/prefix}: every object whose key ends in an image
+ * extension, listed a page of up to 1,000 at a time (ListObjectsV2), so a job of millions of
+ * objects costs one page of memory. Like a directory, the prefix is counted first and listed
+ * again as the tasks are published; S3 lists keys in byte order, so both walks agree. Each task's
+ * URI pins the object's ETag, so a resubmitted bucket gives the same task ids for the objects
+ * that did not change, and an object replaced in between is answered as changed, not analysed as
+ * another picture under an old id.
+ *
+ * <p>A prefix is a folder, as {@code aws s3 cp --recursive} reads it: {@code s3://b/photos} is
+ * every key under {@code photos/}, not {@code photos-old/}. Keys ending in {@code /} (folder
+ * markers) and other files are counted as skipped.
+ */
+public final class S3Listing implements JobSource {
+
+    private final S3Client client;
+    private final S3Uri prefix;
+    private final int imageCount;
+    private final int skipped;
+
+    private S3Listing(S3Client client, S3Uri prefix, int imageCount, int skipped) {
+        this.client = client;
+        this.prefix = prefix;
+        this.imageCount = imageCount;
+        this.skipped = skipped;
+    }
+
+    /** {@code s3://bucket/prefix} as the folder it names: the key ending in '/' (or empty, the whole bucket). */
+    public static S3Uri folder(String source) {
+        S3Uri uri = S3Uri.parse(source);
+        if (uri.etag() != null) {
+            throw new IllegalArgumentException("a job's s3 source is a prefix, not one version of an object: " + source);
+        }
+        String key = uri.key();
+        return key.isEmpty() || key.endsWith("/") ? uri : uri.withKey(key + "/");
+    }
+
+    /**
+     * Counts the images under {@code source} with {@code client}; {@code settings} decide whether
+     * the bucket may be read at all.
+     *
+     * @throws IllegalArgumentException the bucket is not allowed or does not exist, access is
+     *     denied, or the prefix holds no object: the caller's request is wrong (a 400, a one-line error)
+     * @throws IllegalStateException the store could not be reached or answered with an error
+     */
+    public static S3Listing count(S3Client client, S3Settings settings, String source) {
+        S3Uri prefix = folder(source);
+        settings.refusal(prefix.bucket()).ifPresent(why -> {
+            throw new IllegalArgumentException(why);
+        });
+        int[] counts = new int[3];
+        walk(client, settings, prefix, object -> counts[isImage(object.key()) ? 0 : 1]++);
+        if (counts[0] + counts[1] == 0) {
+            throw new IllegalArgumentException("no objects under " + prefix + " at " + settings.endpointName()
+                    + ": check the bucket and prefix");
+        }
+        return new S3Listing(client, prefix, counts[0], counts[1]);
+    }
+
+    @Override
+    public String uri() {
+        return prefix.toString();
+    }
+
+    @Override
+    public int imageCount() {
+        return imageCount;
+    }
+
+    @Override
+    public int skipped() {
+        return skipped;
+    }
+
+    @Override
+    public void forEachTaskUri(Consumer<String> action) {
+        walk(client, null, prefix, object -> {
+            if (isImage(object.key())) {
+                action.accept(prefix.withKey(object.key()).withEtag(object.eTag()).toString());
+            }
+        });
+    }
+
+    private static void walk(S3Client client, S3Settings settings, S3Uri prefix, Consumer<S3Object> action) {
+        ListObjectsV2Request request = ListObjectsV2Request.builder().bucket(prefix.bucket()).prefix(prefix.key()).build();
+        String where = settings == null ? "" : " at " + settings.endpointName();
+        try {
+            client.listObjectsV2Paginator(request).contents().forEach(action);
+        } catch (NoSuchBucketException e) {
+            throw new IllegalArgumentException("no such bucket: " + prefix.bucket() + where);
+        } catch (S3Exception e) {
+            int status = e.statusCode();
+            String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
+            if (status == 403) {
+                throw new IllegalArgumentException("access denied listing " + prefix + where + " (" + code
+                        + "): check the credentials Mosaic runs with");
+            }
+            if (status == 404) {
+                throw new IllegalArgumentException("no such bucket: " + prefix.bucket() + where + " (" + code + ")");
+            }
+            throw new IllegalStateException("cannot list " + prefix + where + ": HTTP " + status + " " + code, e);
+        } catch (SdkClientException e) {
+            throw new IllegalStateException("cannot list " + prefix + where + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isImage(String key) {
+        if (key.endsWith("/")) {
+            return false;
+        }
+        int dot = key.lastIndexOf('.');
+        int slash = key.lastIndexOf('/');
+        return dot > slash + 1 && SourceScanner.IMAGE_EXTENSIONS.contains(key.substring(dot + 1).toLowerCase(Locale.ROOT));
+    }
+}
