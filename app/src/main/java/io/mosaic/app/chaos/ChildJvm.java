@@ -15,7 +15,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,6 +32,8 @@ public final class ChildJvm {
     private final List<String> arguments;
     private final List<String> jvmOptions;
     private final Path logFile;
+    private final Map<String, String> environment = new HashMap<>();
+    private Path directory;
     private Process process;
     private long logOffsetAtStart;
     private boolean paused;
@@ -59,6 +63,18 @@ public final class ChildJvm {
         return name;
     }
 
+    /** Variables added to the child's environment from its next start, e.g. the AWS SDK's credentials. */
+    public synchronized ChildJvm withEnvironment(Map<String, String> variables) {
+        environment.putAll(variables);
+        return this;
+    }
+
+    /** The child's working directory from its next start; by default this JVM's. */
+    public synchronized ChildJvm inDirectory(Path workingDirectory) {
+        this.directory = workingDirectory;
+        return this;
+    }
+
     String service() {
         return service;
     }
@@ -76,10 +92,14 @@ public final class ChildJvm {
                 StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         logOffsetAtStart = Files.size(logFile);
         List<String> command = command(jvmOptions, service, arguments);
-        process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-                .start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        builder.environment().putAll(environment);
+        if (directory != null) {
+            builder.directory(directory.toFile());
+        }
+        process = builder.start();
         paused = false;
     }
 

@@ -3,6 +3,7 @@ package io.mosaic.consumers.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mosaic.platform.s3.EmbeddedS3Server;
+import io.mosaic.platform.testing.FaultyTcpProxy;
 import io.mosaic.platform.s3.S3Clients;
 import io.mosaic.platform.s3.S3Settings;
 import io.mosaic.platform.s3.S3Uri;

@@ -1,4 +1,4 @@
-package io.mosaic.consumers.source;
+package io.mosaic.platform.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,9 +15,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A TCP proxy in front of a real server that can misbehave on purpose, a connection at a time:
  * answer {@code 503 SlowDown} as S3 does when throttling, or hold a request without answering
- * (a timeout). Bytes are relayed untouched otherwise, so signed requests stay valid. For tests.
+ * (a timeout); or relay answers slowly, so that downloads take a while. Bytes are relayed untouched,
+ * so signed requests stay valid. For tests.
  */
-final class FaultyTcpProxy implements AutoCloseable {
+public final class FaultyTcpProxy implements AutoCloseable {
 
     private static final String SLOW_DOWN_BODY = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code>"
             + "<Message>Please reduce your request rate.</Message><RequestId>test</RequestId></Error>";
@@ -32,29 +33,41 @@ final class FaultyTcpProxy implements AutoCloseable {
     private final AtomicInteger slowDowns = new AtomicInteger();
     private final AtomicInteger hangs = new AtomicInteger();
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger relaying = new AtomicInteger();
+    private volatile long bytesPerSecond;
 
-    FaultyTcpProxy(int targetPort) throws IOException {
+    public FaultyTcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         threads.submit(this::accept);
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + server.getLocalPort();
     }
 
     /** The next {@code count} connections are answered 503 SlowDown and closed. */
-    void slowDown(int count) {
+    public void slowDown(int count) {
         slowDowns.set(count);
     }
 
     /** The next {@code count} connections are held, unanswered, until the client gives up. */
-    void hang(int count) {
+    public void hang(int count) {
         hangs.set(count);
     }
 
-    int connections() {
+    /** Answers reach clients at about this many bytes a second per connection; 0 for full speed. */
+    public void throttle(long rate) {
+        bytesPerSecond = rate;
+    }
+
+    public int connections() {
         return connections.get();
+    }
+
+    /** Connections relayed to the server right now. */
+    public int relaying() {
+        return relaying.get();
     }
 
     private void accept() {
@@ -87,23 +100,37 @@ final class FaultyTcpProxy implements AutoCloseable {
                 client.getInputStream().transferTo(OutputStream.nullOutputStream());
                 return;
             }
+            relaying.incrementAndGet();
             try (Socket target = new Socket()) {
                 target.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort));
-                var upstream = threads.submit(() -> pipe(client.getInputStream(), target.getOutputStream(), target));
-                pipe(target.getInputStream(), client.getOutputStream(), client);
+                var upstream = threads.submit(() -> pipe(client.getInputStream(), target.getOutputStream(), target, 0));
+                pipe(target.getInputStream(), client.getOutputStream(), client, bytesPerSecond);
                 upstream.cancel(true);
+            } finally {
+                relaying.decrementAndGet();
             }
         } catch (IOException e) {
             // The client or the server went away: the proxy lets it.
         }
     }
 
-    private static Void pipe(InputStream in, OutputStream out, Socket to) {
+    private static Void pipe(InputStream in, OutputStream out, Socket to, long rate) {
         try {
-            in.transferTo(out);
+            if (rate <= 0) {
+                in.transferTo(out);
+            } else {
+                byte[] chunk = new byte[(int) Math.max(1, Math.min(16_384, rate / 20))];
+                for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
+                    out.write(chunk, 0, n);
+                    out.flush();
+                    Thread.sleep(Math.max(1, n * 1000L / rate));
+                }
+            }
             to.shutdownOutput();
         } catch (IOException e) {
             // one side closed
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         return null;
     }
