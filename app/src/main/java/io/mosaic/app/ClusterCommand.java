@@ -7,6 +7,8 @@ import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
 import io.mosaic.platform.kafka.TopicAdmin;
 import io.mosaic.platform.lifecycle.Lifecycles;
 import io.mosaic.platform.registry.EmbeddedSchemaRegistry;
+import io.mosaic.platform.s3.EmbeddedS3Server;
+import io.mosaic.platform.s3.S3Settings;
 import io.mosaic.schemas.Topics;
 import io.mosaic.schemas.registry.SchemaRegistryClient;
 import java.io.PrintWriter;
@@ -24,7 +26,8 @@ import picocli.CommandLine;
 @Command(name = "cluster", header = "Run a local Kafka cluster and schema registry as child processes, until stopped.", mixinStandardHelpOptions = true,
         description = {"Run a local Kafka cluster (KRaft: one controller and 1 or 3 brokers, each a child JVM that can be",
                 "killed on its own) and a schema registry, create the pipeline's topics, print",
-                "bootstrap.servers=... and schema.registry.url=... and run until Ctrl-C or SIGTERM."})
+                "bootstrap.servers=... and schema.registry.url=... and run until Ctrl-C or SIGTERM.",
+                "With --s3-dir, also an S3 server whose buckets are the directories of DIR, for s3:// jobs."})
 final class ClusterCommand extends CommandBase.Local implements Callable<Integer> {
 
     @Option(names = "--brokers", paramLabel = "1|3", defaultValue = "3", description = "Brokers. Default: ${DEFAULT-VALUE}.")
@@ -35,6 +38,14 @@ final class ClusterCommand extends CommandBase.Local implements Callable<Integer
 
     @Option(names = "--registry-port", paramLabel = "PORT", defaultValue = "8081", description = "Schema registry port (0: any free port). Default: ${DEFAULT-VALUE}.")
     int registryPort;
+
+    @Option(names = "--s3-dir", paramLabel = "DIR", description = {
+            "Also run an S3 server (S3Proxy) on DIR: each directory in it is a bucket, each file an object.",
+            "Prints its endpoint and a credentials file for AWS_SHARED_CREDENTIALS_FILE."})
+    Path s3Dir;
+
+    @Option(names = "--s3-port", paramLabel = "PORT", defaultValue = "9000", description = "With --s3-dir: the S3 server's port (0: any free port). Default: ${DEFAULT-VALUE}.")
+    int s3Port;
 
     @Override
     public Integer call() throws Exception {
@@ -67,6 +78,12 @@ final class ClusterCommand extends CommandBase.Local implements Callable<Integer
             }
             out.println("bootstrap.servers=" + kafka.bootstrapServers());
             out.println("schema.registry.url=" + registry.url());
+            if (s3Dir != null) {
+                EmbeddedS3Server s3 = parts.start(new EmbeddedS3Server(s3Dir.toAbsolutePath(), s3Port));
+                out.println(S3Settings.ENDPOINT.key() + "=" + s3.endpoint());
+                out.println("AWS_SHARED_CREDENTIALS_FILE=" + s3.credentialsFile());
+                out.println("(buckets are the directories in " + s3.dataDir() + "; allow them with " + S3Settings.ALLOWED_BUCKETS.key() + ")");
+            }
             out.println("Ready. Topics created. Ctrl-C stops the cluster.");
             out.flush();
             stopped.await();

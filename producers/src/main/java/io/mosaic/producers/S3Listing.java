@@ -1,5 +1,6 @@
 package io.mosaic.producers;
 
+import io.mosaic.platform.s3.S3Clients;
 import io.mosaic.platform.s3.S3Settings;
 import io.mosaic.platform.s3.S3Uri;
 import java.util.Locale;
@@ -113,7 +114,12 @@ public final class S3Listing implements JobSource {
             }
             throw new IllegalStateException("cannot list " + prefix + where + ": HTTP " + status + " " + code, e);
         } catch (SdkClientException e) {
-            throw new IllegalStateException("cannot list " + prefix + where + ": " + e.getMessage(), e);
+            String why = "cannot list " + prefix + where + ": " + S3Clients.describe(e);
+            if (S3Clients.missingCredentials(e)) {
+                // The caller's to fix, not a passing fault.
+                throw new IllegalArgumentException(why);
+            }
+            throw new IllegalStateException(why, e);
         }
     }
 

@@ -82,7 +82,7 @@ public final class S3Source implements ImageSource {
             throw new IOException("timed out after " + settings.requestTimeout().toMillis() + " ms: " + object
                     + " at " + settings.endpointName(), e);
         } catch (SdkClientException e) {
-            String why = "cannot fetch " + object + " from " + settings.endpointName() + ": " + e.getMessage();
+            String why = "cannot fetch " + object + " from " + settings.endpointName() + ": " + S3Clients.describe(e);
             for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
                 if (cause instanceof IOException) {
                     // The connection failed or broke: worth another attempt.

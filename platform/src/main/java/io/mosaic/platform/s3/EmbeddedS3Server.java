@@ -58,6 +58,7 @@ public final class EmbeddedS3Server implements Lifecycle {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedS3Server.class);
 
     private final Path requestedDataDir;
+    private final int requestedPort;
     private volatile Process process;
     private volatile Path workDir;
     private volatile Path dataDir;
@@ -65,14 +66,21 @@ public final class EmbeddedS3Server implements Lifecycle {
     private AwsBasicCredentials credentials;
     private Thread shutdownHook;
 
-    /** A server on a data directory of its own, deleted by {@link #stop()}. */
+    /** A server on a free port and a data directory of its own, deleted by {@link #stop()}. */
     public EmbeddedS3Server() {
-        this(null);
+        this(null, 0);
     }
 
-    /** A server on {@code dataDir} (one sub-directory per bucket), which {@link #stop()} leaves; null for one of its own. */
-    public EmbeddedS3Server(Path dataDir) {
+    /**
+     * @param dataDir the buckets' directory (one sub-directory per bucket), which {@link #stop()} leaves; null for one of its own
+     * @param port the port to listen on; 0 for any free one
+     */
+    public EmbeddedS3Server(Path dataDir, int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("S3 server port must be 0 (any free port) or 1-65535, got " + port);
+        }
         this.requestedDataDir = dataDir;
+        this.requestedPort = port;
     }
 
     @Override
@@ -94,7 +102,7 @@ public final class EmbeddedS3Server implements Lifecycle {
         shutdownHook = new Thread(this::endChild, "mosaic-s3-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         try {
-            port = ChildProcesses.freePort(HOST);
+            port = requestedPort != 0 ? requestedPort : ChildProcesses.freePort(HOST);
             process = launch(jar);
             awaitReady();
         } catch (IOException | RuntimeException e) {
@@ -132,6 +140,22 @@ public final class EmbeddedS3Server implements Lifecycle {
         requireRunning();
         return Map.of("AWS_ACCESS_KEY_ID", credentials.accessKeyId(), "AWS_SECRET_ACCESS_KEY", credentials.secretAccessKey(),
                 "AWS_REGION", S3Settings.FALLBACK_REGION);
+    }
+
+    /**
+     * An AWS shared credentials file holding this server's key pair as the default profile, readable by
+     * its owner only and deleted by {@link #stop()}: point {@code AWS_SHARED_CREDENTIALS_FILE} at it and
+     * any AWS SDK or the AWS command line signs for this server, without the secret in a command line.
+     */
+    public Path credentialsFile() throws IOException {
+        requireRunning();
+        Path file = workDir.resolve("credentials");
+        if (!Files.exists(file)) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, "[default]\naws_access_key_id = " + credentials.accessKeyId()
+                    + "\naws_secret_access_key = " + credentials.secretAccessKey() + "\n");
+        }
+        return file;
     }
 
     /** Settings that read {@code buckets} from this server, signed with its key pair. */

@@ -49,6 +49,26 @@ public final class S3Clients {
         return builder.build();
     }
 
+    /**
+     * A client error in a line: the SDK's own message, except for missing credentials, whose message
+     * lists every provider of the chain and what each lacked; that becomes one sentence saying where
+     * credentials may come from.
+     */
+    public static String describe(SdkClientException e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (missingCredentials(e)) {
+            return "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE or"
+                    + " AWS_SHARED_CREDENTIALS_FILE (or ~/.aws/credentials), run with a container or instance role, or set "
+                    + S3Settings.ANONYMOUS.key() + "=true for a public bucket";
+        }
+        return message;
+    }
+
+    /** True when {@code e} says the credential chain found nothing: a setup to fix, not a passing fault. */
+    public static boolean missingCredentials(SdkClientException e) {
+        return e.getMessage() != null && e.getMessage().startsWith("Unable to load credentials");
+    }
+
     private static AwsCredentialsProvider credentials(S3Settings settings) {
         if (settings.credentials() != null) {
             return settings.credentials();
