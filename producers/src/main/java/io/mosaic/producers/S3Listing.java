@@ -22,8 +22,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * another picture under an old id.
  *
  * <p>A prefix is a folder, as {@code aws s3 cp --recursive} reads it: {@code s3://b/photos} is
- * every key under {@code photos/}, not {@code photos-old/}. Keys ending in {@code /} (folder
- * markers) and other files are counted as skipped.
+ * every key under {@code photos/}, not {@code photos-old/}. Objects that are not images are
+ * counted as skipped; keys ending in {@code /} (folder markers, which some stores list) are not
+ * objects of the job at all.
  */
 public final class S3Listing implements JobSource {
 
@@ -62,9 +63,14 @@ public final class S3Listing implements JobSource {
         settings.refusal(prefix.bucket()).ifPresent(why -> {
             throw new IllegalArgumentException(why);
         });
-        int[] counts = new int[3];
-        walk(client, settings, prefix, object -> counts[isImage(object.key()) ? 0 : 1]++);
+        int[] counts = new int[2];
+        walk(client, settings, prefix, object -> {
+            if (!object.key().endsWith("/")) {
+                counts[isImage(object.key()) ? 0 : 1]++;
+            }
+        });
         if (counts[0] + counts[1] == 0) {
+            // Nothing, or folder markers only.
             throw new IllegalArgumentException("no objects under " + prefix + " at " + settings.endpointName()
                     + ": check the bucket and prefix");
         }

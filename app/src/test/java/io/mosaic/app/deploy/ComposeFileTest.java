@@ -13,6 +13,7 @@ import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.config.Setting;
 import io.mosaic.platform.config.SourceRoots;
 import io.mosaic.platform.config.TopicConfig;
+import io.mosaic.platform.s3.S3Settings;
 import io.mosaic.platform.testing.TestBackend;
 import io.mosaic.producers.api.JobsApi;
 import io.mosaic.streams.AggregatorSettings;
@@ -249,6 +250,37 @@ class ComposeFileTest {
         Service reports = COMPOSE.service("reports");
         String reportDir = reports.flag("--report-dir").orElseThrow();
         assertThat(reports.volumes()).contains(new Mount("./reports", reportDir, false));
+    }
+
+    @Test
+    void theImageReadersFetchFromTheMinioServiceWithItsRootUserAndOnlyTheBucketItFills() {
+        Service minio = COMPOSE.service("minio");
+        assertThat(minio.image()).startsWith("minio/minio:RELEASE.");
+        assertThat(minio.ports()).contains("127.0.0.1:9000:9000").allSatisfy(port -> assertThat(port).startsWith("127.0.0.1:"));
+        assertThat(minio.healthcheck()).isPresent();
+        Map<String, String> root = minio.environment();
+        assertThat(root).containsKeys("MINIO_ROOT_USER", "MINIO_ROOT_PASSWORD");
+
+        Service buckets = COMPOSE.service("buckets");
+        assertThat(buckets.isOneShot()).isTrue();
+        assertThat(buckets.dependsOn()).containsEntry("minio", "service_healthy");
+        String script = String.join(" ", buckets.command());
+        assertThat(script).contains("mc mb --ignore-existing local/photos", "mc mirror --overwrite /images local/photos");
+        assertThat(buckets.volumes()).contains(new Mount("./images", "/images", true));
+        assertThat(buckets.environment()).containsAllEntriesOf(root);
+
+        for (String reader : List.of("jobs-api", "worker")) {
+            Map<String, String> env = COMPOSE.service(reader).environment();
+            assertThat(env).as(reader)
+                    .containsEntry(S3Settings.ENDPOINT.environmentVariable(), "http://minio:9000")
+                    .containsEntry(S3Settings.ALLOWED_BUCKETS.environmentVariable(), "photos")
+                    .containsEntry("AWS_ACCESS_KEY_ID", root.get("MINIO_ROOT_USER"))
+                    .containsEntry("AWS_SECRET_ACCESS_KEY", root.get("MINIO_ROOT_PASSWORD"))
+                    // The merge of both anchors keeps the Kafka settings too.
+                    .containsKey(KafkaSettings.BOOTSTRAP_SERVERS.environmentVariable());
+        }
+        assertThat(COMPOSE.service("aggregator").environment()).as("only the image readers hold the store's key")
+                .doesNotContainKey("AWS_SECRET_ACCESS_KEY");
     }
 
     @Test

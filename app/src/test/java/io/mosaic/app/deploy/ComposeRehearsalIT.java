@@ -9,6 +9,7 @@ import io.mosaic.app.MosaicCommand;
 import io.mosaic.app.deploy.ComposeFile.Service;
 import io.mosaic.app.deploy.LocalDeployment.Infrastructure;
 import io.mosaic.app.deploy.LocalDeployment.Replica;
+import io.mosaic.platform.s3.EmbeddedS3Server;
 import io.mosaic.platform.samples.SampleImages;
 import io.mosaic.platform.testing.TestBackend;
 import java.io.IOException;
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 
 /**
  * A rehearsal of {@code docker compose up} without Docker. Kafka and the schema registry come
@@ -78,6 +80,8 @@ class ComposeRehearsalIT {
     private final Map<String, List<Replica>> replicas = new LinkedHashMap<>();
     private final Map<String, List<ServiceProcess>> processes = new LinkedHashMap<>();
     private TestBackend backend;
+    /** Stands in for the MinIO service, with its root user as the compose file gives it. */
+    private EmbeddedS3Server objectStore;
     private LocalDeployment deployment;
     private Path images;
     private Path reports;
@@ -92,8 +96,14 @@ class ComposeRehearsalIT {
         images = Files.createDirectories(work.resolve("images"));
         reports = Files.createDirectories(work.resolve("reports"));
         sample = SampleImages.writeSampleSet(images.resolve("sample"), 6, 4242);
+        Map<String, String> minio = compose.service("minio").environment();
+        objectStore = new EmbeddedS3Server(null, 0, AwsBasicCredentials.create(
+                LocalDeployment.interpolate(minio.get("MINIO_ROOT_USER")), LocalDeployment.interpolate(minio.get("MINIO_ROOT_PASSWORD"))));
+        objectStore.start();
+        // What the buckets service does: ./images mirrored into the bucket "photos".
+        copyTree(images, objectStore.createBucket("photos"));
         deployment = new LocalDeployment(compose, DeployFiles.imageEnvironment(),
-                new Infrastructure(backend.bootstrapServers(), backend.schemaRegistryUrl(), backend.brokers()),
+                new Infrastructure(backend.bootstrapServers(), backend.schemaRegistryUrl(), backend.brokers(), objectStore.endpoint()),
                 Map.of("./images", images, "./reports", reports), work.resolve("containers"), MAX_REPLICAS,
                 ComposeRehearsalIT::freePort);
 
@@ -203,6 +213,43 @@ class ComposeRehearsalIT {
 
     @Test
     @Order(3)
+    void aJobOfTheSameImagesInTheBucketCompletesWithExactCounts() throws IOException {
+        Replica api = replicas.get("jobs-api").get(0);
+        // As the compose file's comment shows it: a folder of the bucket the buckets service fills from ./images.
+        HttpResponse<String> submitted = post(api.url() + "/jobs", JSON.createObjectNode().put("source", "s3://photos/sample").toString());
+        assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
+        JsonNode accepted = JSON.readTree(submitted.body());
+        String s3Job = accepted.path("jobId").asText();
+        assertThat(accepted.path("taskCount").asInt()).isEqualTo(sample.taskCount());
+        assertThat(accepted.path("skipped").asInt()).as("the same other files as the folder, no folder markers").isEqualTo(sample.nonImages());
+        JsonNode summary;
+        try {
+            summary = await("job " + s3Job + " COMPLETED").atMost(JOB_TIMEOUT).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> summary(api.url() + "/jobs/" + s3Job), s -> s.path("state").asText().equals("COMPLETED"));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "\nThe services' logs:\n" + logTails(), e);
+        }
+        progress("job " + s3Job + " from the bucket completed: " + summary);
+        assertThat(summary.path("source").asText()).isEqualTo("s3://photos/sample/");
+        assertThat(summary.path("succeeded").asInt()).isEqualTo(sample.images());
+        assertThat(summary.path("failed").asInt()).isEqualTo(sample.broken());
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path path : paths.toList()) {
+                Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(path, target);
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(4)
     void theGrafanaDashboardQueriesOnlyMetricsTheServicesExport() {
         Map<String, String> serviceOfJob = prometheusJobs();
         Set<PromQl.Selector> selectors = GrafanaDashboard.read().selectors();
@@ -241,6 +288,9 @@ class ComposeRehearsalIT {
             progress("services stopped");
             if (backend != null) {
                 backend.close();
+            }
+            if (objectStore != null) {
+                objectStore.stop();
             }
         }
         assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive).map(ProcessHandle::info).toList())

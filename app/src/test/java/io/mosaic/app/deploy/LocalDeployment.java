@@ -41,7 +41,12 @@ import java.util.regex.Pattern;
 final class LocalDeployment {
 
     /** Where Kafka and the registry are for the rehearsal. */
-    record Infrastructure(String bootstrapServers, String schemaRegistryUrl, int brokers) {
+    record Infrastructure(String bootstrapServers, String schemaRegistryUrl, int brokers, String s3Endpoint) {
+
+        /** Without an S3 server: a service that reaches the MinIO service is an error. */
+        Infrastructure(String bootstrapServers, String schemaRegistryUrl, int brokers) {
+            this(bootstrapServers, schemaRegistryUrl, brokers, null);
+        }
     }
 
     /** One replica of a compose service, ready to start as a process. */
@@ -59,6 +64,9 @@ final class LocalDeployment {
     private static final Pattern ENDPOINT = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*://)?([A-Za-z0-9._-]+):(\\d+)(/.*)?$");
     private static final String KAFKA_IMAGE = "apache/kafka:";
     private static final String REGISTRY_IMAGE = "confluentinc/cp-schema-registry:";
+    private static final String MINIO_IMAGE = "minio/minio:";
+    /** {@code ${NAME}} and {@code ${NAME:-default}}, as compose interpolates them; {@code $$} is a dollar. */
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\$|\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?}");
     private static final Set<String> BIND_FLAGS = Set.of("--bind");
 
     private final ComposeFile compose;
@@ -109,6 +117,11 @@ final class LocalDeployment {
                     endpoints.put(service.name() + ":" + m.group(3), local);
                     endpoints.put(hostname + ":" + m.group(3), local);
                 }
+            } else if (service.image().startsWith(MINIO_IMAGE) && infrastructure.s3Endpoint() != null) {
+                URI s3 = URI.create(infrastructure.s3Endpoint());
+                int port = service.flag("--address").map(a -> Integer.parseInt(a.substring(a.lastIndexOf(':') + 1))).orElse(9000);
+                endpoints.put(service.name() + ":" + port, List.of(s3.getHost() + ":" + s3.getPort()));
+                endpoints.put(hostname + ":" + port, List.of(s3.getHost() + ":" + s3.getPort()));
             } else if (service.isMosaic() && service.httpPort().isPresent()) {
                 List<Integer> replicaPorts = new ArrayList<>();
                 for (int i = 0; i < replicas(service); i++) {
@@ -163,7 +176,7 @@ final class LocalDeployment {
     private Map<String, String> environment(Service service, int port, Path filesystem) {
         Map<String, String> env = new LinkedHashMap<>();
         imageEnvironment.forEach((key, value) -> env.put(key, localize(value, service, filesystem)));
-        service.environment().forEach((key, value) -> env.put(key, localize(value, service, filesystem)));
+        service.environment().forEach((key, value) -> env.put(key, localize(interpolate(value), service, filesystem)));
         if (env.containsKey("HEALTH_PORT")) {
             env.put("HEALTH_PORT", Integer.toString(port));
         }
@@ -178,6 +191,20 @@ final class LocalDeployment {
         if (value != null) {
             env.put(variable, Integer.toString(Math.min(Integer.parseInt(value.trim()), atMost)));
         }
+    }
+
+    /**
+     * {@code value} as compose interpolates it when none of its variables is set (no {@code .env}):
+     * each {@code ${NAME:-default}} its default, each {@code ${NAME}} empty.
+     */
+    static String interpolate(String value) {
+        Matcher m = VARIABLE.matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String replacement = m.group().equals("$$") ? "$" : (m.group(2) == null ? "" : m.group(2));
+            m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+        }
+        return m.appendTail(out).toString();
     }
 
     /** A value of the command or the environment, each comma-separated element translated. */

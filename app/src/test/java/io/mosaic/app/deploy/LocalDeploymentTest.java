@@ -27,7 +27,7 @@ class LocalDeploymentTest {
                 Map.of("./images", IMAGES, "./reports", REPORTS), FILESYSTEMS, 2, ports::incrementAndGet);
     }
 
-    private static final LocalDeployment ONE_BROKER = deployment(COMPOSE, new Infrastructure("127.0.0.1:1111", "http://127.0.0.1:2222/apis/ccompat/v7", 1));
+    private static final LocalDeployment ONE_BROKER = deployment(COMPOSE, new Infrastructure("127.0.0.1:1111", "http://127.0.0.1:2222/apis/ccompat/v7", 1, "http://127.0.0.1:3333"));
 
     @Test
     void workersKeepTheirCommandAndEnvironmentWithLocalAddressesAndPorts() {
@@ -44,8 +44,19 @@ class LocalDeploymentTest {
                     .containsEntry("HEALTH_PORT", Integer.toString(worker.httpPort()))
                     .containsEntry(TopicConfig.REPLICATION_FACTOR.environmentVariable(), "1")
                     .containsEntry(TopicConfig.MIN_INSYNC_REPLICAS.environmentVariable(), "1")
-                    .containsEntry("MOSAIC_WORKER_THREADS", COMPOSE.service("worker").environment().get("MOSAIC_WORKER_THREADS"));
+                    .containsEntry("MOSAIC_WORKER_THREADS", COMPOSE.service("worker").environment().get("MOSAIC_WORKER_THREADS"))
+                    .containsEntry("MOSAIC_SOURCE_S3_ENDPOINT", "http://127.0.0.1:3333")
+                    .containsEntry("AWS_ACCESS_KEY_ID", "mosaic");
         }
+        LocalDeployment withoutStore = deployment(COMPOSE, new Infrastructure("127.0.0.1:1111", "http://127.0.0.1:2222", 1));
+        assertThatThrownBy(() -> withoutStore.replicas("worker")).hasMessageContaining("minio:9000, which has no local stand-in");
+    }
+
+    @Test
+    void variablesTakeTheirDefaultsAsComposeGivesThemWithoutAnEnvFile() {
+        assertThat(LocalDeployment.interpolate("${MINIO_ROOT_USER:-mosaic}")).isEqualTo("mosaic");
+        assertThat(LocalDeployment.interpolate("a-${UNSET}-b ${X-y} $$HOME")).isEqualTo("a--b y $HOME");
+        assertThat(LocalDeployment.interpolate("plain")).isEqualTo("plain");
     }
 
     @Test
@@ -83,7 +94,7 @@ class LocalDeploymentTest {
 
     @Test
     void threeLocalBrokersKeepTheReplicationOfCompose() {
-        LocalDeployment three = deployment(COMPOSE, new Infrastructure("127.0.0.1:1,127.0.0.1:2,127.0.0.1:3", "http://127.0.0.1:2222", 3));
+        LocalDeployment three = deployment(COMPOSE, new Infrastructure("127.0.0.1:1,127.0.0.1:2,127.0.0.1:3", "http://127.0.0.1:2222", 3, "http://127.0.0.1:3333"));
 
         assertThat(three.replicas("topics").get(0).environment())
                 .containsEntry("MOSAIC_BOOTSTRAP_SERVERS", "127.0.0.1:1,127.0.0.1:2,127.0.0.1:3")
@@ -95,7 +106,7 @@ class LocalDeploymentTest {
     void aServiceReachingSomethingWithoutALocalStandInIsAnError() {
         JsonNode tree = COMPOSE.tree().deepCopy();
         ((ObjectNode) tree.path("services").path("worker").path("environment")).put("MOSAIC_ALERT_WEBHOOK_URLS", "http://prometheus:9090/alerts");
-        LocalDeployment broken = deployment(ComposeFile.of(tree), new Infrastructure("127.0.0.1:1111", "http://127.0.0.1:2222", 1));
+        LocalDeployment broken = deployment(ComposeFile.of(tree), new Infrastructure("127.0.0.1:1111", "http://127.0.0.1:2222", 1, "http://127.0.0.1:3333"));
 
         assertThatThrownBy(() -> broken.replicas("worker")).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("prometheus:9090");

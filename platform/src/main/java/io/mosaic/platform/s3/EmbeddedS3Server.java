@@ -59,6 +59,7 @@ public final class EmbeddedS3Server implements Lifecycle {
 
     private final Path requestedDataDir;
     private final int requestedPort;
+    private final AwsBasicCredentials requestedCredentials;
     private volatile Process process;
     private volatile Path workDir;
     private volatile Path dataDir;
@@ -76,6 +77,15 @@ public final class EmbeddedS3Server implements Lifecycle {
      * @param port the port to listen on; 0 for any free one
      */
     public EmbeddedS3Server(Path dataDir, int port) {
+        this(dataDir, port, null);
+    }
+
+    /**
+     * A server that accepts {@code keyPair} rather than one made at start: a stand-in for a store
+     * whose credentials are already written down (a compose file's MinIO root user).
+     */
+    public EmbeddedS3Server(Path dataDir, int port, AwsBasicCredentials keyPair) {
+        this.requestedCredentials = keyPair;
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("S3 server port must be 0 (any free port) or 1-65535, got " + port);
         }
@@ -98,7 +108,8 @@ public final class EmbeddedS3Server implements Lifecycle {
         workDir = Files.createTempDirectory("mosaic-s3-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         dataDir = requestedDataDir != null ? Files.createDirectories(requestedDataDir) : Files.createDirectories(workDir.resolve("data"));
         SecureRandom random = new SecureRandom();
-        credentials = AwsBasicCredentials.create("mosaic-" + hex(random, 6), hex(random, 20));
+        credentials = requestedCredentials != null ? requestedCredentials
+                : AwsBasicCredentials.create("mosaic-" + hex(random, 6), hex(random, 20));
         shutdownHook = new Thread(this::endChild, "mosaic-s3-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         try {
