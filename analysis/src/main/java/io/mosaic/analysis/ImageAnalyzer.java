@@ -252,6 +252,7 @@ public final class ImageAnalyzer {
             return failed(CORRUPT + describe(e), bytes, watch);
         }
 
+        long decodeMicros = watch.elapsedMicros();
         double sharpness = Sharpness.of(grey.fitWithin(SHARPNESS_LONG_SIDE));
         long hash = PerceptualHash.of(grey);
         if (watch.isLate()) {
@@ -260,7 +261,7 @@ public final class ImageAnalyzer {
         boolean turned = metadata.orientation() >= 5;
         return new Analysis.Ok(format, turned ? height : width, turned ? width : height, bytes, grey.mean() / 255.0,
                 sharpness, sharpness < limits.blurThreshold(), hash, watch.elapsedMs(), metadata.orientation(),
-                metadata.capturedAt());
+                metadata.capturedAt(), decodeMicros, Math.max(0, watch.elapsedMicros() - decodeMicros));
     }
 
     /** The first installed reader for the input whose format Mosaic supports; the others are disposed. */
@@ -338,6 +339,10 @@ public final class ImageAnalyzer {
 
         long elapsedMs() {
             return TimeUnit.NANOSECONDS.toMillis(nanoTime.getAsLong() - startedNanos);
+        }
+
+        long elapsedMicros() {
+            return TimeUnit.NANOSECONDS.toMicros(nanoTime.getAsLong() - startedNanos);
         }
 
         boolean isLate() {

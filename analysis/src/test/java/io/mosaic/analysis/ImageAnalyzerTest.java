@@ -346,7 +346,7 @@ class ImageAnalyzerTest {
     private static Analysis withoutDuration(Analysis analysis) {
         if (analysis instanceof Analysis.Ok ok) {
             return new Analysis.Ok(ok.format(), ok.width(), ok.height(), ok.bytes(), ok.meanLuma(),
-                    ok.sharpness(), ok.blurry(), ok.perceptualHash(), 0, ok.orientation(), ok.capturedAt());
+                    ok.sharpness(), ok.blurry(), ok.perceptualHash(), 0, ok.orientation(), ok.capturedAt(), 0, 0);
         }
         Analysis.Failed failed = (Analysis.Failed) analysis;
         return new Analysis.Failed(failed.reason(), failed.bytes(), 0);

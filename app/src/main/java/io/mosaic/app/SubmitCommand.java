@@ -61,7 +61,8 @@ final class SubmitCommand extends CommandBase.Client implements Callable<Integer
                 job = submitter.submit(images, jobId, priority, progress);
             }
         }
-        out.printf("jobId=%s%ntaskCount=%d%nskipped=%d%npriority=%s%n", job.jobId(), job.taskCount(), job.skipped(), priority);
+        out.printf("jobId=%s%ntaskCount=%d%nskipped=%d%npriority=%s%nlistingMs=%d%n", job.jobId(), job.taskCount(), job.skipped(),
+                priority, images.listingMs());
         out.flush();
         if (!await) {
             return 0;

@@ -3,6 +3,8 @@ package io.mosaic.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mosaic.app.chaos.ChaosImages;
 import io.mosaic.app.chaos.ChildJvm;
 import io.mosaic.platform.config.KafkaSettings;
@@ -141,7 +143,12 @@ class ObjectStoreIT {
         assertThat(summary.getSource()).isEqualTo("s3://photos/cli/");
         assertThat(summary.getSucceeded() + summary.getFailed()).isEqualTo(IMAGES);
         assertThat(summary.getSumBytes()).isEqualTo(images.totalBytes());
-        assertThat(pipeline.awaitReport("s3-cli", Duration.ofSeconds(60))).isPresent();
+        Path report = pipeline.awaitReport("s3-cli", Duration.ofSeconds(60)).orElseThrow();
+        JsonNode timing = new ObjectMapper().readTree(report.toFile()).path("timing");
+        // The slow store shows: getting an image took longer than decoding and measuring it.
+        assertThat(timing.path("fetchMsPerImage").asDouble()).as(timing.toString())
+                .isGreaterThan(timing.path("decodeMsPerImage").asDouble() + timing.path("analysisMsPerImage").asDouble());
+        assertThat(timing.has("listingMs")).isTrue();
         assertNoSecretIn(submitHome, dir.resolve("w1"), dir.resolve("w2"));
     }
 

@@ -19,6 +19,11 @@ public interface JobSource {
     /** Entries that are not images (other files, directory markers), counted and left out. */
     int skipped();
 
+    /** How long counting took (walking the directory, listing the bucket), in milliseconds; 0 when not measured. */
+    default long listingMs() {
+        return 0;
+    }
+
     /**
      * Hands the URI of every image to {@code action}, in the same order on every walk of an
      * unchanged source.

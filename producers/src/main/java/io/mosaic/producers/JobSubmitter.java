@@ -97,6 +97,7 @@ public final class JobSubmitter implements AutoCloseable {
                 .setSkippedCount(images.skipped())
                 .setSubmittedAt(now)
                 .setPriority(priority.name())
+                .setListingMs(images.listingMs())
                 .build();
         publishJob(job);
 
@@ -146,6 +147,7 @@ public final class JobSubmitter implements AutoCloseable {
                 .setSkippedCount(job.getSkippedCount())
                 .setSubmittedAt(job.getSubmittedAt())
                 .setPriority(job.getPriority())
+                .setListingMs(job.getListingMs())
                 .setCancelled(true)
                 .build();
         publishJob(cancelled);

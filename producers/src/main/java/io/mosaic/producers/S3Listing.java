@@ -32,12 +32,14 @@ public final class S3Listing implements JobSource {
     private final S3Uri prefix;
     private final int imageCount;
     private final int skipped;
+    private final long listingMs;
 
-    private S3Listing(S3Client client, S3Uri prefix, int imageCount, int skipped) {
+    private S3Listing(S3Client client, S3Uri prefix, int imageCount, int skipped, long listingMs) {
         this.client = client;
         this.prefix = prefix;
         this.imageCount = imageCount;
         this.skipped = skipped;
+        this.listingMs = listingMs;
     }
 
     /** {@code s3://bucket/prefix} as the folder it names: the key ending in '/' (or empty, the whole bucket). */
@@ -64,6 +66,7 @@ public final class S3Listing implements JobSource {
             throw new IllegalArgumentException(why);
         });
         int[] counts = new int[2];
+        long started = System.nanoTime();
         walk(client, settings, prefix, object -> {
             if (!object.key().endsWith("/")) {
                 counts[isImage(object.key()) ? 0 : 1]++;
@@ -74,7 +77,7 @@ public final class S3Listing implements JobSource {
             throw new IllegalArgumentException("no objects under " + prefix + " at " + settings.endpointName()
                     + ": check the bucket and prefix");
         }
-        return new S3Listing(client, prefix, counts[0], counts[1]);
+        return new S3Listing(client, prefix, counts[0], counts[1], (System.nanoTime() - started) / 1_000_000);
     }
 
     @Override
@@ -90,6 +93,11 @@ public final class S3Listing implements JobSource {
     @Override
     public int skipped() {
         return skipped;
+    }
+
+    @Override
+    public long listingMs() {
+        return listingMs;
     }
 
     @Override

@@ -31,7 +31,7 @@ public final class SourceScanner {
      * What a scan found: the root, how many images and how many other files. {@code listed} holds
      * the images when the scan was asked to keep them ({@link #listed(Path)}), else null.
      */
-    public record Scan(Path root, int imageCount, int skipped, List<Path> listed) implements JobSource {
+    public record Scan(Path root, int imageCount, int skipped, List<Path> listed, long listingMs) implements JobSource {
 
         /** The root directory's {@code file:} URI. */
         @Override
@@ -72,8 +72,9 @@ public final class SourceScanner {
     public static Scan scan(Path directory) {
         Path root = root(directory);
         int[] counts = new int[2];
+        long started = System.nanoTime();
         walk(root, image -> counts[0]++, other -> counts[1]++);
-        return new Scan(root, counts[0], counts[1], null);
+        return new Scan(root, counts[0], counts[1], null, (System.nanoTime() - started) / 1_000_000);
     }
 
     /** Scans {@code directory} and keeps the list of its images in memory. */
@@ -81,8 +82,9 @@ public final class SourceScanner {
         Path root = root(directory);
         List<Path> images = new ArrayList<>();
         int[] skipped = new int[1];
+        long started = System.nanoTime();
         walk(root, images::add, other -> skipped[0]++);
-        return new Scan(root, images.size(), skipped[0], List.copyOf(images));
+        return new Scan(root, images.size(), skipped[0], List.copyOf(images), (System.nanoTime() - started) / 1_000_000);
     }
 
     private static Path root(Path directory) {

@@ -44,6 +44,7 @@ final class JobSummaryFold {
         summary.setSkippedCount(job.getSkippedCount());
         summary.setStartedAt(job.getSubmittedAt());
         summary.setPriority(JobPriority.orNormal(job.getPriority()).name());
+        summary.setListingMs(job.getListingMs());
         summary.setState(JobState.RUNNING);
         boundQueue(summary);
         touch(summary, timestamp);
@@ -52,6 +53,9 @@ final class JobSummaryFold {
     /** Counts one result; the caller has decided that it counts. */
     static void count(JobSummary summary, ImageResult result, long timestamp) {
         summary.setSumBytes(summary.getSumBytes() + result.getBytes());
+        summary.setSumFetchMicros(summary.getSumFetchMicros() + result.getFetchMicros());
+        summary.setSumDecodeMicros(summary.getSumDecodeMicros() + result.getDecodeMicros());
+        summary.setSumAnalysisMicros(summary.getSumAnalysisMicros() + result.getAnalysisMicros());
         if (result.getStatus() == ResultStatus.OK) {
             summary.setSucceeded(summary.getSucceeded() + 1);
             summary.setSumMeanLuma(summary.getSumMeanLuma() + result.getMeanLuma());

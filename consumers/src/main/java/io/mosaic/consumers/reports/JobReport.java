@@ -85,6 +85,7 @@ public final class JobReport {
                 report.writeNumberField("duplicatesIgnored", summary.getDuplicatesIgnored());
                 report.writeStringField("startedAt", iso(summary.getStartedAt()));
                 report.writeStringField("completedAt", iso(summary.getCompletedAt()));
+                writeTiming(report, summary);
                 report.writeArrayFieldStart("images");
                 String[] lastBlurry = {null};
                 int listed = images.forEach(r -> {
@@ -161,6 +162,9 @@ public final class JobReport {
         g.writeStringField("perceptualHash", r.getPerceptualHashHex());
         g.writeStringField("error", r.getError());
         g.writeNumberField("attempts", r.getAttempts());
+        g.writeNumberField("fetchMs", millis(r.getFetchMicros()));
+        g.writeNumberField("decodeMs", millis(r.getDecodeMicros()));
+        g.writeNumberField("analysisMs", millis(r.getAnalysisMicros()));
     }
 
     /** Job ids come from users: keep only characters that are safe in a file name. */
@@ -171,6 +175,25 @@ public final class JobReport {
 
     private static String iso(Instant instant) {
         return instant == null ? null : instant.toString();
+    }
+
+    /**
+     * Where the job's time went, per source of delay: listing the source (once, in the submitter),
+     * then per image on average: getting it from its source, decoding it, measuring it. A slow
+     * store shows as a fetch time far above the decode and analysis times.
+     */
+    private static void writeTiming(JsonGenerator g, JobSummary summary) throws IOException {
+        int counted = Math.max(1, summary.getSucceeded() + summary.getFailed());
+        g.writeObjectFieldStart("timing");
+        g.writeNumberField("listingMs", summary.getListingMs());
+        g.writeNumberField("fetchMsPerImage", millis(summary.getSumFetchMicros() / counted));
+        g.writeNumberField("decodeMsPerImage", millis(summary.getSumDecodeMicros() / counted));
+        g.writeNumberField("analysisMsPerImage", millis(summary.getSumAnalysisMicros() / counted));
+        g.writeEndObject();
+    }
+
+    private static double millis(long micros) {
+        return round(micros / 1000.0, 2);
     }
 
     private static double round(double value, int places) {

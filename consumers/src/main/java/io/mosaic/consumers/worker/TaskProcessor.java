@@ -46,11 +46,12 @@ public final class TaskProcessor {
                 .setWorker(worker);
         long fetchStarted = System.nanoTime();
         FetchResult fetched = sources.fetch(task.getUri());
-        result.setAttempts(fetched.attempts());
+        long fetchNanos = System.nanoTime() - fetchStarted;
+        result.setAttempts(fetched.attempts()).setFetchMicros(TimeUnit.NANOSECONDS.toMicros(fetchNanos));
         if (fetched instanceof FetchResult.Failed failed) {
             return result.setStatus(ResultStatus.FAILED)
                     .setError(failed.reason())
-                    .setDurationMs(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - fetchStarted))
+                    .setDurationMs(TimeUnit.NANOSECONDS.toMillis(fetchNanos))
                     .setAnalyzedAt(clock.instant())
                     .build();
         }
@@ -74,7 +75,9 @@ public final class TaskProcessor {
                     .setPerceptualHashHex(HashHex.of(ok.perceptualHash()))
                     .setOrientation(ok.orientation())
                     .setCapturedAt(ok.capturedAt())
-                    .setDurationMs(ok.durationMs());
+                    .setDurationMs(ok.durationMs())
+                    .setDecodeMicros(ok.decodeMicros())
+                    .setAnalysisMicros(ok.analysisMicros());
         } else if (analysis instanceof Analysis.Failed failed) {
             result.setStatus(ResultStatus.FAILED)
                     .setError(failed.reason())

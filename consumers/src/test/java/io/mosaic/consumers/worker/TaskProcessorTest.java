@@ -65,6 +65,11 @@ class TaskProcessorTest {
         assertThat(result.getWidth()).isEqualTo(64);
         assertThat(result.getBytes()).isEqualTo(IMAGE.length);
         assertThat(result.getError()).isNull();
+        // Two waits of at least 2.5 and 5 ms (5 and 10 ms less up to half of jitter) are fetch time.
+        assertThat(result.getFetchMicros()).isGreaterThanOrEqualTo(7_000);
+        assertThat(result.getDecodeMicros()).isPositive();
+        assertThat(result.getAnalysisMicros()).isPositive();
+        assertThat(result.getDecodeMicros() + result.getAnalysisMicros()).isLessThanOrEqualTo((result.getDurationMs() + 1) * 1000);
     }
 
     @Test

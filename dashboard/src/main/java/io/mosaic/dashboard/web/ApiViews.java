@@ -107,6 +107,12 @@ final class ApiViews {
             m.put("queued", j.queued());
             m.put("inFlight", j.inFlight());
             m.put("share", shares.get(j.jobId()));
+            Map<String, Object> timing = new LinkedHashMap<>();
+            timing.put("listingMs", j.timing().listingMs());
+            timing.put("fetchMs", j.timing().fetchMs());
+            timing.put("decodeMs", j.timing().decodeMs());
+            timing.put("analysisMs", j.timing().analysisMs());
+            m.put("timing", timing);
             list.add(m);
         }
         doc.put("jobs", list);

@@ -233,6 +233,10 @@
   }
 
   // ---- jobs and alerts ----------------------------------------------------------------------
+  function ms(value) {
+    return value >= 100 ? Math.round(value) + '' : value.toFixed(1);
+  }
+
   function renderJobs(doc) {
     $('card-images').textContent = doc.imagesPerSecond == null ? '-' : doc.imagesPerSecond.toFixed(1);
     $('card-jobs').textContent = doc.tracking ? doc.jobs.filter((j) => j.state !== 'COMPLETED').length : '-';
@@ -249,6 +253,9 @@
         el('td', {class: 'num', text: j.share == null ? '-' : Math.round(j.share * 100) + '%'}),
         el('td', {class: 'num', title: j.queued + ' held back, ' + j.inFlight + ' in the workers\' queue',
           text: j.state === 'COMPLETED' ? '-' : (j.queued + j.inFlight) + ' (' + j.queued + ' held)'}),
+        el('td', {class: 'num', title: 'per image: getting it from its source / decoding / measuring; listing the source took '
+            + (j.timing ? j.timing.listingMs : 0) + ' ms',
+          text: !j.timing || j.done === 0 ? '-' : ms(j.timing.fetchMs) + ' / ' + ms(j.timing.decodeMs) + ' / ' + ms(j.timing.analysisMs)}),
         el('td', {text: time(j.startedAt)}));
     }));
     $('no-jobs').hidden = doc.jobs.length > 0;

@@ -75,6 +75,22 @@ class JobProgressTrackerTest {
         assertThat(smallJob.queued() + smallJob.inFlight()).isEqualTo(10);
     }
 
+    @Test
+    void timesArePerImageSoASlowStoreStandsOut() {
+        JobSummary slow = summary("s3", JobState.RUNNING, 100, 40, 1_000);
+        slow.setListingMs(1_250);
+        slow.setSumFetchMicros(40 * 80_000L);
+        slow.setSumDecodeMicros(40 * 2_500L);
+        slow.setSumAnalysisMicros(40 * 1_000L);
+        tracker.accept(slow);
+
+        JobProgress.Timing timing = tracker.jobs().get(0).timing();
+        assertThat(timing.listingMs()).isEqualTo(1_250);
+        assertThat(timing.fetchMs()).isCloseTo(80.0, within(1e-9));
+        assertThat(timing.decodeMs()).isCloseTo(2.5, within(1e-9));
+        assertThat(timing.analysisMs()).isCloseTo(1.0, within(1e-9));
+    }
+
     private static JobSummary summary(String jobId, JobState state, int taskCount, int succeeded, long updatedAt) {
         return JobSummary.newBuilder()
                 .setJobId(jobId)

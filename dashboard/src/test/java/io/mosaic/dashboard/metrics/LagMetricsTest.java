@@ -78,7 +78,7 @@ class LagMetricsTest {
 
     @Test
     void exposesJobProgress() {
-        metrics.updateJobs(List.of(new JobProgress("job-1", "RUNNING", "file:/x", 40, 9, 1, 0, 0, 1L, 2L, null, "NORMAL", 0, 0)));
+        metrics.updateJobs(List.of(new JobProgress("job-1", "RUNNING", "file:/x", 40, 9, 1, 0, 0, 1L, 2L, null, "NORMAL", 0, 0, JobProgress.Timing.NONE)));
 
         assertThat(value(metrics.scrape(), "mosaic_job_progress", Map.of("cluster_name", "mosaic", "job_id", "job-1"))).hasValue(0.25);
 

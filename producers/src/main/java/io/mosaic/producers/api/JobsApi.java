@@ -160,6 +160,7 @@ public final class JobsApi implements Lifecycle, HttpService.Handler {
         body.put("skipped", job.skipped());
         body.put("source", job.source());
         body.put("priority", request.priority().name());
+        body.put("listingMs", images.listingMs());
         return HttpService.Response.json(202, body);
     }
 
