@@ -12,6 +12,7 @@ import io.mosaic.platform.config.SourceRoots;
 import io.mosaic.platform.lifecycle.ChildProcesses;
 import io.mosaic.platform.s3.EmbeddedS3Server;
 import io.mosaic.platform.s3.S3Settings;
+import io.mosaic.platform.samples.SampleImages;
 import io.mosaic.platform.testing.FaultyTcpProxy;
 import io.mosaic.schemas.JobState;
 import io.mosaic.schemas.JobSummary;
@@ -88,13 +89,18 @@ class ObjectStoreIT {
 
     /** A worker process in a directory of its own, reading images through the slow proxy only. */
     private static ChildJvm worker(String name) throws IOException {
+        return worker(name, slowStore.endpoint());
+    }
+
+    /** A worker process in a directory of its own, reading images from {@code endpoint} only. */
+    private static ChildJvm worker(String name, String endpoint) throws IOException {
         Path home = Files.createDirectories(dir.resolve(name));
         Path ownFiles = Files.createDirectories(home.resolve("files"));
         List<String> args = new ArrayList<>(ChildJvm.connection(pipeline.config()));
         args.addAll(List.of("--http-port", "0", "--threads", "2",
                 "--set", KafkaSettings.INSTANCE_ID.key() + "=" + name,
                 "--set", SourceRoots.FILE_ALLOWED_ROOTS.key() + "=" + ownFiles));
-        args.addAll(s3Options(slowStore.endpoint()));
+        args.addAll(s3Options(endpoint));
         ChildJvm worker = new ChildJvm(name, "worker", args, "256m", home.resolve("worker.log"))
                 .withEnvironment(s3.clientEnvironment()).inDirectory(home);
         children.add(worker);
@@ -150,6 +156,40 @@ class ObjectStoreIT {
                 .isGreaterThan(timing.path("decodeMsPerImage").asDouble() + timing.path("analysisMsPerImage").asDouble());
         assertThat(timing.has("listingMs")).isTrue();
         assertNoSecretIn(submitHome, dir.resolve("w1"), dir.resolve("w2"));
+    }
+
+    @Test
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
+    void aBucketOfTenThousandImagesIsListedPageByPageAndEveryOneAnalysedOnce() throws Exception {
+        int count = 10_000;
+        Path many = Files.createDirectories(s3.createBucket("photos").resolve("many"));
+        for (int i = 0; i < count; i++) {
+            SampleImages.write(SampleImages.scene(i, 24, 16), "png", many.resolve(String.format("%05d.png", i)));
+        }
+        ChildJvm w4 = worker("w4", s3.endpoint());
+        w4.start();
+        w4.awaitRunning(Duration.ofSeconds(90));
+
+        Path submitHome = Files.createDirectories(dir.resolve("submitter-many"));
+        List<String> args = new ArrayList<>(ChildJvm.connection(pipeline.config()));
+        args.addAll(List.of("s3://photos/many/", "--job-id", "s3-many", "--wait", "--timeout", "360"));
+        args.addAll(s3Options(s3.endpoint()));
+        ProcessBuilder submit = new ProcessBuilder(ChildJvm.command(List.of("-Xmx128m", "-XX:+UseSerialGC"), "submit", args))
+                .directory(submitHome.toFile()).redirectErrorStream(true).redirectOutput(submitHome.resolve("submit.log").toFile());
+        submit.environment().putAll(s3.clientEnvironment());
+        Process submitter = submit.start();
+        try {
+            assertThat(submitter.waitFor(7, TimeUnit.MINUTES)).as("submit --wait returned").isTrue();
+        } finally {
+            submitter.destroyForcibly();
+            w4.destroy();
+        }
+        String output = Files.readString(submitHome.resolve("submit.log"), StandardCharsets.UTF_8);
+        assertThat(submitter.exitValue()).as(output).isZero();
+        assertThat(output).contains("taskCount=" + count, "state=COMPLETED", "succeeded=" + count, "failed=0");
+        JobSummary summary = pipeline.aggregator().localSummary("s3-many").orElseThrow();
+        assertThat(summary.getSucceeded()).isEqualTo(count);
+        assertThat(summary.getListingMs()).isPositive();
     }
 
     @Test
