@@ -5,6 +5,7 @@ import io.mosaic.platform.progress.Progress;
 import io.mosaic.platform.samples.SampleImages;
 import io.mosaic.producers.JobSubmitter;
 import io.mosaic.schemas.JobSummary;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -56,6 +57,13 @@ final class DemoCommand extends CommandBase.Local implements java.util.concurren
     @Option(names = "--serve", description = "Keep the dashboard (and the cluster it watches) up after the job, until Ctrl-C.")
     boolean serve;
 
+    @Option(names = "--s3", description = {"Put the images in an S3 server (S3Proxy, embedded) and submit s3://demo/images:",
+            "the workers download every image from the bucket instead of reading files."})
+    boolean s3;
+
+    /** The bucket {@code --s3} puts the images in. */
+    static final String BUCKET = "demo";
+
     /** Milliseconds from the JVM's start to the first image counted in the job's summary; -1 until then. */
     private volatile long firstImageUptimeMs = -1;
 
@@ -72,14 +80,23 @@ final class DemoCommand extends CommandBase.Local implements java.util.concurren
         Path workDir = Files.createTempDirectory("mosaic-demo-");
         CompletableFuture<SampleImages.SampleSet> samplesWritten = null;
         try {
-            Path imageDir = images != null ? images : Files.createDirectories(workDir.resolve("images"));
+            Path buckets = workDir.resolve("buckets");
+            Path imageDir = s3 ? Files.createDirectories(buckets.resolve(BUCKET).resolve("images"))
+                    : images != null ? images : Files.createDirectories(workDir.resolve("images"));
+            if (s3 && images != null) {
+                copyImages(images, imageDir);
+            }
             // The sample set is drawn while the cluster starts: neither waits for the other.
             samplesWritten = images != null ? null : CompletableFuture.supplyAsync(() -> SampleImages.writeSampleSet(imageDir, samples, 42));
             out.printf("Starting %d Kafka broker%s (KRaft) and the schema registry...%n", brokers, brokers == 1 ? "" : "s");
             out.flush();
-            try (Pipeline pipeline = Pipeline.builder().brokers(brokers).workers(workers).images(imageDir)
+            Pipeline.Builder builder = Pipeline.builder().brokers(brokers).workers(workers).images(s3 ? workDir.resolve("no-files") : imageDir)
                     .reportDir(reportDir).workDir(workDir).instanceId("demo").dashboard(true)
-                    .environment(System.getenv()).start()) {
+                    .environment(System.getenv());
+            if (s3) {
+                builder.objectStore(buckets);
+            }
+            try (Pipeline pipeline = builder.start()) {
                 if (samplesWritten != null) {
                     SampleImages.SampleSet set = samplesWritten.join();
                     out.printf("Generated a sample set in %s: %d images (%d blurry, %d near-duplicate copies), %d broken files, %d other files%n",
@@ -87,13 +104,15 @@ final class DemoCommand extends CommandBase.Local implements java.util.concurren
                 }
                 out.printf("  bootstrap.servers=%s%n  schema.registry.url=%s%n", pipeline.config().bootstrapServers(),
                         pipeline.config().schemaRegistryUrl());
+                pipeline.objectStore().ifPresent(store -> out.printf("  S3 server (S3Proxy): %s, bucket %s in %s%n",
+                        store.endpoint(), BUCKET, store.dataDir()));
                 Dashboard dashboard = pipeline.dashboard().orElseThrow();
                 out.printf("Dashboard: %s%n", dashboard.url());
 
                 long submitStart = System.nanoTime();
                 JobSubmitter.SubmittedJob job;
                 try (Progress progress = Progress.terminal("Publishing")) {
-                    job = pipeline.submit(imageDir, jobId, progress);
+                    job = s3 ? pipeline.submit("s3://" + BUCKET + "/images/", jobId, progress) : pipeline.submit(imageDir, jobId, progress);
                 }
                 out.printf("Job %s: %d tasks published to %s (%d other files skipped)%n",
                         job.jobId(), job.taskCount(), job.tasksTopic(), job.skipped());
@@ -115,6 +134,20 @@ final class DemoCommand extends CommandBase.Local implements java.util.concurren
             }
             deleteRecursively(workDir);
             cleanedUp.countDown();
+        }
+    }
+
+    /** Copies the images of {@code from} into the bucket's folder, as an upload would. */
+    private static void copyImages(Path from, Path to) throws IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path path : paths.toList()) {
+                Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else if (Files.isRegularFile(path)) {
+                    Files.copy(path, target);
+                }
+            }
         }
     }
 

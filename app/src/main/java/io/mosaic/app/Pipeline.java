@@ -1,6 +1,7 @@
 package io.mosaic.app;
 
 import io.mosaic.consumers.reports.ReportWriter;
+import io.mosaic.consumers.source.SourceSettings;
 import io.mosaic.consumers.worker.AnalyzerWorker;
 import io.mosaic.consumers.worker.WorkerSettings;
 import io.mosaic.dashboard.Dashboard;
@@ -14,7 +15,11 @@ import io.mosaic.platform.lifecycle.Lifecycle;
 import io.mosaic.platform.lifecycle.Lifecycles;
 import io.mosaic.platform.progress.Progress;
 import io.mosaic.platform.registry.EmbeddedSchemaRegistry;
+import io.mosaic.platform.s3.EmbeddedS3Server;
+import io.mosaic.platform.s3.S3Settings;
+import io.mosaic.producers.JobSources;
 import io.mosaic.producers.JobSubmitter;
+import io.mosaic.schemas.JobPriority;
 import io.mosaic.schemas.JobState;
 import io.mosaic.schemas.JobSummary;
 import io.mosaic.schemas.Topics;
@@ -23,6 +28,9 @@ import io.mosaic.streams.AggregatorSettings;
 import io.mosaic.streams.JobAggregator;
 import io.mosaic.streams.dispatch.DispatcherSettings;
 import io.mosaic.streams.dispatch.TaskDispatcher;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,6 +54,7 @@ public final class Pipeline implements AutoCloseable {
     private final Map<String, Path> reports = new ConcurrentHashMap<>();
     private EmbeddedKafkaCluster cluster;
     private EmbeddedSchemaRegistry registry;
+    private EmbeddedS3Server objectStore;
     private MosaicConfig config;
     private Topics topics;
     private JobAggregator aggregator;
@@ -88,6 +97,27 @@ public final class Pipeline implements AutoCloseable {
         try (JobSubmitter submitter = new JobSubmitter(config, topics)) {
             return submitter.submit(directory, jobId, progress);
         }
+    }
+
+    /**
+     * Publishes the job {@code source} names: a directory, {@code s3://bucket/prefix} (read from
+     * this pipeline's S3 server, when it has one, with its key pair) or a URL-list file.
+     */
+    public JobSubmitter.SubmittedJob submit(String source, String jobId, Progress progress) throws Exception {
+        try (JobSources sources = objectStore == null ? new JobSources(config)
+                : new JobSources(objectStoreSettings(), SourceRoots.allowedHosts(config));
+             JobSubmitter submitter = new JobSubmitter(config, topics)) {
+            return submitter.submit(sources.open(source), jobId, JobPriority.NORMAL, progress);
+        }
+    }
+
+    /** The S3 server the pipeline's workers read {@code s3://} images from, when it was built with one. */
+    public Optional<EmbeddedS3Server> objectStore() {
+        return Optional.ofNullable(objectStore);
+    }
+
+    private S3Settings objectStoreSettings() {
+        return objectStore.settings(S3Settings.from(config).allowedBuckets());
     }
 
     /**
@@ -141,7 +171,12 @@ public final class Pipeline implements AutoCloseable {
             if (b.bootstrapServers == null) {
                 cluster = EmbeddedKafkaCluster.builder().brokers(b.brokers).childProcesses(b.childProcesses).build();
                 registry = new EmbeddedSchemaRegistry();
-                parts.startTogether(cluster, registry);
+                if (b.buckets != null) {
+                    objectStore = new EmbeddedS3Server(b.buckets, 0);
+                    parts.startTogether(cluster, registry, objectStore);
+                } else {
+                    parts.startTogether(cluster, registry);
+                }
             }
             config = b.configure.apply(baseConfig(b)).build();
             topics = Topics.create(config.topicSettings(), new SchemaRegistryClient(config.schemaRegistryUrl()));
@@ -160,7 +195,11 @@ public final class Pipeline implements AutoCloseable {
             reportWriter.onReport(path -> reports.put(jobIdOf(path), path));
             services.add(reportWriter);
             if (b.workers > 0) {
-                services.add(new AnalyzerWorker(config, topics, Wiring.taskProcessor(config)));
+                SourceSettings sources = SourceSettings.from(config);
+                if (objectStore != null) {
+                    sources = sources.withS3(objectStoreSettings());
+                }
+                services.add(new AnalyzerWorker(config, topics, Wiring.taskProcessor(config, sources)));
             }
             if (b.dashboard) {
                 dashboard = Dashboard.forDemo(config, topics);
@@ -189,12 +228,24 @@ public final class Pipeline implements AutoCloseable {
             config.set(KafkaSettings.BOOTSTRAP_SERVERS, b.bootstrapServers)
                     .set(KafkaSettings.SCHEMA_REGISTRY_URL, b.schemaRegistryUrl);
         }
+        if (b.buckets != null) {
+            // Every directory of the S3 server's data directory is a bucket the pipeline may read.
+            config.set(S3Settings.ALLOWED_BUCKETS, String.join(",", bucketNames(b.buckets)));
+        }
         return config
                 .set(WorkerSettings.THREADS, Integer.toString(Math.max(1, b.workers)))
                 .set(ReportWriter.REPORT_DIR, b.reportDir.toString())
                 .set(AggregatorSettings.STATE_DIR, b.workDir.resolve("streams").toString())
                 .set(SourceRoots.FILE_ALLOWED_ROOTS, b.images.toAbsolutePath().toString())
                 .set(KafkaSettings.INSTANCE_ID, b.instanceId);
+    }
+
+    private static List<String> bucketNames(Path dataDir) {
+        try (var entries = Files.list(dataDir)) {
+            return entries.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the buckets in " + dataDir, e);
+        }
     }
 
     private static String jobIdOf(Path report) {
@@ -216,6 +267,7 @@ public final class Pipeline implements AutoCloseable {
         private String instanceId = "pipeline";
         private boolean dashboard;
         private boolean services = true;
+        private Path buckets;
         private Map<String, String> environment;
         private AggregatorSettings aggregatorSettings = AggregatorSettings.defaults();
         private UnaryOperator<MosaicConfig.Builder> configure = UnaryOperator.identity();
@@ -252,6 +304,16 @@ public final class Pipeline implements AutoCloseable {
                 throw new IllegalArgumentException("workers must be 0 or more, got " + count);
             }
             this.workers = count;
+            return this;
+        }
+
+        /**
+         * Also an S3 server (S3Proxy) on {@code dataDir}, whose directories are the buckets the
+         * workers may read ({@code source.s3.allowed.buckets}), with its key pair; embedded
+         * clusters only. Create the bucket directories before {@link #start()}.
+         */
+        public Builder objectStore(Path dataDir) {
+            this.buckets = dataDir;
             return this;
         }
 

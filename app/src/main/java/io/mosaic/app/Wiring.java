@@ -40,6 +40,11 @@ public final class Wiring {
 
     /** A task processor with the configured limits and sources: file roots, allowed HTTP hosts, retries, breakers. */
     static TaskProcessor taskProcessor(MosaicConfig config) {
-        return new TaskProcessor(new ImageAnalyzer(WorkerSettings.from(config).limits()), ImageSources.from(config), Clock.systemUTC());
+        return taskProcessor(config, SourceSettings.from(config));
+    }
+
+    /** As {@link #taskProcessor(MosaicConfig)}, with the sources as {@code sources} describe them. */
+    static TaskProcessor taskProcessor(MosaicConfig config, SourceSettings sources) {
+        return new TaskProcessor(new ImageAnalyzer(WorkerSettings.from(config).limits()), ImageSources.of(sources), Clock.systemUTC());
     }
 }

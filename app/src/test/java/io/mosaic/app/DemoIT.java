@@ -90,6 +90,26 @@ class DemoIT {
 
     @Test
     @Order(3)
+    void withS3TheSameImagesAreDownloadedFromABucketWithTheSameCounts() throws IOException {
+        Set<Thread> threadsBefore = Thread.getAllStackTraces().keySet();
+
+        Run run = demo("--brokers", "1", "--workers", "2", "--s3", "--images", set.directory().toString(),
+                "--report-dir", dir.resolve("out-s3").toString());
+
+        assertThat(run.exitCode).as(run.output).isZero();
+        assertThat(run.output).contains("S3 server (S3Proxy): http://127.0.0.1:");
+        JsonNode fromBucket = onlyReport(dir.resolve("out-s3"));
+        assertThat(fromBucket.get("source").asText()).isEqualTo("s3://demo/images/");
+        for (String field : List.of("taskCount", "succeeded", "failed", "skipped", "blurry", "nearDuplicateGroups")) {
+            assertThat(fromBucket.get(field).size() > 0 ? fromBucket.get(field).size() : fromBucket.get(field).asInt()).as(field)
+                    .isEqualTo(firstReport.get(field).size() > 0 ? firstReport.get(field).size() : firstReport.get(field).asInt());
+        }
+        assertThat(fromBucket.get("images")).allSatisfy(image -> assertThat(image.get("uri").asText()).startsWith("s3://demo/images/"));
+        assertNothingLeftRunning(threadsBefore);
+    }
+
+    @Test
+    @Order(4)
     void aBadFlagIsOneLineAndExitCodeTwo() {
         Run run = demo("--brokers", "2");
 
