@@ -39,9 +39,8 @@ final class ClusterCommand extends CommandBase.Local implements Callable<Integer
     @Option(names = "--registry-port", paramLabel = "PORT", defaultValue = "8081", description = "Schema registry port (0: any free port). Default: ${DEFAULT-VALUE}.")
     int registryPort;
 
-    @Option(names = "--s3-dir", paramLabel = "DIR", description = {
-            "Also run an S3 server (S3Proxy) on DIR: each directory in it is a bucket, each file an object.",
-            "Prints its endpoint and a credentials file for AWS_SHARED_CREDENTIALS_FILE."})
+    @Option(names = "--s3-dir", paramLabel = "DIR", description = "Also run an S3 server (S3Proxy) on DIR: each directory in it is a bucket,"
+            + " each file an object. Prints its endpoint and a credentials file for AWS_SHARED_CREDENTIALS_FILE.")
     Path s3Dir;
 
     @Option(names = "--s3-port", paramLabel = "PORT", defaultValue = "9000", description = "With --s3-dir: the S3 server's port (0: any free port). Default: ${DEFAULT-VALUE}.")

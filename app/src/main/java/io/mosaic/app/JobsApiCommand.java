@@ -15,9 +15,10 @@ import picocli.CommandLine;
 /** {@code mosaic jobs-api}: the jobs HTTP API, until stopped. */
 @Command(name = "jobs-api", header = "Serve the jobs HTTP API: submit, list, follow and cancel jobs.", mixinStandardHelpOptions = true,
         description = {"Serve the jobs HTTP API (default 127.0.0.1:7070):",
-                "  POST /jobs {\"source\": \"<dir>\"}   submit a job (202; 400 for a bad request); the source may be",
-                "                                   s3://bucket/prefix, or {\"urls\": [...]} lists image URIs",
-                "                                   (source.s3.allowed.buckets, source.http.allowed.hosts must allow them)",
+                "  POST /jobs {\"source\": \"<dir>\"}   submit a job (202; 400 for a bad request);",
+                "                                   source may be s3://bucket/prefix, or",
+                "                                   {\"urls\": [...]} may list image URIs, from",
+                "                                   allowed buckets and hosts only",
                 "  GET /jobs/{jobId}, GET /jobs     read summaries from the aggregators (404: unknown)",
                 "  DELETE /jobs/{jobId}             cancel a job",
                 "Runs until Ctrl-C or SIGTERM."},

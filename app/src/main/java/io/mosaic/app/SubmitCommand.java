@@ -21,11 +21,14 @@ import picocli.CommandLine.Parameters;
 
 /** {@code mosaic submit SOURCE}: publishes a job to a running cluster. */
 @Command(name = "submit", header = "Publish a job of images to a running cluster.", mixinStandardHelpOptions = true,
-        description = {"Publish a job: one ImageJob record, then one ImageTask per image under SOURCE:",
-                "  a directory (recursive), the workers reading it from the same path;",
-                "  s3://bucket/prefix, every image object under the prefix (source.s3.allowed.buckets must name the bucket;",
-                "    credentials from the AWS SDK's chain, source.s3.endpoint for MinIO and other S3-compatible stores);",
-                "  a text file of http(s):// and s3:// image URIs, one per line (their hosts and buckets allowed).",
+        description = {"Publish a job: one ImageJob record, then one ImageTask per image in SOURCE:",
+                "  a directory (recursive), which the workers read at the same path;",
+                "  s3://bucket/prefix, every image object under the prefix: the bucket must be",
+                "    in source.s3.allowed.buckets; credentials come from the AWS SDK's chain;",
+                "    source.s3.endpoint points at MinIO or another S3-compatible store;",
+                "  a text file of http(s):// and s3:// image URIs, one per line, whose hosts",
+                "    and buckets must be allowed (source.http.allowed.hosts and",
+                "    source.s3.allowed.buckets).",
                 "The same SOURCE gives the same job id and task ids, so submitting twice is safe.",
                 "Running jobs share the workers: the dispatcher lets each job's tasks in a window at a time,",
                 "so a small job does not wait behind a big one; --priority weighs the shares."})
