@@ -260,7 +260,7 @@ public final class ImageAnalyzer {
         }
         boolean turned = metadata.orientation() >= 5;
         return new Analysis.Ok(format, turned ? height : width, turned ? width : height, bytes, grey.mean() / 255.0,
-                sharpness, sharpness < limits.blurThreshold(), hash, watch.elapsedMs(), metadata.orientation(),
+                sharpness, sharpness < limits.blurThreshold(), hash, watch.elapsedMicros() / 1000, metadata.orientation(),
                 metadata.capturedAt(), decodeMicros, Math.max(0, watch.elapsedMicros() - decodeMicros));
     }
 
@@ -326,20 +326,16 @@ public final class ImageAnalyzer {
     }
 
     private static Analysis.Failed failed(String reason, long bytes, Stopwatch watch) {
-        return new Analysis.Failed(reason, bytes, watch.elapsedMs());
+        return new Analysis.Failed(reason, bytes, watch.elapsedMicros() / 1000);
     }
 
     private Analysis.Failed timedOut(long bytes, Stopwatch watch) {
         return failed("analysis timed out after " + limits.timeout().toMillis() + " ms", bytes, watch);
     }
 
-    /** When the analysis of one image watch, and whether it has run past the time limit. */
+    /** When the analysis of one image started, and whether it has run past the time limit. */
     private final class Stopwatch {
         private final long startedNanos = nanoTime.getAsLong();
-
-        long elapsedMs() {
-            return TimeUnit.NANOSECONDS.toMillis(nanoTime.getAsLong() - startedNanos);
-        }
 
         long elapsedMicros() {
             return TimeUnit.NANOSECONDS.toMicros(nanoTime.getAsLong() - startedNanos);

@@ -2,6 +2,8 @@ package io.mosaic.app;
 
 import io.mosaic.app.bench.Bench;
 import io.mosaic.app.bench.BenchLine;
+import io.mosaic.app.bench.BenchPart;
+import io.mosaic.app.bench.BenchSizes;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,7 +95,7 @@ final class BenchCommand extends CommandBase.Local implements Callable<Integer> 
 
     @Override
     public Integer call() throws Exception {
-        Bench.Sizes sizes = quick ? Bench.Sizes.QUICK : Bench.Sizes.FULL;
+        BenchSizes sizes = quick ? BenchSizes.QUICK : BenchSizes.FULL;
         if (images != null) {
             sizes = sizes.withImages(images);
         }
@@ -137,12 +139,12 @@ final class BenchCommand extends CommandBase.Local implements Callable<Integer> 
         if ((scaleWorkers != null && scaleWorkers.stream().anyMatch(n -> n < 1 || n > 8)) || (scaleBrokers != 1 && scaleBrokers != 3)) {
             throw usageError("--scale-workers takes 1 to 8 processes, --scale-brokers 1 or 3");
         }
-        Set<Bench.Part> chosen = scale || scaleSizes != null || scaleProcesses != null ? EnumSet.of(Bench.Part.SCALE) : Bench.Part.standard();
+        Set<BenchPart> chosen = scale || scaleSizes != null || scaleProcesses != null ? EnumSet.of(BenchPart.SCALE) : BenchPart.standard();
         if (parts != null && !parts.isEmpty()) {
-            chosen = EnumSet.noneOf(Bench.Part.class);
+            chosen = EnumSet.noneOf(BenchPart.class);
             for (String name : parts) {
-                chosen.add(Bench.Part.named(name).orElseThrow(() -> usageError("--lines: no line '" + name
-                        + "'; the lines are " + Bench.Part.names())));
+                chosen.add(BenchPart.named(name).orElseThrow(() -> usageError("--lines: no line '" + name
+                        + "'; the lines are " + BenchPart.names())));
             }
         }
         Path work = Files.createTempDirectory("mosaic-bench-");
@@ -156,17 +158,17 @@ final class BenchCommand extends CommandBase.Local implements Callable<Integer> 
             }
             List<BenchLine> lines = bench.run(chosen);
             out.println();
-            out.print(bench.table(lines));
+            out.print(bench.report().table(lines));
             out.flush();
             if (json != null) {
-                Files.writeString(json, bench.json(lines));
+                Files.writeString(json, bench.report().json(lines));
                 out.println("wrote " + json);
             }
             if (plot != null && bench.plotScale(plot)) {
                 out.println("wrote " + plot);
             }
             if (markdown != null) {
-                Files.writeString(markdown, bench.markdown(lines, commandLine()) + keptNotes(markdown));
+                Files.writeString(markdown, bench.report().markdown(lines, commandLine()) + keptNotes(markdown));
                 out.println("wrote " + markdown);
             }
             Logging.quietForShutdown();

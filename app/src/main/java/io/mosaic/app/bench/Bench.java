@@ -1,8 +1,5 @@
 package io.mosaic.app.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mosaic.app.Pipeline;
 import io.mosaic.dashboard.lag.LagEvaluationBenchmark;
 import io.mosaic.platform.config.DispatchSettings;
@@ -15,15 +12,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * {@code mosaic bench}'s lines, run in order on embedded clusters of this process. Each line with
@@ -41,61 +33,6 @@ import java.util.stream.Collectors;
  */
 public final class Bench {
 
-    /** The parts a run may be limited to. */
-    public enum Part {
-        SUBMIT, ANALYSIS, LATENCY, AGGREGATOR, FAIRNESS, SCALING, LAG, COLD_START,
-        /** Jobs of growing size ({@code --scale}); not part of a run unless asked for. */
-        SCALE;
-
-        /** The lines a run has when none are named. */
-        public static Set<Part> standard() {
-            return java.util.EnumSet.complementOf(java.util.EnumSet.of(SCALE));
-        }
-
-        public String label() {
-            return name().toLowerCase(Locale.ROOT).replace('_', '-');
-        }
-
-        public static Optional<Part> named(String label) {
-            return Arrays.stream(values()).filter(p -> p.label().equals(label.trim().toLowerCase(Locale.ROOT))).findFirst();
-        }
-
-        public static String names() {
-            return Arrays.stream(values()).map(Part::label).collect(Collectors.joining(", "));
-        }
-    }
-
-    /** How big each line is. */
-    public record Sizes(int images, int width, int height, int rounds, int submitTasks, int aggregatorJobs, int resultsPerJob,
-                        Duration latencyPerLevel, int smallJobs, int scalingImages, int lagRounds, int coldStarts, List<Integer> scaleSizes,
-                        int fairnessImages, Duration fairnessEvery) {
-
-        public static final Sizes FULL = new Sizes(1_000, 640, 480, 3, 20_000, 100, 1_000, Duration.ofSeconds(15), 20, 1_000, 30, 3,
-                List.of(1_000, 10_000, 100_000, 1_000_000), 30_000, Duration.ofSeconds(3));
-        public static final Sizes QUICK = new Sizes(200, 640, 480, 1, 5_000, 5, 500, Duration.ofSeconds(4), 5, 100, 10, 1, List.of(1_000),
-                3_000, Duration.ofSeconds(1));
-
-        public Sizes withImages(int count) {
-            return new Sizes(count, width, height, rounds, submitTasks, aggregatorJobs, resultsPerJob, latencyPerLevel, smallJobs, scalingImages,
-                    lagRounds, coldStarts, scaleSizes, fairnessImages, fairnessEvery);
-        }
-
-        public Sizes withImageSize(int w, int h) {
-            return new Sizes(images, w, h, rounds, submitTasks, aggregatorJobs, resultsPerJob, latencyPerLevel, smallJobs, scalingImages,
-                    lagRounds, coldStarts, scaleSizes, fairnessImages, fairnessEvery);
-        }
-
-        public Sizes withRounds(int count) {
-            return new Sizes(images, width, height, count, submitTasks, aggregatorJobs, resultsPerJob, latencyPerLevel, smallJobs, scalingImages,
-                    lagRounds, coldStarts, scaleSizes, fairnessImages, fairnessEvery);
-        }
-
-        public Sizes withScaleSizes(List<Integer> counts) {
-            return new Sizes(images, width, height, rounds, submitTasks, aggregatorJobs, resultsPerJob, latencyPerLevel, smallJobs, scalingImages,
-                    lagRounds, coldStarts, List.copyOf(counts), fairnessImages, fairnessEvery);
-        }
-    }
-
     /**
      * A cluster and registry that are already running, given by their addresses. The bench keeps
      * to names of its own there: topics, consumer groups and application ids all start with a
@@ -105,7 +42,7 @@ public final class Bench {
     public record External(String bootstrapServers, String schemaRegistryUrl) {
     }
 
-    private final Sizes sizes;
+    private final BenchSizes sizes;
     private final int threads;
     private final Path work;
     private final PrintWriter out;
@@ -119,7 +56,7 @@ public final class Bench {
     private List<Integer> fairnessWindows = List.of();
 
     /** A bench on embedded clusters ({@code external} null) or on the given one. */
-    public Bench(Sizes sizes, int threads, Path work, PrintWriter out, External external) {
+    public Bench(BenchSizes sizes, int threads, Path work, PrintWriter out, External external) {
         this.sizes = sizes;
         this.threads = threads;
         this.work = work;
@@ -151,7 +88,7 @@ public final class Bench {
         return this;
     }
 
-    public List<BenchLine> run(Set<Part> parts) throws Exception {
+    public List<BenchLine> run(Set<BenchPart> parts) throws Exception {
         if (external != null) {
             brokers = ExternalCluster.brokers(external);
         }
@@ -166,20 +103,20 @@ public final class Bench {
         }
     }
 
-    private List<BenchLine> lines(Set<Part> parts) throws Exception {
+    private List<BenchLine> lines(Set<BenchPart> parts) throws Exception {
         List<BenchLine> lines = new ArrayList<>();
         Path images = work.resolve("images");
         Path scenes = AnalysisBench.writeImages(images.resolve("scenes"), Math.max(sizes.images(), sizes.scalingImages()),
                 sizes.width(), sizes.height());
         String size = sizes.width() + "x" + sizes.height();
-        if (parts.contains(Part.SUBMIT) || parts.contains(Part.ANALYSIS) || parts.contains(Part.LATENCY) || parts.contains(Part.AGGREGATOR)) {
+        if (parts.contains(BenchPart.SUBMIT) || parts.contains(BenchPart.ANALYSIS) || parts.contains(BenchPart.LATENCY) || parts.contains(BenchPart.AGGREGATOR)) {
             try (Pipeline pipeline = pipeline().workers(threads).images(images)
                     .reportDir(work.resolve("reports")).workDir(work).instanceId("bench").start()) {
-                if (parts.contains(Part.SUBMIT)) {
+                if (parts.contains(BenchPart.SUBMIT)) {
                     lines.addAll(submit(pipeline));
                 }
                 double peak = Double.NaN;
-                if (parts.contains(Part.ANALYSIS)) {
+                if (parts.contains(BenchPart.ANALYSIS)) {
                     try (AnalysisBench analysis = new AnalysisBench(pipeline, subset(scenes, images.resolve("analysis"), sizes.images()), size, threads)) {
                         BenchLine line = alternate("analysis", round -> analysis.piped(), round -> analysis.direct(), "images/s",
                                 analysis::line);
@@ -192,29 +129,29 @@ public final class Bench {
                 }
                 // Before the latency line, whose thousands of one-image jobs leave the pipeline's
                 // own aggregator and report writer busy for a while after the last is counted.
-                if (parts.contains(Part.AGGREGATOR)) {
+                if (parts.contains(BenchPart.AGGREGATOR)) {
                     lines.addAll(aggregator(pipeline));
                 }
-                if (parts.contains(Part.LATENCY)) {
+                if (parts.contains(BenchPart.LATENCY)) {
                     lines.addAll(latency(pipeline, scenes, images, size, peak));
                 }
             }
         }
-        if (parts.contains(Part.FAIRNESS)) {
+        if (parts.contains(BenchPart.FAIRNESS)) {
             lines.addAll(fairness());
         }
-        if (parts.contains(Part.SCALE)) {
+        if (parts.contains(BenchPart.SCALE)) {
             lines.addAll(scale());
         }
-        if (parts.contains(Part.SCALING)) {
+        if (parts.contains(BenchPart.SCALING)) {
             lines.add(scaling(subset(scenes, images.resolve("scaling"), sizes.scalingImages()), images));
         }
-        if (parts.contains(Part.LAG)) {
+        if (parts.contains(BenchPart.LAG)) {
             lines.add(lag());
         }
-        if (parts.contains(Part.COLD_START) && external != null) {
+        if (parts.contains(BenchPart.COLD_START) && external != null) {
             progress("cold start: skipped, it times mosaic demo on the embedded cluster");
-        } else if (parts.contains(Part.COLD_START)) {
+        } else if (parts.contains(BenchPart.COLD_START)) {
             for (int brokers : new int[] {1, 3}) {
                 double[] seconds = new double[sizes.coldStarts()];
                 for (int i = 0; i < seconds.length; i++) {
@@ -456,71 +393,8 @@ public final class Bench {
                 System.getProperty("java.version"), KafkaClients.version(), where);
     }
 
-    /** The table as the terminal shows it. */
-    public String table(List<BenchLine> lines) {
-        StringBuilder table = new StringBuilder();
-        int width = lines.stream().mapToInt(l -> l.name().length()).max().orElse(10);
-        table.append(String.format(Locale.ROOT, "%-" + width + "s %10s %10s %-9s %7s %-16s %s%n", "line", "Mosaic", "baseline", "unit", "ratio", "target", "met"));
-        for (BenchLine line : lines) {
-            table.append(String.format(Locale.ROOT, "%-" + width + "s %10s %10s %-9s %7s %-16s %s%n", line.name(),
-                    BenchLine.number(line.mosaicMedian()), line.baselineMedian().map(BenchLine::number).orElse("-"), line.unit(),
-                    line.ratio().map(r -> String.format(Locale.ROOT, "%.2fx", r)).orElse("-"), line.targetText(),
-                    line.met().map(m -> m ? "yes" : "NO").orElse("-")));
-        }
-        return table.toString();
-    }
-
-    /** The table in Markdown, with the command and the machine, for BENCHMARKS.md. */
-    public String markdown(List<BenchLine> lines, String command) {
-        StringBuilder md = new StringBuilder("# Benchmarks\n\n");
-        md.append("Latest run, ").append(LocalDate.now()).append(": `").append(command).append("`\n\n");
-        md.append(header().replace("mosaic bench: ", "")).append(".\n\n");
-        md.append("| line | Mosaic | baseline | unit | ratio | target | met |\n|---|---|---|---|---|---|---|\n");
-        for (BenchLine line : lines) {
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", line.name(), BenchLine.number(line.mosaicMedian()),
-                    line.baselineMedian().map(BenchLine::number).orElse("-"), line.unit(),
-                    line.ratio().map(r -> String.format(Locale.ROOT, "%.2fx", r)).orElse("-"), line.targetText(),
-                    line.met().map(m -> m ? "yes" : "**no**").orElse("-")));
-        }
-        md.append("\nRounds (Mosaic; baseline):\n\n");
-        for (BenchLine line : lines) {
-            md.append("- ").append(line.name()).append(": ").append(values(line.mosaic()));
-            if (line.baseline().length > 0) {
-                md.append("; ").append(values(line.baseline()));
-            }
-            md.append('\n');
-        }
-        return md.toString();
-    }
-
-    public String json(List<BenchLine> lines) throws IOException {
-        ObjectMapper mapper = new ObjectMapper();
-        ObjectNode root = mapper.createObjectNode();
-        root.put("cores", Runtime.getRuntime().availableProcessors());
-        root.put("heapMiB", Runtime.getRuntime().maxMemory() >> 20);
-        root.put("java", System.getProperty("java.version"));
-        root.put("kafka", KafkaClients.version());
-        root.put("rounds", sizes.rounds());
-        root.put("threads", threads);
-        ArrayNode array = root.putArray("lines");
-        for (BenchLine line : lines) {
-            ObjectNode node = array.addObject();
-            node.put("line", line.name());
-            node.put("unit", line.unit());
-            node.put("mosaic", line.mosaicMedian());
-            line.baselineMedian().ifPresent(b -> node.put("baseline", b));
-            line.ratio().ifPresent(r -> node.put("ratio", r));
-            node.put("target", line.targetText());
-            line.met().ifPresent(m -> node.put("met", m));
-            ArrayNode rounds = node.putArray("mosaicRounds");
-            Arrays.stream(line.mosaic()).forEach(rounds::add);
-            ArrayNode baseRounds = node.putArray("baselineRounds");
-            Arrays.stream(line.baseline()).forEach(baseRounds::add);
-        }
-        return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root);
-    }
-
-    private static String values(double[] values) {
-        return Arrays.stream(values).mapToObj(BenchLine::number).collect(Collectors.joining(", "));
+    /** The run's results as a table, Markdown or JSON, under the run's header. */
+    public BenchReport report() {
+        return new BenchReport(header(), sizes.rounds(), threads);
     }
 }

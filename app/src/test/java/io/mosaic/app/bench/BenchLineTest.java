@@ -53,11 +53,11 @@ class BenchLineTest {
 
     @Test
     void partsAreNamedAsOnTheCommandLine() {
-        assertThat(Bench.Part.named("cold-start")).contains(Bench.Part.COLD_START);
-        assertThat(Bench.Part.named(" Submit ")).contains(Bench.Part.SUBMIT);
-        assertThat(Bench.Part.named("speed")).isEmpty();
-        assertThat(Bench.Part.names()).isEqualTo("submit, analysis, latency, aggregator, fairness, scaling, lag, cold-start, scale");
-        assertThat(Bench.Part.standard()).as("the scale line runs only when asked for").doesNotContain(Bench.Part.SCALE)
-                .contains(Bench.Part.COLD_START);
+        assertThat(BenchPart.named("cold-start")).contains(BenchPart.COLD_START);
+        assertThat(BenchPart.named(" Submit ")).contains(BenchPart.SUBMIT);
+        assertThat(BenchPart.named("speed")).isEmpty();
+        assertThat(BenchPart.names()).isEqualTo("submit, analysis, latency, aggregator, fairness, scaling, lag, cold-start, scale");
+        assertThat(BenchPart.standard()).as("the scale line runs only when asked for").doesNotContain(BenchPart.SCALE)
+                .contains(BenchPart.COLD_START);
     }
 }
