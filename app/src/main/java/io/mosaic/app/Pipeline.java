@@ -17,6 +17,7 @@ import io.mosaic.platform.progress.Progress;
 import io.mosaic.platform.registry.EmbeddedSchemaRegistry;
 import io.mosaic.platform.s3.EmbeddedS3Server;
 import io.mosaic.platform.s3.S3Settings;
+import io.mosaic.producers.JobSource;
 import io.mosaic.producers.JobSources;
 import io.mosaic.producers.JobSubmitter;
 import io.mosaic.schemas.JobPriority;
@@ -106,8 +107,9 @@ public final class Pipeline implements AutoCloseable {
     public JobSubmitter.SubmittedJob submit(String source, String jobId, Progress progress) throws Exception {
         try (JobSources sources = objectStore == null ? new JobSources(config)
                 : new JobSources(objectStoreSettings(), SourceRoots.allowedHosts(config));
+             JobSource images = sources.open(source);
              JobSubmitter submitter = new JobSubmitter(config, topics)) {
-            return submitter.submit(sources.open(source), jobId, JobPriority.NORMAL, progress);
+            return submitter.submit(images, jobId, JobPriority.NORMAL, progress);
         }
     }
 

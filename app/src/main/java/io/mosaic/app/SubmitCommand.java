@@ -57,15 +57,15 @@ final class SubmitCommand extends CommandBase.Client implements Callable<Integer
         Topics topics = ServiceOptions.topics(config);
         PrintWriter out = out();
         JobSubmitter.SubmittedJob job;
-        JobSource images;
-        try (JobSources sources = new JobSources(config)) {
-            images = sources.open(source);
+        long listingMs;
+        try (JobSources sources = new JobSources(config); JobSource images = sources.open(source)) {
+            listingMs = images.listingMs();
             try (JobSubmitter submitter = new JobSubmitter(config, topics); Progress progress = Progress.terminal("Publishing")) {
                 job = submitter.submit(images, jobId, priority, progress);
             }
         }
         out.printf("jobId=%s%ntaskCount=%d%nskipped=%d%npriority=%s%nlistingMs=%d%n", job.jobId(), job.taskCount(), job.skipped(),
-                priority, images.listingMs());
+                priority, listingMs);
         out.flush();
         if (!await) {
             return 0;

@@ -8,7 +8,7 @@ import java.util.function.Consumer;
  * and no list of a job's images is ever held. A directory ({@link SourceScanner.Scan}), a bucket
  * prefix ({@link S3Listing}) or a list of URIs ({@link UriList}).
  */
-public interface JobSource {
+public interface JobSource extends AutoCloseable {
 
     /** The source as the job's record and report name it; the job id derives from it when none is given. */
     String uri();
@@ -29,4 +29,9 @@ public interface JobSource {
      * unchanged source.
      */
     void forEachTaskUri(Consumer<String> action);
+
+    /** Lets go of what the count kept (a bucket listing's spool file); nothing by default. */
+    @Override
+    default void close() {
+    }
 }

@@ -3,6 +3,13 @@ package io.mosaic.producers;
 import io.mosaic.platform.s3.S3Clients;
 import io.mosaic.platform.s3.S3Settings;
 import io.mosaic.platform.s3.S3Uri;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.function.Consumer;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -15,8 +22,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * The images under an {@code s3://bucket/prefix}: every object whose key ends in an image
  * extension, listed a page of up to 1,000 at a time (ListObjectsV2), so a job of millions of
- * objects costs one page of memory. Like a directory, the prefix is counted first and listed
- * again as the tasks are published; S3 lists keys in byte order, so both walks agree. Each task's
+ * objects costs one page of memory. The prefix is listed once: the count writes each image's task
+ * URI to a spool file (about 60 bytes an object; deleted by {@link #close()}), and the tasks are
+ * published from it, so a slow store is listed once, not twice, and the tasks are exactly what
+ * was counted however the bucket changes meanwhile. Each task's
  * URI pins the object's ETag, so a resubmitted bucket gives the same task ids for the objects
  * that did not change, and an object replaced in between is answered as changed, not analysed as
  * another picture under an old id.
@@ -28,14 +37,14 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 public final class S3Listing implements JobSource {
 
-    private final S3Client client;
     private final S3Uri prefix;
     private final int imageCount;
     private final int skipped;
     private final long listingMs;
+    private final Path spool;
 
-    private S3Listing(S3Client client, S3Uri prefix, int imageCount, int skipped, long listingMs) {
-        this.client = client;
+    private S3Listing(S3Uri prefix, Path spool, int imageCount, int skipped, long listingMs) {
+        this.spool = spool;
         this.prefix = prefix;
         this.imageCount = imageCount;
         this.skipped = skipped;
@@ -67,17 +76,35 @@ public final class S3Listing implements JobSource {
         });
         int[] counts = new int[2];
         long started = System.nanoTime();
-        walk(client, settings, prefix, object -> {
-            if (!object.key().endsWith("/")) {
-                counts[isImage(object.key()) ? 0 : 1]++;
+        Path spool = null;
+        try {
+            spool = Files.createTempFile("mosaic-listing-", ".txt");
+            try (BufferedWriter uris = Files.newBufferedWriter(spool, StandardCharsets.UTF_8)) {
+                walk(client, settings, prefix, object -> {
+                    if (object.key().endsWith("/")) {
+                        return;
+                    }
+                    if (isImage(object.key())) {
+                        counts[0]++;
+                        write(uris, prefix.withKey(object.key()).withEtag(object.eTag()).toString());
+                    } else {
+                        counts[1]++;
+                    }
+                });
             }
-        });
-        if (counts[0] + counts[1] == 0) {
-            // Nothing, or folder markers only.
-            throw new IllegalArgumentException("no objects under " + prefix + " at " + settings.endpointName()
-                    + ": check the bucket and prefix");
+            if (counts[0] + counts[1] == 0) {
+                // Nothing, or folder markers only.
+                throw new IllegalArgumentException("no objects under " + prefix + " at " + settings.endpointName()
+                        + ": check the bucket and prefix");
+            }
+            return new S3Listing(prefix, spool, counts[0], counts[1], (System.nanoTime() - started) / 1_000_000);
+        } catch (IOException | UncheckedIOException e) {
+            delete(spool);
+            throw new IllegalStateException("cannot spool the listing of " + prefix + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            delete(spool);
+            throw e;
         }
-        return new S3Listing(client, prefix, counts[0], counts[1], (System.nanoTime() - started) / 1_000_000);
     }
 
     @Override
@@ -102,16 +129,43 @@ public final class S3Listing implements JobSource {
 
     @Override
     public void forEachTaskUri(Consumer<String> action) {
-        walk(client, null, prefix, object -> {
-            if (isImage(object.key())) {
-                action.accept(prefix.withKey(object.key()).withEtag(object.eTag()).toString());
+        try (BufferedReader uris = Files.newBufferedReader(spool, StandardCharsets.UTF_8)) {
+            for (String uri = uris.readLine(); uri != null; uri = uris.readLine()) {
+                action.accept(uri);
             }
-        });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the spooled listing of " + prefix + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes the spool file. */
+    @Override
+    public void close() {
+        delete(spool);
+    }
+
+    private static void write(BufferedWriter out, String line) {
+        try {
+            out.write(line);
+            out.newLine();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void delete(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                file.toFile().deleteOnExit();
+            }
+        }
     }
 
     private static void walk(S3Client client, S3Settings settings, S3Uri prefix, Consumer<S3Object> action) {
         ListObjectsV2Request request = ListObjectsV2Request.builder().bucket(prefix.bucket()).prefix(prefix.key()).build();
-        String where = settings == null ? "" : " at " + settings.endpointName();
+        String where = " at " + settings.endpointName();
         try {
             client.listObjectsV2Paginator(request).contents().forEach(action);
         } catch (NoSuchBucketException e) {

@@ -61,19 +61,20 @@ class S3ListingIT {
     }
 
     @Test
-    void listsTenThousandObjectsAPageAtATimeInTheSameOrderEveryWalk() {
+    void listsTenThousandObjectsAPageAtATimeOnceAndHandsThemOverInTheSameOrderEveryWalk() throws Exception {
         AtomicInteger listRequests = new AtomicInteger();
-        try (S3Client client = counting(listRequests)) {
-            S3Listing listing = S3Listing.count(client, settings, "s3://photos/big");
+        try (S3Client client = counting(listRequests); S3Listing listing = S3Listing.count(client, settings, "s3://photos/big")) {
             assertThat(listing.uri()).isEqualTo("s3://photos/big/");
             assertThat(listing.imageCount()).isEqualTo(IMAGES);
             assertThat(listing.skipped()).isEqualTo(50);
-            assertThat(listRequests.get()).as("pages of at most 1,000 keys").isGreaterThanOrEqualTo(IMAGES / 1000);
+            int pages = listRequests.get();
+            assertThat(pages).as("pages of at most 1,000 keys").isGreaterThanOrEqualTo(IMAGES / 1000);
 
             List<String> first = new ArrayList<>();
             listing.forEachTaskUri(first::add);
             List<String> second = new ArrayList<>();
             listing.forEachTaskUri(second::add);
+            assertThat(listRequests.get()).as("the tasks come from the one listing's spool, not a second listing").isEqualTo(pages);
             assertThat(first).hasSize(IMAGES).doesNotHaveDuplicates().isEqualTo(second);
             assertThat(first).allSatisfy(uri -> assertThat(S3Uri.parse(uri).key()).startsWith("big/img-").endsWith(".png"));
             assertThat(S3Uri.parse(first.get(0)).bucket()).isEqualTo("photos");
@@ -84,9 +85,10 @@ class S3ListingIT {
     void anObjectPutThroughTheApiIsPinnedToItsEtag() {
         try (S3Client client = counting(new AtomicInteger())) {
             client.putObject(PutObjectRequest.builder().bucket("photos").key("pinned/a b.jpg").build(), RequestBody.fromBytes(new byte[] {1, 2, 3}));
-            S3Listing listing = S3Listing.count(client, settings, "s3://photos/pinned/");
             List<String> uris = new ArrayList<>();
-            listing.forEachTaskUri(uris::add);
+            try (S3Listing listing = S3Listing.count(client, settings, "s3://photos/pinned/")) {
+                listing.forEachTaskUri(uris::add);
+            }
             assertThat(uris).singleElement().satisfies(uri -> {
                 S3Uri parsed = S3Uri.parse(uri);
                 assertThat(parsed.key()).isEqualTo("pinned/a b.jpg");

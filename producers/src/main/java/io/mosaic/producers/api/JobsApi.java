@@ -147,7 +147,7 @@ public final class JobsApi implements Lifecycle, HttpService.Handler {
             log.warn("listing the job's source failed: {}", e.getMessage());
             return error(503, e.getMessage());
         }
-        try {
+        try (images) {
             job = s.submit(images, request.jobId(), request.priority(), Progress.none());
         } catch (IllegalStateException e) {
             log.warn("submitting {} failed: {}", images.uri(), e.getMessage());
