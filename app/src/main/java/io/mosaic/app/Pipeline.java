@@ -118,8 +118,9 @@ public final class Pipeline implements AutoCloseable {
         return Optional.ofNullable(objectStore);
     }
 
+    /** The configuration's s3 settings (which point at the S3 server), signed with the server's key pair. */
     private S3Settings objectStoreSettings() {
-        return objectStore.settings(S3Settings.from(config).allowedBuckets());
+        return S3Settings.from(config).withCredentials(objectStore.credentials());
     }
 
     /**
@@ -230,9 +231,10 @@ public final class Pipeline implements AutoCloseable {
             config.set(KafkaSettings.BOOTSTRAP_SERVERS, b.bootstrapServers)
                     .set(KafkaSettings.SCHEMA_REGISTRY_URL, b.schemaRegistryUrl);
         }
-        if (b.buckets != null) {
+        if (objectStore != null) {
             // Every directory of the S3 server's data directory is a bucket the pipeline may read.
             config.set(S3Settings.ALLOWED_BUCKETS, String.join(",", bucketNames(b.buckets)));
+            objectStore.clientSettings().forEach(config::set);
         }
         return config
                 .set(WorkerSettings.THREADS, Integer.toString(Math.max(1, b.workers)))

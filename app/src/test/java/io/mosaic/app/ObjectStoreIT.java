@@ -107,6 +107,20 @@ class ObjectStoreIT {
         return worker;
     }
 
+    /**
+     * {@code mosaic submit ARGS} as a process in {@code home}, reading the store directly with its
+     * key pair from the environment; its output goes to {@code home/submit.log}.
+     */
+    private static Process submit(Path home, String heap, String... submitArgs) throws IOException {
+        List<String> args = new ArrayList<>(ChildJvm.connection(pipeline.config()));
+        args.addAll(List.of(submitArgs));
+        args.addAll(s3Options(s3.endpoint()));
+        ProcessBuilder submit = new ProcessBuilder(ChildJvm.command(List.of("-Xmx" + heap, "-XX:+UseSerialGC"), "submit", args))
+                .directory(home.toFile()).redirectErrorStream(true).redirectOutput(home.resolve("submit.log").toFile());
+        submit.environment().putAll(s3.clientEnvironment());
+        return submit.start();
+    }
+
     @Test
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
     void submitOfABucketPrefixCompletesWithExactCountsThoughAWorkerIsKilledMidDownload() throws Exception {
@@ -121,13 +135,7 @@ class ObjectStoreIT {
         slowStore.throttle(50_000);
 
         Path submitHome = Files.createDirectories(dir.resolve("submitter"));
-        List<String> args = new ArrayList<>(ChildJvm.connection(pipeline.config()));
-        args.addAll(List.of("s3://photos/cli", "--job-id", "s3-cli", "--wait", "--timeout", "300"));
-        args.addAll(s3Options(s3.endpoint()));
-        ProcessBuilder submit = new ProcessBuilder(ChildJvm.command(List.of("-Xmx256m", "-XX:+UseSerialGC"), "submit", args))
-                .directory(submitHome.toFile()).redirectErrorStream(true).redirectOutput(submitHome.resolve("submit.log").toFile());
-        submit.environment().putAll(s3.clientEnvironment());
-        Process submitter = submit.start();
+        Process submitter = submit(submitHome, "256m", "s3://photos/cli", "--job-id", "s3-cli", "--wait", "--timeout", "300");
         try {
             await().atMost(Duration.ofMinutes(3)).until(() -> results("s3-cli") >= 10 && slowStore.relaying() > 0);
             int before = results("s3-cli");
@@ -171,13 +179,7 @@ class ObjectStoreIT {
         w4.awaitRunning(Duration.ofSeconds(90));
 
         Path submitHome = Files.createDirectories(dir.resolve("submitter-many"));
-        List<String> args = new ArrayList<>(ChildJvm.connection(pipeline.config()));
-        args.addAll(List.of("s3://photos/many/", "--job-id", "s3-many", "--wait", "--timeout", "360"));
-        args.addAll(s3Options(s3.endpoint()));
-        ProcessBuilder submit = new ProcessBuilder(ChildJvm.command(List.of("-Xmx128m", "-XX:+UseSerialGC"), "submit", args))
-                .directory(submitHome.toFile()).redirectErrorStream(true).redirectOutput(submitHome.resolve("submit.log").toFile());
-        submit.environment().putAll(s3.clientEnvironment());
-        Process submitter = submit.start();
+        Process submitter = submit(submitHome, "128m", "s3://photos/many/", "--job-id", "s3-many", "--wait", "--timeout", "360");
         try {
             assertThat(submitter.waitFor(7, TimeUnit.MINUTES)).as("submit --wait returned").isTrue();
         } finally {

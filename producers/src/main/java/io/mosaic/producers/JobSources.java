@@ -46,7 +46,7 @@ public final class JobSources implements AutoCloseable {
      */
     public JobSource open(String source) {
         if (S3Uri.isS3(source)) {
-            return S3Listing.count(client(), s3, source);
+            return S3Listing.count(this::client, s3, source);
         }
         Path path = Path.of(source);
         if (Files.isRegularFile(path)) {

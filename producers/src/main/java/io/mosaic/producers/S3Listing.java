@@ -10,8 +10,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
@@ -62,14 +62,14 @@ public final class S3Listing implements JobSource {
     }
 
     /**
-     * Counts the images under {@code source} with {@code client}; {@code settings} decide whether
-     * the bucket may be read at all.
+     * Counts the images under {@code source} with the client {@code client} gives, asked for only
+     * once {@code settings} have allowed the bucket: a refused source costs no client.
      *
      * @throws IllegalArgumentException the bucket is not allowed or does not exist, access is
      *     denied, or the prefix holds no object: the caller's request is wrong (a 400, a one-line error)
      * @throws IllegalStateException the store could not be reached or answered with an error
      */
-    public static S3Listing count(S3Client client, S3Settings settings, String source) {
+    public static S3Listing count(Supplier<S3Client> client, S3Settings settings, String source) {
         S3Uri prefix = folder(source);
         settings.refusal(prefix.bucket()).ifPresent(why -> {
             throw new IllegalArgumentException(why);
@@ -80,11 +80,11 @@ public final class S3Listing implements JobSource {
         try {
             spool = Files.createTempFile("mosaic-listing-", ".txt");
             try (BufferedWriter uris = Files.newBufferedWriter(spool, StandardCharsets.UTF_8)) {
-                walk(client, settings, prefix, object -> {
+                walk(client.get(), settings, prefix, object -> {
                     if (object.key().endsWith("/")) {
                         return;
                     }
-                    if (isImage(object.key())) {
+                    if (SourceScanner.isImageName(object.key())) {
                         counts[0]++;
                         write(uris, prefix.withKey(object.key()).withEtag(object.eTag()).toString());
                     } else {
@@ -189,14 +189,5 @@ public final class S3Listing implements JobSource {
             }
             throw new IllegalStateException(why, e);
         }
-    }
-
-    private static boolean isImage(String key) {
-        if (key.endsWith("/")) {
-            return false;
-        }
-        int dot = key.lastIndexOf('.');
-        int slash = key.lastIndexOf('/');
-        return dot > slash + 1 && SourceScanner.IMAGE_EXTENSIONS.contains(key.substring(dot + 1).toLowerCase(Locale.ROOT));
     }
 }

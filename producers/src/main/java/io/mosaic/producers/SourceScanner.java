@@ -125,8 +125,16 @@ public final class SourceScanner {
     }
 
     static boolean isImageName(Path file) {
-        String name = file.getFileName().toString();
+        return isImageName(file.getFileName().toString());
+    }
+
+    /**
+     * True when the last segment of {@code name} (a file name, or an object key whose segments
+     * are separated by '/') ends in one of {@link #IMAGE_EXTENSIONS}, in any case.
+     */
+    static boolean isImageName(String name) {
         int dot = name.lastIndexOf('.');
-        return dot > 0 && IMAGE_EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
+        int slash = name.lastIndexOf('/');
+        return dot > slash + 1 && IMAGE_EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
     }
 }

@@ -8,6 +8,8 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -121,13 +123,13 @@ public final class UriList implements JobSource {
 
     private static String digest(List<String> uris) {
         try {
-            var sha = java.security.MessageDigest.getInstance("SHA-256");
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
             for (String uri : uris) {
                 sha.update(uri.getBytes(StandardCharsets.UTF_8));
                 sha.update((byte) '\n');
             }
             return HexFormat.of().formatHex(sha.digest()).substring(0, 32);
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -63,7 +63,7 @@ class S3ListingIT {
     @Test
     void listsTenThousandObjectsAPageAtATimeOnceAndHandsThemOverInTheSameOrderEveryWalk() throws Exception {
         AtomicInteger listRequests = new AtomicInteger();
-        try (S3Client client = counting(listRequests); S3Listing listing = S3Listing.count(client, settings, "s3://photos/big")) {
+        try (S3Client client = counting(listRequests); S3Listing listing = S3Listing.count(() -> client, settings, "s3://photos/big")) {
             assertThat(listing.uri()).isEqualTo("s3://photos/big/");
             assertThat(listing.imageCount()).isEqualTo(IMAGES);
             assertThat(listing.skipped()).isEqualTo(50);
@@ -86,7 +86,7 @@ class S3ListingIT {
         try (S3Client client = counting(new AtomicInteger())) {
             client.putObject(PutObjectRequest.builder().bucket("photos").key("pinned/a b.jpg").build(), RequestBody.fromBytes(new byte[] {1, 2, 3}));
             List<String> uris = new ArrayList<>();
-            try (S3Listing listing = S3Listing.count(client, settings, "s3://photos/pinned/")) {
+            try (S3Listing listing = S3Listing.count(() -> client, settings, "s3://photos/pinned/")) {
                 listing.forEachTaskUri(uris::add);
             }
             assertThat(uris).singleElement().satisfies(uri -> {
@@ -100,18 +100,18 @@ class S3ListingIT {
     @Test
     void aBucketThatIsUnknownNotAllowedOrDeniedOrAnEmptyPrefixIsTheCallersMistake() {
         try (S3Client client = counting(new AtomicInteger())) {
-            assertThatThrownBy(() -> S3Listing.count(client, settings, "s3://nosuchbucket/x"))
+            assertThatThrownBy(() -> S3Listing.count(() -> client, settings, "s3://nosuchbucket/x"))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no such bucket: nosuchbucket");
-            assertThatThrownBy(() -> S3Listing.count(client, settings, "s3://photos/nothing-here"))
+            assertThatThrownBy(() -> S3Listing.count(() -> client, settings, "s3://photos/nothing-here"))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no objects under s3://photos/nothing-here/");
-            assertThatThrownBy(() -> S3Listing.count(client, settings, "s3://other-bucket/x"))
+            assertThatThrownBy(() -> S3Listing.count(() -> client, settings, "s3://other-bucket/x"))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bucket not allowed: other-bucket");
-            assertThatThrownBy(() -> S3Listing.count(client, settings.withAllowedBuckets(Set.of()), "s3://photos/big"))
+            assertThatThrownBy(() -> S3Listing.count(() -> client, settings.withAllowedBuckets(Set.of()), "s3://photos/big"))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("s3 sources are off");
         }
         S3Settings wrongKey = settings.withCredentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("intruder", "not-the-secret")));
         try (S3Client client = S3Clients.create(wrongKey, false)) {
-            assertThatThrownBy(() -> S3Listing.count(client, wrongKey, "s3://photos/big"))
+            assertThatThrownBy(() -> S3Listing.count(() -> client, wrongKey, "s3://photos/big"))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("access denied listing s3://photos/big/")
                     .hasMessageNotContaining("not-the-secret");
         }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mosaic.schemas.ImageResult;
 import io.mosaic.schemas.JobSummary;
+import io.mosaic.schemas.JobTimes;
 import io.mosaic.schemas.ResultStatus;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -177,18 +178,14 @@ public final class JobReport {
         return instant == null ? null : instant.toString();
     }
 
-    /**
-     * Where the job's time went, per source of delay: listing the source (once, in the submitter),
-     * then per image on average: getting it from its source, decoding it, measuring it. A slow
-     * store shows as a fetch time far above the decode and analysis times.
-     */
+    /** Where the job's time went, per source of delay ({@link JobTimes}), to the hundredth of a millisecond. */
     private static void writeTiming(JsonGenerator g, JobSummary summary) throws IOException {
-        int counted = Math.max(1, summary.getSucceeded() + summary.getFailed());
+        JobTimes times = JobTimes.of(summary);
         g.writeObjectFieldStart("timing");
-        g.writeNumberField("listingMs", summary.getListingMs());
-        g.writeNumberField("fetchMsPerImage", millis(summary.getSumFetchMicros() / counted));
-        g.writeNumberField("decodeMsPerImage", millis(summary.getSumDecodeMicros() / counted));
-        g.writeNumberField("analysisMsPerImage", millis(summary.getSumAnalysisMicros() / counted));
+        g.writeNumberField("listingMs", times.listingMs());
+        g.writeNumberField("fetchMsPerImage", round(times.fetchMs(), 2));
+        g.writeNumberField("decodeMsPerImage", round(times.decodeMs(), 2));
+        g.writeNumberField("analysisMsPerImage", round(times.analysisMs(), 2));
         g.writeEndObject();
     }
 

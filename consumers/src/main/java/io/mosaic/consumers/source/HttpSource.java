@@ -1,6 +1,7 @@
 package io.mosaic.consumers.source;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.mosaic.platform.config.SourceRoots;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -147,11 +148,9 @@ public final class HttpSource implements ImageSource {
             throw new SourceException(context + "no host in " + uri);
         }
         String host = uri.getHost().toLowerCase(Locale.ROOT);
-        if (settings.allowedHosts().isEmpty()) {
-            throw new SourceException(context + "http sources are off (source.http.allowed.hosts is empty): " + uri);
-        }
-        if (!settings.allowedHosts().contains(host)) {
-            throw new SourceException(context + "host not allowed: " + host + " (not in source.http.allowed.hosts)");
+        var refusal = SourceRoots.hostRefusal(settings.allowedHosts(), host);
+        if (refusal.isPresent()) {
+            throw new SourceException(context + refusal.get());
         }
         return host;
     }

@@ -1,6 +1,7 @@
 package io.mosaic.dashboard.jobs;
 
 import io.mosaic.schemas.JobSummary;
+import io.mosaic.schemas.JobTimes;
 import io.mosaic.schemas.WorkerShares;
 import java.time.Instant;
 import java.util.HashMap;
@@ -20,29 +21,14 @@ import java.util.Map;
  */
 public record JobProgress(String jobId, String state, String source, int taskCount, int succeeded, int failed,
                           int duplicatesIgnored, int blurry, Long startedAt, long updatedAt, Long completedAt,
-                          String priority, int queued, int inFlight, Timing timing) {
-
-    /**
-     * Where a job's time goes, so that a slow store shows: listing its source (once, in the
-     * submitter) and, per image on average, getting it from its source, decoding it and measuring it.
-     */
-    public record Timing(long listingMs, double fetchMs, double decodeMs, double analysisMs) {
-
-        public static final Timing NONE = new Timing(0, 0, 0, 0);
-
-        static Timing of(JobSummary summary) {
-            double counted = Math.max(1, summary.getSucceeded() + summary.getFailed());
-            return new Timing(summary.getListingMs(), summary.getSumFetchMicros() / counted / 1000,
-                    summary.getSumDecodeMicros() / counted / 1000, summary.getSumAnalysisMicros() / counted / 1000);
-        }
-    }
+                          String priority, int queued, int inFlight, JobTimes timing) {
 
     public static JobProgress of(JobSummary summary) {
         return new JobProgress(summary.getJobId(), summary.getState().name(), summary.getSource(),
                 summary.getTaskCount(), summary.getSucceeded(), summary.getFailed(), summary.getDuplicatesIgnored(),
                 summary.getBlurryCount(), millis(summary.getStartedAt()), summary.getUpdatedAt().toEpochMilli(),
                 millis(summary.getCompletedAt()), summary.getPriority(), summary.getQueuedTasks(), summary.getInFlightTasks(),
-                Timing.of(summary));
+                JobTimes.of(summary));
     }
 
     /** Each running job's share of the workers ({@link WorkerShares}). */

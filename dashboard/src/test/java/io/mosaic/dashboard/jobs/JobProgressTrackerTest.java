@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.schemas.JobState;
 import io.mosaic.schemas.JobSummary;
+import io.mosaic.schemas.JobTimes;
 import io.mosaic.schemas.Topic;
 import java.time.Instant;
 import java.util.Map;
@@ -84,7 +85,7 @@ class JobProgressTrackerTest {
         slow.setSumAnalysisMicros(40 * 1_000L);
         tracker.accept(slow);
 
-        JobProgress.Timing timing = tracker.jobs().get(0).timing();
+        JobTimes timing = tracker.jobs().get(0).timing();
         assertThat(timing.listingMs()).isEqualTo(1_250);
         assertThat(timing.fetchMs()).isCloseTo(80.0, within(1e-9));
         assertThat(timing.decodeMs()).isCloseTo(2.5, within(1e-9));

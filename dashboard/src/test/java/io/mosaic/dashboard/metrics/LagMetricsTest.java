@@ -9,6 +9,7 @@ import io.mosaic.dashboard.lag.OffsetSnapshot;
 import io.mosaic.dashboard.lag.OffsetSnapshot.GroupOffsets;
 import io.mosaic.dashboard.lag.OffsetSnapshot.Owner;
 import io.mosaic.dashboard.lag.TransactionMarkers;
+import io.mosaic.schemas.JobTimes;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +79,7 @@ class LagMetricsTest {
 
     @Test
     void exposesJobProgress() {
-        metrics.updateJobs(List.of(new JobProgress("job-1", "RUNNING", "file:/x", 40, 9, 1, 0, 0, 1L, 2L, null, "NORMAL", 0, 0, JobProgress.Timing.NONE)));
+        metrics.updateJobs(List.of(new JobProgress("job-1", "RUNNING", "file:/x", 40, 9, 1, 0, 0, 1L, 2L, null, "NORMAL", 0, 0, JobTimes.NONE)));
 
         assertThat(value(metrics.scrape(), "mosaic_job_progress", Map.of("cluster_name", "mosaic", "job_id", "job-1"))).hasValue(0.25);
 

@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,6 +92,21 @@ public final class ChildProcesses {
         } catch (InterruptedException e) {
             child.destroyForcibly();
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Ends {@code child} as {@link #end} does, then deletes {@code workDir} (its logs, settings and
+     * scratch files), best effort: a file left behind is logged, not thrown. Null arguments are ignored.
+     */
+    public static void endAndDelete(Process child, Path workDir, Duration grace, String name) {
+        end(child, grace, name);
+        if (workDir != null) {
+            try {
+                Utils.delete(workDir.toFile());
+            } catch (IOException e) {
+                log.warn("Cannot delete the files of {} in {}: {}", name, workDir, e.toString());
+            }
         }
     }
 

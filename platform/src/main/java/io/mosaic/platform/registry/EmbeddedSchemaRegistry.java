@@ -295,12 +295,7 @@ public final class EmbeddedSchemaRegistry implements Lifecycle {
 
     /** Ends the child and deletes its files. Runs from stop() and from the shutdown hook. */
     private void endChild() {
-        endProcess(process);
-        try {
-            RegistryBundle.deleteRecursively(workDir);
-        } catch (RuntimeException e) {
-            log.warn("Cannot delete the schema registry's files in {}: {}", workDir, e.toString());
-        }
+        ChildProcesses.endAndDelete(process, workDir, STOP_GRACE, name());
     }
 
     private void endProcess(Process child) {

@@ -1,5 +1,7 @@
 package io.mosaic.platform.s3;
 
+import io.mosaic.platform.config.MosaicConfig;
+import io.mosaic.platform.config.Setting;
 import io.mosaic.platform.lifecycle.ChildProcesses;
 import io.mosaic.platform.lifecycle.Lifecycle;
 import io.mosaic.platform.lifecycle.WatchedMain;
@@ -16,13 +18,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -169,10 +169,20 @@ public final class EmbeddedS3Server implements Lifecycle {
         return file;
     }
 
-    /** Settings that read {@code buckets} from this server, signed with its key pair. */
+    /**
+     * The {@code source.s3.*} values that point a client at this server: its endpoint, a region and
+     * path-style addressing. Its key pair is not a setting: {@link #credentials()}.
+     */
+    public Map<Setting<?>, String> clientSettings() {
+        requireRunning();
+        return Map.of(S3Settings.ENDPOINT, endpoint(), S3Settings.REGION, S3Settings.FALLBACK_REGION, S3Settings.PATH_STYLE, "true");
+    }
+
+    /** Settings that read {@code buckets} from this server, signed with its key pair; the rest as configured by default. */
     public S3Settings settings(Set<String> buckets) {
-        return new S3Settings(buckets, Optional.of(URI.create(endpoint())), Optional.of(S3Settings.FALLBACK_REGION), true, false,
-                Duration.ofSeconds(3), Duration.ofSeconds(30), credentials());
+        MosaicConfig.Builder config = MosaicConfig.builder().set(S3Settings.ALLOWED_BUCKETS, String.join(",", buckets));
+        clientSettings().forEach(config::set);
+        return S3Settings.from(config.build()).withCredentials(credentials());
     }
 
     /** A bucket, as a directory. */
@@ -248,16 +258,9 @@ public final class EmbeddedS3Server implements Lifecycle {
         }
     }
 
+    /** Ends the child and deletes its files. Runs from stop() and from the shutdown hook. */
     private void endChild() {
-        ChildProcesses.end(process, STOP_GRACE, name());
-        Path dir = workDir;
-        if (dir != null) {
-            try (Stream<Path> paths = Files.walk(dir)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException | RuntimeException e) {
-                log.warn("Cannot delete the S3 server's files in {}: {}", dir, e.toString());
-            }
-        }
+        ChildProcesses.endAndDelete(process, workDir, STOP_GRACE, name());
     }
 
     private void requireRunning() {
