@@ -38,7 +38,7 @@ class BenchCommandIT {
         Path json = dir.resolve("bench.json");
         Path markdown = dir.resolve("BENCHMARKS.md");
         Files.writeString(markdown, "# Benchmarks\n\nan old table\n\n## What limits each line\n\nnotes written by hand\n");
-        int exit = new CommandLine(new MosaicCommand()).setOut(new PrintWriter(out))
+        int exit = new CommandLine(new MosaicCommand()).setOut(new PrintWriter(out)).setErr(new PrintWriter(out, true))
                 .execute("bench", "--quick", "--threads", "2", "--json", json.toString(), "--markdown", markdown.toString());
 
         assertThat(exit).as(out.toString()).isZero();
@@ -78,7 +78,7 @@ class BenchCommandIT {
             EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry();
             parts.startTogether(cluster, registry);
             StringWriter out = new StringWriter();
-            int exit = new CommandLine(new MosaicCommand()).setOut(new PrintWriter(out)).execute("bench", "--quick", "--threads", "2",
+            int exit = new CommandLine(new MosaicCommand()).setOut(new PrintWriter(out)).setErr(new PrintWriter(out, true)).execute("bench", "--quick", "--threads", "2",
                     "--lines", "submit,aggregator,cold-start", "--bootstrap-servers", cluster.bootstrapServers(),
                     "--schema-registry-url", registry.url());
 
@@ -100,7 +100,7 @@ class BenchCommandIT {
     void theScaleLinesOfASmallJobInOneProcessAndInFour() throws Exception {
         StringWriter out = new StringWriter();
         Path json = dir.resolve("scale.json");
-        int exit = new CommandLine(new MosaicCommand()).setOut(new PrintWriter(out)).execute("bench", "--scale", "--quick", "--threads", "2",
+        int exit = new CommandLine(new MosaicCommand()).setOut(new PrintWriter(out)).setErr(new PrintWriter(out, true)).execute("bench", "--scale", "--quick", "--threads", "2",
                 "--json", json.toString());
         assertThat(exit).as(out.toString()).isZero();
         assertThat(out.toString()).containsPattern("scale 1,000 images 96x96: images/s.* images/s +[0-9.]+x")
@@ -109,7 +109,7 @@ class BenchCommandIT {
         assertThat(new ObjectMapper().readTree(json.toFile()).get("lines")).hasSize(8);
 
         StringWriter processes = new StringWriter();
-        exit = new CommandLine(new MosaicCommand()).setOut(new PrintWriter(processes)).execute("bench", "--scale-processes", "384m",
+        exit = new CommandLine(new MosaicCommand()).setOut(new PrintWriter(processes)).setErr(new PrintWriter(processes, true)).execute("bench", "--scale-processes", "384m",
                 "--scale-sizes", "200", "--threads", "2");
         assertThat(exit).as(processes.toString()).isZero();
         for (String service : new String[] {"worker", "aggregator", "reports", "jobs-api"}) {

@@ -348,7 +348,11 @@ public final class ChaosRun {
                 Duration quiet = Duration.ofNanos(System.nanoTime() - latest.get().receivedNanos());
                 JobSummary summary = latest.get().summary();
                 boolean foldedAll = JobRecords.folded(summary) >= live.resultRecords();
-                if (foldedAll && summary.getState() == JobState.COMPLETED && quiet.compareTo(SETTLED_AFTER) >= 0) {
+                // A job completes with its first copy of each task; copies of a resubmission may
+                // still be held by a dispatcher that is restoring after a fault. Settled means they
+                // were let in too, so that the check counts what the dispatcher did, not when.
+                boolean letIn = live.taskRecords() >= live.submittedRecords();
+                if (foldedAll && letIn && summary.getState() == JobState.COMPLETED && quiet.compareTo(SETTLED_AFTER) >= 0) {
                     return true;
                 }
                 if (quiet.compareTo(GIVE_UP_AFTER) >= 0) {
