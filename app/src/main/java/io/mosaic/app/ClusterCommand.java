@@ -6,6 +6,7 @@ import io.mosaic.platform.config.TopicConfig;
 import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
 import io.mosaic.platform.kafka.TopicAdmin;
 import io.mosaic.platform.lifecycle.Lifecycles;
+import io.mosaic.platform.net.IsolatedNetwork;
 import io.mosaic.platform.registry.EmbeddedSchemaRegistry;
 import io.mosaic.platform.s3.EmbeddedS3Server;
 import io.mosaic.platform.s3.S3Settings;
@@ -13,6 +14,7 @@ import io.mosaic.schemas.Topics;
 import io.mosaic.schemas.registry.SchemaRegistryClient;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -27,7 +29,9 @@ import picocli.CommandLine;
         description = {"Run a local Kafka cluster (KRaft: one controller and 1 or 3 brokers, each a child JVM that can be",
                 "killed on its own) and a schema registry, create the pipeline's topics, print",
                 "bootstrap.servers=... and schema.registry.url=... and run until Ctrl-C or SIGTERM.",
-                "With --s3-dir, also an S3 server whose buckets are the directories of DIR, for s3:// jobs."})
+                "With --s3-dir, also an S3 server whose buckets are the directories of DIR, for s3:// jobs.",
+                "With --isolated, each Kafka node runs in a network namespace of its own at its own address,",
+                "so that the network between nodes can be cut (needs root, iproute2 and nftables)."})
 final class ClusterCommand extends CommandBase.Local implements Callable<Integer> {
 
     @Option(names = "--brokers", paramLabel = "1|3", defaultValue = "3", description = "Brokers. Default: ${DEFAULT-VALUE}.")
@@ -38,6 +42,10 @@ final class ClusterCommand extends CommandBase.Local implements Callable<Integer
 
     @Option(names = "--registry-port", paramLabel = "PORT", defaultValue = "8081", description = "Schema registry port (0: any free port). Default: ${DEFAULT-VALUE}.")
     int registryPort;
+
+    @Option(names = "--isolated", description = "Run each Kafka node in a network namespace of its own (its own address, port 9092;"
+            + " the controller's 9093), so that links can be cut with nft. Needs root, iproute2 and nftables.")
+    boolean isolated;
 
     @Option(names = "--s3-dir", paramLabel = "DIR", description = "Also run an S3 server (S3Proxy) on DIR: each directory in it is a bucket,"
             + " each file an object. Prints its endpoint and a credentials file for AWS_SHARED_CREDENTIALS_FILE.")
@@ -53,7 +61,13 @@ final class ClusterCommand extends CommandBase.Local implements Callable<Integer
         }
         Logging.configure(verbose);
         PrintWriter out = out();
-        EmbeddedKafkaCluster.Builder builder = EmbeddedKafkaCluster.builder().brokers(brokers).childProcesses(true);
+        if (isolated) {
+            Optional<String> reason = IsolatedNetwork.unavailable();
+            if (reason.isPresent()) {
+                throw usageError("--isolated cannot be used here: " + reason.get());
+            }
+        }
+        EmbeddedKafkaCluster.Builder builder = EmbeddedKafkaCluster.builder().brokers(brokers).childProcesses(true).isolated(isolated);
         if (dataDir != null) {
             builder.baseDirectory(dataDir);
         }
@@ -73,7 +87,13 @@ final class ClusterCommand extends CommandBase.Local implements Callable<Integer
             Topics topics = Topics.create(config.topicSettings(), new SchemaRegistryClient(registry.url()));
             TopicAdmin.createTopics(config, topics);
             for (int id : kafka.brokerIds()) {
-                out.printf("broker %d: pid %d%n", id, kafka.brokerProcess(id).map(ProcessHandle::pid).orElse(-1L));
+                out.printf("broker %d: pid %d%s%n", id, kafka.brokerProcess(id).map(ProcessHandle::pid).orElse(-1L),
+                        isolated ? ", network namespace " + kafka.brokerHost(id).namespace() : "");
+            }
+            if (isolated) {
+                out.printf("controller: %s:%d, network namespace %s; this machine is %s on the nodes' bridge%n",
+                        kafka.controllerHost().address(), EmbeddedKafkaCluster.ISOLATED_CONTROLLER_PORT, kafka.controllerHost().namespace(),
+                        kafka.network().orElseThrow().outsideAddress());
             }
             out.println("bootstrap.servers=" + kafka.bootstrapServers());
             out.println("schema.registry.url=" + registry.url());

@@ -5,6 +5,7 @@ import io.mosaic.platform.config.KafkaSettings;
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.config.Setting;
 import io.mosaic.platform.config.TopicConfig;
+import io.mosaic.platform.lifecycle.ChildProcesses;
 import io.mosaic.platform.lifecycle.WatchedMain;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -251,11 +252,7 @@ public final class ChildJvm {
         if (pid < 0) {
             throw new IllegalStateException(name + " is not running");
         }
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true).start();
-        String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (kill.waitFor() != 0) {
-            throw new IOException("kill -" + signal + " " + pid + " failed: " + output);
-        }
+        ChildProcesses.signal(pid, signal);
     }
 
     @Override

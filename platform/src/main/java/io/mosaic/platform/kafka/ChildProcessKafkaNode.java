@@ -1,5 +1,7 @@
 package io.mosaic.platform.kafka;
 
+import io.mosaic.platform.lifecycle.ChildProcesses;
+
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -29,13 +31,16 @@ final class ChildProcessKafkaNode implements KafkaNode {
     private final Map<String, String> properties;
     private final Path directory;
     private final String heap;
+    private final List<String> launcher;
     private volatile Process process;
 
-    ChildProcessKafkaNode(int nodeId, Map<String, String> properties, Path directory, String heap) {
+    /** {@code launcher} goes before the java command, e.g. {@code ip netns exec <namespace>}; empty for none. */
+    ChildProcessKafkaNode(int nodeId, Map<String, String> properties, Path directory, String heap, List<String> launcher) {
         this.nodeId = nodeId;
         this.properties = Map.copyOf(properties);
         this.directory = directory;
         this.heap = heap;
+        this.launcher = List.copyOf(launcher);
     }
 
     @Override
@@ -53,7 +58,8 @@ final class ChildProcessKafkaNode implements KafkaNode {
             props.store(writer, "Kafka node " + nodeId + ", written by Mosaic");
         }
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseSerialGC",
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of(java, "-Xmx" + heap, "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"),
                 KafkaNodeMain.class.getName(),
                 "--parent-pid", Long.toString(ProcessHandle.current().pid()),
@@ -100,6 +106,16 @@ final class ChildProcessKafkaNode implements KafkaNode {
             Thread.currentThread().interrupt();
         }
         process = null;
+    }
+
+    @Override
+    public void pause() throws Exception {
+        ChildProcesses.signal(process().map(ProcessHandle::pid).orElse(-1L), "STOP");
+    }
+
+    @Override
+    public void resume() throws Exception {
+        ChildProcesses.signal(process().map(ProcessHandle::pid).orElse(-1L), "CONT");
     }
 
     @Override

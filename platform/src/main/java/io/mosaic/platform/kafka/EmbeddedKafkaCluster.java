@@ -1,49 +1,21 @@
 package io.mosaic.platform.kafka;
 
 import io.mosaic.platform.lifecycle.Lifecycle;
-import java.io.ByteArrayOutputStream;
+import io.mosaic.platform.net.IsolatedNetwork;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 import kafka.server.KafkaConfig;
-import kafka.server.KafkaRaftServer;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.DescribeClusterOptions;
-import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.common.utils.Utils;
-import org.apache.kafka.coordinator.group.GroupCoordinatorConfig;
-import org.apache.kafka.coordinator.transaction.TransactionLogConfig;
-import org.apache.kafka.metadata.properties.MetaPropertiesEnsemble;
-import org.apache.kafka.metadata.storage.Formatter;
-import org.apache.kafka.network.SocketServerConfigs;
-import org.apache.kafka.raft.KRaftConfigs;
-import org.apache.kafka.raft.MetadataLogConfig;
-import org.apache.kafka.raft.QuorumConfig;
-import org.apache.kafka.server.config.ReplicationConfigs;
-import org.apache.kafka.server.config.ServerLogConfigs;
-import org.apache.kafka.storage.internals.log.CleanerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * <p>The controller runs alone ({@code process.roles=controller}) rather than combined with a
  * broker: a combined node shuts down slowly while its peers are still up, and a separate
  * controller lets every broker finish its controlled shutdown against a live quorum.
+ *
+ * <p>{@link Builder#isolated(boolean) Isolated}, every node runs in a network namespace of its
+ * own ({@link IsolatedNetwork}) at its own address, so that the network between any two of them
+ * can be cut: brokers listen on port {@value #ISOLATED_BROKER_PORT} of their address, the
+ * controller on {@value #ISOLATED_CONTROLLER_PORT}, and this JVM reaches them through the bridge.
  *
  * <p>Replication follows the cluster size: with three brokers every topic, including the
  * consumer-offsets and transaction-state topics, defaults to three replicas and
@@ -72,11 +49,13 @@ public final class EmbeddedKafkaCluster implements Lifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaCluster.class);
 
-    private static final String HOST = KafkaNodeConfig.HOST;
     private static final int CONTROLLER_NODE_ID = KafkaNodeConfig.CONTROLLER_NODE_ID;
     private static final int FIRST_BROKER_ID = 1;
     private static final Duration STARTUP_TIMEOUT = KafkaNodeConfig.STARTUP_TIMEOUT;
     private static final Duration CLUSTER_VISIBLE_TIMEOUT = Duration.ofSeconds(30);
+    /** Each isolated node has an address of its own, so all take the usual ports. */
+    public static final int ISOLATED_BROKER_PORT = 9092;
+    public static final int ISOLATED_CONTROLLER_PORT = 9093;
 
     private enum State { NEW, STARTED, STOPPED }
 
@@ -91,6 +70,8 @@ public final class EmbeddedKafkaCluster implements Lifecycle {
     private volatile String bootstrapServers;
     private final boolean childProcesses;
     private final String childHeap;
+    private final boolean isolated;
+    private NodeNetwork addresses;
     private KafkaNode controller;
     private final List<KafkaNode> brokers = new ArrayList<>();
 
@@ -100,6 +81,7 @@ public final class EmbeddedKafkaCluster implements Lifecycle {
         this.extraProperties = Map.copyOf(builder.extraProperties);
         this.childProcesses = builder.childProcesses;
         this.childHeap = builder.childHeap;
+        this.isolated = builder.isolated;
     }
 
     public static Builder builder() {
@@ -108,7 +90,7 @@ public final class EmbeddedKafkaCluster implements Lifecycle {
 
     @Override
     public String name() {
-        return (childProcesses ? "kafka-processes(" : "embedded-kafka(") + brokerCount + (brokerCount == 1 ? " broker)" : " brokers)");
+        return (isolated ? "kafka-isolated(" : childProcesses ? "kafka-processes(" : "embedded-kafka(") + brokerCount + (brokerCount == 1 ? " broker)" : " brokers)");
     }
 
     @Override
@@ -117,13 +99,11 @@ public final class EmbeddedKafkaCluster implements Lifecycle {
             throw new IllegalArgumentException(
                     "an embedded Kafka cluster has 1 or 3 brokers, not " + brokerCount);
         }
-        List<String> reserved = extraProperties.keySet().stream()
-                .filter(KafkaNodeConfig.RESERVED_PROPERTIES::contains)
-                .sorted()
-                .toList();
-        if (!reserved.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "the embedded Kafka cluster sets " + reserved + " itself; remove them from the broker properties");
+        KafkaNodeConfig.refuseReserved(extraProperties);
+        if (isolated) {
+            IsolatedNetwork.unavailable().ifPresent(reason -> {
+                throw new IllegalStateException("cannot isolate the Kafka nodes: " + reason);
+            });
         }
     }
 
@@ -141,32 +121,29 @@ public final class EmbeddedKafkaCluster implements Lifecycle {
         state = State.STARTED;
         try {
             prepareBaseDirectory();
-            List<Integer> ports = KafkaNodes.freePorts(brokerCount + 1);
-            int controllerPort = ports.get(0);
-            List<Integer> brokerPorts = ports.subList(1, ports.size());
-            String voters = CONTROLLER_NODE_ID + "@" + HOST + ":" + controllerPort;
+            addresses = NodeNetwork.of(isolated, CONTROLLER_NODE_ID, brokerIds(brokerCount));
+            String voters = CONTROLLER_NODE_ID + "@" + hostPort(CONTROLLER_NODE_ID);
 
             Path controllerDir = baseDirectory.resolve("controller");
             clusterId = KafkaNodeConfig.existingClusterId(controllerDir).orElseGet(() -> Uuid.randomUuid().toString());
 
             KafkaNodeConfig nodes = new KafkaNodeConfig(brokerCount, extraProperties, voters);
             nodes.format(CONTROLLER_NODE_ID, controllerDir, clusterId);
-            controller = node(CONTROLLER_NODE_ID, nodes.controller(controllerDir, controllerPort), controllerDir);
+            controller = node(CONTROLLER_NODE_ID, nodes.controller(controllerDir, addresses.address(CONTROLLER_NODE_ID),
+                    addresses.port(CONTROLLER_NODE_ID)), controllerDir);
             controller.start();
 
-            for (int i = 0; i < brokerCount; i++) {
-                int nodeId = FIRST_BROKER_ID + i;
+            for (int nodeId : brokerIds(brokerCount)) {
                 Path brokerDir = baseDirectory.resolve("broker-" + nodeId);
-                Map<String, Object> brokerProps = nodes.broker(nodeId, brokerDir, brokerPorts.get(i));
+                Map<String, Object> brokerProps = nodes.broker(nodeId, brokerDir, addresses.address(nodeId), addresses.port(nodeId));
                 nodes.format(nodeId, brokerDir, clusterId);
                 brokers.add(node(nodeId, brokerProps, brokerDir));
             }
             KafkaNodes.startAll(brokers, STARTUP_TIMEOUT);
 
-            bootstrapServers = brokerPorts.stream()
-                    .map(port -> HOST + ":" + port)
-                    .collect(Collectors.joining(","));
-            awaitAllBrokersVisible();
+            bootstrapServers = String.join(",", brokers.stream().map(b -> hostPort(b.nodeId())).toList());
+            KafkaNodes.awaitVisible(bootstrapServers, brokers, childProcesses ? STARTUP_TIMEOUT : CLUSTER_VISIBLE_TIMEOUT,
+                    id -> baseDirectory.resolve("broker-" + id).resolve("node.log"));
             log.info("Embedded Kafka cluster {} is up: {} broker(s) at {}, data in {}",
                     clusterId, brokerCount, bootstrapServers, baseDirectory);
         } catch (Exception | Error e) {
@@ -190,11 +167,18 @@ public final class EmbeddedKafkaCluster implements Lifecycle {
         if (!wasStarted) {
             return;
         }
+        if (addresses != null) {
+            addresses.healAll();
+        }
         KafkaNodes.shutDownAll(brokers, "broker");
         brokers.clear();
         if (controller != null) {
             KafkaNodes.shutDownAll(List.of(controller), "controller");
             controller = null;
+        }
+        if (addresses != null) {
+            addresses.close();
+            addresses = null;
         }
         if (ownsBaseDirectory && baseDirectory != null) {
             try {
@@ -221,6 +205,42 @@ public final class EmbeddedKafkaCluster implements Lifecycle {
     /** Node ids of the brokers, 1 to {@link #brokerCount()}. */
     public List<Integer> brokerIds() {
         return brokers.stream().map(KafkaNode::nodeId).toList();
+    }
+
+    /** The network the nodes live in, when {@link Builder#isolated(boolean) isolated}; empty otherwise or when stopped. */
+    public synchronized Optional<IsolatedNetwork> network() {
+        return addresses == null ? Optional.empty() : addresses.network();
+    }
+
+    /** Broker {@code nodeId}'s host on the isolated network. */
+    public synchronized IsolatedNetwork.Host brokerHost(int nodeId) {
+        return addresses.host(broker(nodeId).nodeId());
+    }
+
+    /** The controller's host on the isolated network. */
+    public synchronized IsolatedNetwork.Host controllerHost() {
+        if (state != State.STARTED) {
+            throw new IllegalStateException(name() + " is not running");
+        }
+        return addresses.host(CONTROLLER_NODE_ID);
+    }
+
+    /** Pauses broker {@code nodeId} (SIGSTOP): alive to the kernel, silent to everyone, as in a long GC pause. */
+    public synchronized void pauseBroker(int nodeId) throws Exception {
+        broker(nodeId).pause();
+    }
+
+    /** Resumes a paused broker (SIGCONT). */
+    public synchronized void resumeBroker(int nodeId) throws Exception {
+        broker(nodeId).resume();
+    }
+
+    private static List<Integer> brokerIds(int count) {
+        return java.util.stream.IntStream.range(FIRST_BROKER_ID, FIRST_BROKER_ID + count).boxed().toList();
+    }
+
+    private String hostPort(int nodeId) {
+        return addresses.address(nodeId) + ":" + addresses.port(nodeId);
     }
 
     /** Whether each node runs in a JVM of its own (see {@link Builder#childProcesses(boolean)}). */
@@ -273,7 +293,7 @@ public final class EmbeddedKafkaCluster implements Lifecycle {
         // Fails here, in this JVM, on a setting Kafka refuses, instead of in a child's log.
         new KafkaConfig(text, false);
         return childProcesses
-                ? new ChildProcessKafkaNode(nodeId, text, dir, childHeap)
+                ? new ChildProcessKafkaNode(nodeId, text, dir, childHeap, addresses.launcher(nodeId))
                 : new InProcessKafkaNode(nodeId, text);
     }
 
@@ -300,33 +320,6 @@ public final class EmbeddedKafkaCluster implements Lifecycle {
         }
     }
 
-    private void awaitAllBrokersVisible() throws Exception {
-        Duration timeout = childProcesses ? STARTUP_TIMEOUT : CLUSTER_VISIBLE_TIMEOUT;
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            Collection<Node> nodes = List.of();
-            while (System.nanoTime() < deadline) {
-                try {
-                    nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(5_000)).nodes().get();
-                } catch (ExecutionException notYet) {
-                    // Child processes are still starting: nothing listens yet.
-                }
-                if (nodes.size() == brokerCount) {
-                    return;
-                }
-                for (KafkaNode broker : brokers) {
-                    if (childProcesses && !broker.isAlive()) {
-                        throw new IllegalStateException("Kafka broker " + broker.nodeId() + " exited during start-up; see "
-                                + baseDirectory.resolve("broker-" + broker.nodeId()).resolve("node.log"));
-                    }
-                }
-                Thread.sleep(100);
-            }
-            throw new IllegalStateException("the cluster shows " + nodes.size() + " of " + brokerCount
-                    + " brokers after " + timeout);
-        }
-    }
-
     /** Builds an {@link EmbeddedKafkaCluster}; by default one broker in a fresh temporary directory. */
     public static final class Builder {
         private int brokerCount = 1;
@@ -334,8 +327,20 @@ public final class EmbeddedKafkaCluster implements Lifecycle {
         private final Map<String, String> extraProperties = new LinkedHashMap<>();
         private boolean childProcesses;
         private String childHeap = "512m";
+        private boolean isolated;
 
         private Builder() {
+        }
+
+        /**
+         * Runs every node in a JVM of its own in a network namespace of its own, so that the network
+         * between nodes, and between a node and its clients, can be cut ({@link #network()}). Needs
+         * root, iproute2 and nftables; {@link IsolatedNetwork#unavailable()} says why not.
+         */
+        public Builder isolated(boolean enabled) {
+            this.isolated = enabled;
+            this.childProcesses |= enabled;
+            return this;
         }
 
         /**

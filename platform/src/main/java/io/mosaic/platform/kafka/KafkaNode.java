@@ -16,6 +16,16 @@ interface KafkaNode {
 
     boolean isAlive();
 
+    /** Pauses the node (SIGSTOP): alive to the kernel, silent to everyone, as in a long GC pause. */
+    default void pause() throws Exception {
+        throw new UnsupportedOperationException("node " + nodeId() + " runs in this JVM; only a node in a process of its own can be paused");
+    }
+
+    /** Resumes a paused node (SIGCONT). */
+    default void resume() throws Exception {
+        throw new UnsupportedOperationException("node " + nodeId() + " runs in this JVM; only a node in a process of its own can be paused");
+    }
+
     /** The operating-system process, when the node runs in one of its own. */
     default java.util.Optional<ProcessHandle> process() {
         return java.util.Optional.empty();

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What each node of an {@link EmbeddedKafkaCluster} is told: the shared settings of a small KRaft
- * cluster on loopback (one controller, one or three brokers), each node's own listener and
+ * cluster on loopback or on an isolated network (one controller, one or three brokers), each node's own listener and
  * directory, and the storage formatting that {@code kafka-storage.sh format} would do.
  */
 final class KafkaNodeConfig {
@@ -57,6 +57,15 @@ final class KafkaNodeConfig {
             ServerLogConfigs.LOG_DIR_CONFIG,
             MetadataLogConfig.METADATA_LOG_DIR_CONFIG);
 
+
+    /** Throws if {@code properties} would override one of {@link #RESERVED_PROPERTIES}. */
+    static void refuseReserved(Map<String, String> properties) {
+        List<String> reserved = properties.keySet().stream().filter(RESERVED_PROPERTIES::contains).sorted().toList();
+        if (!reserved.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "the embedded Kafka cluster sets " + reserved + " itself; remove them from the broker properties");
+        }
+    }
 
     private final int brokerCount;
     private final Map<String, String> extraProperties;
@@ -89,7 +98,8 @@ final class KafkaNodeConfig {
         int minInsyncReplicas = brokerCount == 3 ? 2 : 1;
         Map<String, Object> props = new HashMap<>();
         props.put(KRaftConfigs.CONTROLLER_LISTENER_NAMES_CONFIG, CONTROLLER_LISTENER);
-        // Plain TCP: every listener is bound to loopback, so nothing outside this machine reaches it.
+        // Plain TCP: every listener is bound to loopback, or to a namespace's address on a bridge
+        // of this machine's own, so nothing outside this machine reaches it.
         props.put(SocketServerConfigs.LISTENER_SECURITY_PROTOCOL_MAP_CONFIG,
                 CONTROLLER_LISTENER + ":PLAINTEXT," + BROKER_LISTENER + ":PLAINTEXT");
         // A static voter set: the single controller is the whole quorum.
@@ -128,26 +138,26 @@ final class KafkaNodeConfig {
         return brokerCount == 3 ? 3 : 1;
     }
 
-    /** The controller's settings: the whole quorum, with its metadata log in {@code dir}. */
-    Map<String, Object> controller(Path dir, int port) {
+    /** The controller's settings: the whole quorum, listening on {@code host:port}, with its metadata log in {@code dir}. */
+    Map<String, Object> controller(Path dir, String host, int port) {
         Map<String, Object> props = common();
         props.put(KRaftConfigs.PROCESS_ROLES_CONFIG, "controller");
         props.put(KRaftConfigs.NODE_ID_CONFIG, CONTROLLER_NODE_ID);
         // Topics created without a replication factor get the cluster's: 3 on three brokers, else
         // 1. Only the controller applies this default; brokers warn that they ignore it.
         props.putIfAbsent(ReplicationConfigs.DEFAULT_REPLICATION_FACTOR_CONFIG, replicationFactor());
-        props.put(SocketServerConfigs.LISTENERS_CONFIG, CONTROLLER_LISTENER + "://" + HOST + ":" + port);
+        props.put(SocketServerConfigs.LISTENERS_CONFIG, CONTROLLER_LISTENER + "://" + host + ":" + port);
         // A controller keeps only the metadata log, in its own directory.
         props.put(ServerLogConfigs.LOG_DIRS_CONFIG, dir.toString());
         return props;
     }
 
-    /** Broker {@code nodeId}'s settings: its listener on {@code port}, its partitions in {@code dir}. */
-    Map<String, Object> broker(int nodeId, Path dir, int port) {
+    /** Broker {@code nodeId}'s settings: its listener on {@code host:port}, its partitions in {@code dir}. */
+    Map<String, Object> broker(int nodeId, Path dir, String host, int port) {
         Map<String, Object> props = common();
         props.put(KRaftConfigs.PROCESS_ROLES_CONFIG, "broker");
         props.put(KRaftConfigs.NODE_ID_CONFIG, nodeId);
-        props.put(SocketServerConfigs.LISTENERS_CONFIG, BROKER_LISTENER + "://" + HOST + ":" + port);
+        props.put(SocketServerConfigs.LISTENERS_CONFIG, BROKER_LISTENER + "://" + host + ":" + port);
         // One directory per broker for its partitions and its copy of the metadata log.
         props.put(ServerLogConfigs.LOG_DIRS_CONFIG, dir.toString());
         return props;

@@ -3,7 +3,15 @@ package io.mosaic.platform.kafka;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.function.IntFunction;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.Node;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +27,35 @@ final class KafkaNodes {
     private static final Logger log = LoggerFactory.getLogger(KafkaNodes.class);
 
     private KafkaNodes() {
+    }
+
+    /**
+     * Returns once an Admin client at {@code bootstrapServers} sees every one of {@code brokers};
+     * fails at once, naming its log, if a broker in a process of its own exits meanwhile.
+     */
+    static void awaitVisible(String bootstrapServers, List<KafkaNode> brokers, Duration timeout, IntFunction<Path> logOf) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            Collection<Node> nodes = List.of();
+            while (System.nanoTime() < deadline) {
+                try {
+                    nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(5_000)).nodes().get();
+                } catch (ExecutionException notYet) {
+                    // Child processes are still starting: nothing listens yet.
+                }
+                if (nodes.size() == brokers.size()) {
+                    return;
+                }
+                for (KafkaNode broker : brokers) {
+                    if (broker.process().isPresent() && !broker.isAlive()) {
+                        throw new IllegalStateException("Kafka broker " + broker.nodeId() + " exited during start-up; see "
+                                + logOf.apply(broker.nodeId()));
+                    }
+                }
+                Thread.sleep(100);
+            }
+            throw new IllegalStateException("the cluster shows " + nodes.size() + " of " + brokers.size() + " brokers after " + timeout);
+        }
     }
 
     /**

@@ -110,6 +110,18 @@ public final class ChildProcesses {
         }
     }
 
+    /** Sends {@code signal} ({@code STOP}, {@code CONT}, ...) to process {@code pid} with kill(1). */
+    public static void signal(long pid, String signal) throws IOException, InterruptedException {
+        if (pid <= 0) {
+            throw new IllegalArgumentException("no process to send SIG" + signal + " to");
+        }
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true).start();
+        String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + signal + " " + pid + " failed: " + output);
+        }
+    }
+
     /** Removes {@code hook}, unless the JVM is already shutting down (then it runs, or has run). Null is ignored. */
     public static void removeShutdownHook(Thread hook) {
         if (hook == null) {
