@@ -5,6 +5,7 @@ import io.mosaic.platform.kafka.KafkaClients;
 import io.mosaic.schemas.ImageResult;
 import io.mosaic.schemas.ImageTask;
 import io.mosaic.schemas.Topics;
+import io.mosaic.schemas.serde.RegistryUnavailableException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,6 +50,8 @@ import org.slf4j.LoggerFactory;
 final class AnalyzerThread extends Thread {
 
     private static final Logger log = LoggerFactory.getLogger(AnalyzerThread.class);
+    /** Between readings of a batch whose schema the registry could not give; well inside max.poll.interval.ms. */
+    static final Duration REGISTRY_RETRY = Duration.ofSeconds(1);
 
     private final MosaicConfig config;
     private final Topics topics;
@@ -132,6 +135,13 @@ final class AnalyzerThread extends Thread {
                         rewindToCommitted(c);
                     } catch (WakeupException e) {
                         throw e;
+                    } catch (RegistryUnavailableException e) {
+                        // The tasks are fine; their schema cannot be fetched now. Nothing of the
+                        // batch counts; it is read again once the registry answers.
+                        log.warn("{}: {}; waiting {} ms and reading the batch again", workerId, e.getMessage(), REGISTRY_RETRY.toMillis());
+                        transaction.abortIfOpen();
+                        rewindToCommitted(c);
+                        sleepQuietly(REGISTRY_RETRY);
                     } catch (KafkaException e) {
                         if (!running) {
                             break;
@@ -293,6 +303,15 @@ final class AnalyzerThread extends Thread {
             open = false;
             offsets.clear();
             records = 0;
+        }
+    }
+
+    private void sleepQuietly(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
         }
     }
 

@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A real schema registry, Apicurio Registry {@value RegistryBundle#VERSION}, run as a child JVM
  * on 127.0.0.1 and spoken to through its Confluent-compatible API at {@link #url()}. Schemas live
- * in the child's memory and vanish with it.
+ * in the child's database, a file in its working directory: they survive {@link #kill()} and
+ * {@link #restart()}, as a Confluent registry's survive in its {@code _schemas} topic, and
+ * vanish with {@link #stop()}.
  *
  * <p>{@link #start()} unpacks the bundle into the user's cache on first use (see
  * {@link RegistryBundle}), starts the child with its output in a private log file, waits until
@@ -59,6 +61,8 @@ public final class EmbeddedSchemaRegistry implements Lifecycle {
     // Read by the shutdown hook without the lock, so a hook never waits for a start in progress.
     private volatile Process process;
     private volatile Path workDir;
+    /** The child {@link #kill()} ended, until {@link #restart()}. */
+    private volatile Process killed;
     private volatile int port = -1;
     private Thread shutdownHook;
 
@@ -153,6 +157,38 @@ public final class EmbeddedSchemaRegistry implements Lifecycle {
         return dir.resolve(LOG_FILE);
     }
 
+    /** Kills the child as a crash would (SIGKILL), keeping its database and port for {@link #restart()}. */
+    public synchronized void kill() throws InterruptedException {
+        Process child = process;
+        if (child == null) {
+            throw new IllegalStateException(name() + " is not running");
+        }
+        child.destroyForcibly().waitFor(STOP_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        killed = child;
+    }
+
+    /** Starts a {@link #kill() killed} registry again on its port, with the schemas it had. */
+    public synchronized void restart() throws IOException, InterruptedException {
+        if (killed == null || workDir == null) {
+            throw new IllegalStateException(name() + " was not killed");
+        }
+        long launched = System.nanoTime();
+        process = launch(RegistryBundle.fromSystem().home(), port);
+        killed = null;
+        try {
+            awaitReady(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build(), launched);
+        } catch (StartFailure e) {
+            throw new IllegalStateException(name() + " did not start again: " + e.getMessage() + "\n--- last lines of its log ---\n" + logTail(), e);
+        }
+        log.info("{} running again at {} after {} ms (pid {})", name(), url(), Duration.ofNanos(System.nanoTime() - launched).toMillis(), process.pid());
+    }
+
+    /** Whether the child is running: false after {@link #kill()} until {@link #restart()}. */
+    public boolean isAlive() {
+        Process child = process;
+        return child != null && child.isAlive() && killed == null;
+    }
+
     @Override
     public synchronized void stop() {
         if (process == null && workDir == null) {
@@ -160,6 +196,7 @@ public final class EmbeddedSchemaRegistry implements Lifecycle {
         }
         endChild();
         process = null;
+        killed = null;
         workDir = null;
         ChildProcesses.removeShutdownHook(shutdownHook);
         shutdownHook = null;
@@ -190,6 +227,7 @@ public final class EmbeddedSchemaRegistry implements Lifecycle {
 
     private Process launch(Path home, int httpPort) throws IOException {
         Path tmp = Files.createDirectories(workDir.resolve("tmp"));
+        Files.createDirectories(workDir.resolve("data"));
         List<String> command = new ArrayList<>(List.of(
                 ChildProcesses.javaExecutable(),
                 "-Xmx384m",
@@ -216,8 +254,12 @@ public final class EmbeddedSchemaRegistry implements Lifecycle {
                 "-DLOG_LEVEL=WARN",
                 "-DREGISTRY_LOG_LEVEL=WARN",
                 "-Dquarkus.log.category.\"io.quarkus\".level=INFO",
-                // The bundle's pool keeps 20 idle connections to its in-memory database, sized
+                // Its database in a file rather than in memory, so that a registry killed and
+                // started again still knows every schema id it gave. The bundle's pool keeps 20
+                // idle connections to that database, sized
                 // for production; a handful serves a test or a demo.
+                // The bundle's URL is ${REGISTRY_DATASOURCE_URL:jdbc:h2:mem:registry_db} in its prod profile.
+                "-DREGISTRY_DATASOURCE_URL=jdbc:h2:file:" + workDir.resolve("data").resolve("registry").toAbsolutePath() + ";WRITE_DELAY=0",
                 "-Dquarkus.datasource.jdbc.initial-size=2",
                 "-Dquarkus.datasource.jdbc.min-size=2",
                 "-Dquarkus.datasource.jdbc.max-size=10",

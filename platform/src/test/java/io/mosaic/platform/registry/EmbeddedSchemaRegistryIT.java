@@ -23,6 +23,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import io.mosaic.schemas.registry.SchemaRegistryClient;
+import io.mosaic.schemas.registry.SchemaRegistryUnavailableException;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +73,33 @@ class EmbeddedSchemaRegistryIT {
             assertThat(logFile.getParent()).doesNotExist();
             assertThatThrownBy(registry::url).isInstanceOf(IllegalStateException.class);
             registry.stop();
+        } finally {
+            registry.stop();
+        }
+    }
+
+    @Test
+    void aKilledRegistryIsUnavailableUntilRestartedAndThenKnowsEverySchemaIdItGave() throws Exception {
+        EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry();
+        try {
+            registry.start();
+            Schema schema = SchemaBuilder.record("Probe").namespace("io.mosaic.test").fields().requiredString("name").endRecord();
+            int id = new SchemaRegistryClient(registry.url()).register("probe-value", schema);
+            long pid = registry.processHandle().pid();
+
+            registry.kill();
+            assertThat(registry.isAlive()).isFalse();
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+            // A fresh client: nothing cached, so it must ask the server, which is gone.
+            assertThatThrownBy(() -> new SchemaRegistryClient(registry.url(), Duration.ofSeconds(2)).schemaById(id))
+                    .isInstanceOf(SchemaRegistryUnavailableException.class);
+
+            registry.restart();
+            assertThat(registry.isAlive()).isTrue();
+            assertThat(registry.processHandle().pid()).isNotEqualTo(pid);
+            assertThat(new SchemaRegistryClient(registry.url()).schemaById(id)).isEqualTo(schema);
+            Schema other = SchemaBuilder.record("Other").namespace("io.mosaic.test").fields().requiredLong("n").endRecord();
+            assertThat(new SchemaRegistryClient(registry.url()).register("other-value", other)).as("a new id, not a reused one").isNotEqualTo(id);
         } finally {
             registry.stop();
         }

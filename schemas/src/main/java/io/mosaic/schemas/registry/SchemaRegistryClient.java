@@ -196,7 +196,7 @@ public final class SchemaRegistryClient implements SchemaRegistry {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new SchemaRegistryException("schema registry at " + baseUrl + " is unreachable (" + method + " " + path + "): " + e, e);
+            throw new SchemaRegistryUnavailableException("schema registry at " + baseUrl + " is unreachable (" + method + " " + path + "): " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SchemaRegistryException("interrupted while calling the schema registry", e);
@@ -208,6 +208,10 @@ public final class SchemaRegistryClient implements SchemaRegistry {
             } catch (IOException e) {
                 throw new SchemaRegistryException("schema registry answered " + method + " " + path + " with a body that is not JSON: " + abbreviate(response.body()), e);
             }
+        }
+        if (status >= 500) {
+            throw new SchemaRegistryUnavailableException("schema registry at " + baseUrl + " answered " + method + " " + path
+                    + " with HTTP " + status + ": " + abbreviate(response.body()), status);
         }
         throw error(status, response.body(), method, path, what);
     }

@@ -3,6 +3,7 @@ package io.mosaic.schemas.serde;
 import io.mosaic.schemas.ImageJob;
 import io.mosaic.schemas.registry.SchemaRegistry;
 import io.mosaic.schemas.registry.SchemaRegistryException;
+import io.mosaic.schemas.registry.SchemaRegistryUnavailableException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -117,6 +118,8 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     private int registerSchema(String topic) {
         try {
             return registry.register(subject(topic), readerSchema);
+        } catch (SchemaRegistryUnavailableException e) {
+            throw new RegistryUnavailableException("cannot register the " + type.getSimpleName() + " schema now: " + e.getMessage(), e);
         } catch (SchemaRegistryException e) {
             throw new SerializationException("cannot register the " + type.getSimpleName() + " schema under subject "
                     + subject(topic) + ": " + e.getMessage(), e);
@@ -127,6 +130,8 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         Schema writerSchema;
         try {
             writerSchema = registry.schemaById(id);
+        } catch (SchemaRegistryUnavailableException e) {
+            throw new RegistryUnavailableException("cannot fetch writer schema id " + id + " now: " + e.getMessage(), e);
         } catch (SchemaRegistryException e) {
             throw new SerializationException("unknown schema id " + id + ": " + e.getMessage(), e);
         }
