@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mosaic.app.chaos.FaultKind;
 import io.mosaic.app.chaos.FaultPlan;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,14 +29,16 @@ class ChaosIT {
     private static final int IMAGES = Integer.getInteger("mosaic.chaos.images", 60);
     private static final int FAULTS = Integer.getInteger("mosaic.chaos.faults", 3);
     private static final long SEED = Long.getLong("mosaic.chaos.seed", 120);
+    /** The faults of processes, and one broker killed: the plan of each seed as it was before network faults. */
+    private static final String PROCESS_KINDS = FaultKind.PROCESS_FAULTS.stream().map(FaultKind::label).collect(Collectors.joining(","));
 
     @Test
     @Timeout(value = 20, unit = TimeUnit.MINUTES)
     void everyTaskIsCountedExactlyOnceWhileProcessesAndBrokersFail() {
-        Run run = chaos();
+        ChaosRuns.Run run = chaos();
 
-        Map<String, String> result = resultLine(run.output);
-        assertThat(run.exitCode).as(run.output).isZero();
+        Map<String, String> result = run.result();
+        assertThat(run.exitCode()).as(run.output()).isZero();
         assertThat(result).containsEntry("faults", Integer.toString(FAULTS))
                 .containsEntry("lost", "0")
                 .containsEntry("duplicated", "0")
@@ -51,8 +51,8 @@ class ChaosIT {
             String[] sides = result.get(observedOverExpected).split("/");
             assertThat(sides[0]).as(observedOverExpected).isEqualTo(sides[1]);
         }
-        assertThat(run.output).doesNotContain("Run directory kept");
-        assertNothingLeftRunning();
+        assertThat(run.output()).doesNotContain("Run directory kept");
+        ChaosRuns.assertNothingLeftRunning();
     }
 
     @Test
@@ -60,49 +60,18 @@ class ChaosIT {
     void withoutExactlyOnceTheCheckerFindsDuplicates() {
         assertThat(FaultPlan.of(SEED, FAULTS).count(FaultKind.RESUBMIT)).as("the seed's plan resubmits the job").isPositive();
 
-        Run run = chaos("--unsafe");
+        ChaosRuns.Run run = chaos("--unsafe");
 
-        Map<String, String> result = resultLine(run.output);
-        assertThat(run.exitCode).as(run.output).isEqualTo(1);
+        Map<String, String> result = run.result();
+        assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
         assertThat(Integer.parseInt(result.get("duplicated"))).isGreaterThanOrEqualTo(IMAGES);
         // At least once loses nothing: it only counts some results more than once.
         assertThat(result).containsEntry("lost", "0").containsEntry("mode", "unsafe");
-        assertNothingLeftRunning();
+        ChaosRuns.assertNothingLeftRunning();
     }
 
-    private record Run(int exitCode, String output) {
-    }
-
-    private static Run chaos(String... extra) {
-        PrintStream originalOut = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true));
-        try {
-            String[] args = Stream.concat(Stream.of("chaos", "--images", Integer.toString(IMAGES), "--faults", Integer.toString(FAULTS),
-                    "--seed", Long.toString(SEED)), Arrays.stream(extra)).toArray(String[]::new);
-            int code = MosaicCommand.execute(args);
-            return new Run(code, captured.toString());
-        } finally {
-            System.setOut(originalOut);
-            originalOut.print(captured);
-        }
-    }
-
-    /** The {@code faults=K lost=L ...} line as a map of its fields. */
-    private static Map<String, String> resultLine(String output) {
-        String line = output.lines().filter(l -> l.startsWith("faults=")).reduce((first, second) -> second)
-                .orElseThrow(() -> new AssertionError("no result line in:\n" + output));
-        Map<String, String> fields = new LinkedHashMap<>();
-        for (String field : line.split(" ")) {
-            int eq = field.indexOf('=');
-            fields.put(field.substring(0, eq), field.substring(eq + 1));
-        }
-        return fields;
-    }
-
-    /** Brokers, registry, workers and aggregators: every child process must be gone. */
-    private static void assertNothingLeftRunning() {
-        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
-                .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList()).isEmpty();
+    private static ChaosRuns.Run chaos(String... extra) {
+        return ChaosRuns.chaos(Stream.concat(Stream.of("--images", Integer.toString(IMAGES), "--faults", Integer.toString(FAULTS),
+                "--seed", Long.toString(SEED), "--kinds", PROCESS_KINDS), Arrays.stream(extra)).toArray(String[]::new));
     }
 }

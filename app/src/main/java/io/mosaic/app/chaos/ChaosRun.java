@@ -6,9 +6,9 @@ import io.mosaic.platform.config.KafkaSettings;
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.config.SourceRoots;
 import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
+import io.mosaic.platform.kafka.KafkaClients;
 import io.mosaic.platform.kafka.TopicAdmin;
 import io.mosaic.platform.lifecycle.Lifecycles;
-import io.mosaic.platform.progress.Progress;
 import io.mosaic.platform.registry.EmbeddedSchemaRegistry;
 import io.mosaic.producers.JobSubmitter;
 import io.mosaic.schemas.JobState;
@@ -29,9 +29,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.utils.Utils;
 
 /**
@@ -68,6 +71,14 @@ public final class ChaosRun {
     private static final String AGGREGATOR_HEAP = "384m";
     private static final String BROKER_HEAP = "384m";
     /**
+     * A paused broker drops out of every ISR after 10 s rather than Kafka's 30 s, so that a pause
+     * of 14 s ({@link BrokerFaults#PAUSE}) outlasts both its session with the controller (9 s) and
+     * its replica lag time.
+     */
+    static final Map<String, String> BROKER_PROPERTIES = Map.of("replica.lag.time.max.ms", "10000");
+    /** Three replicas, min.insync.replicas=2: where the two-brokers-down fault tries a write that must be refused. */
+    static final String PROBE_TOPIC = "mosaic-chaos-probe";
+    /**
      * The dispatcher's window in the run: two tasks in flight, so that whatever slows the pipeline
      * (a fault, the resubmitted job) leaves tasks held back in the dispatcher when the faults strike.
      */
@@ -78,10 +89,13 @@ public final class ChaosRun {
     /** With every process up and nothing left to consume, a summary unchanged this long will not change. */
     private static final Duration GIVE_UP_AFTER = Duration.ofSeconds(60);
 
-    /** What the run found; {@code directory} is where its logs are, or null when they were deleted. */
-    public record Outcome(Verdict verdict, String line, Path directory) {
+    /**
+     * What the run found; {@code directory} is where its logs are, or null when they were deleted.
+     * It passes when the verdict does and no write was acknowledged with two brokers down.
+     */
+    public record Outcome(Verdict verdict, String line, Path directory, List<FaultRecord> faults, int probesAcknowledged) {
         public boolean passed() {
-            return verdict.passed();
+            return verdict.passed() && probesAcknowledged == 0;
         }
     }
 
@@ -111,7 +125,7 @@ public final class ChaosRun {
     }
 
     private Outcome runIn(Path directory) throws Exception {
-        FaultPlan plan = FaultPlan.of(settings.seed(), settings.faults());
+        FaultPlan plan = FaultPlan.of(settings.seed(), settings.faults(), settings.kinds());
         String jobId = "chaos-" + settings.seed();
         out.printf("mosaic chaos: seed %d, %d images, %d faults, %d worker processes x %d threads, %d aggregators (standby replicas %d), %s%n",
                 settings.seed(), settings.images(), plan.size(), settings.workers(), WORKER_THREADS, AGGREGATORS,
@@ -124,7 +138,8 @@ public final class ChaosRun {
                 inputs.expected(ResultStatus.OK), inputs.expected(ResultStatus.FAILED), inputs.totalBytes());
 
         try (Lifecycles parts = new Lifecycles()) {
-            EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder().brokers(3).childProcesses(true).childHeap(BROKER_HEAP)
+            EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder().brokers(3).childProcesses(true).isolated(settings.isolated())
+                    .childHeap(BROKER_HEAP).brokerProperties(BROKER_PROPERTIES)
                     .baseDirectory(directory.resolve("kafka")).build();
             EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry();
             parts.startTogether(kafka, registry);
@@ -135,9 +150,16 @@ public final class ChaosRun {
                     .build();
             Topics topics = Topics.create(config.topicSettings(), new SchemaRegistryClient(registry.url()));
             TopicAdmin.createTopics(config, topics);
+            try (Admin admin = Admin.create(KafkaClients.base(config, "chaos-setup"))) {
+                admin.createTopics(List.of(new NewTopic(PROBE_TOPIC, 1, (short) 3)
+                        .configs(Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2")))).all().get(60, TimeUnit.SECONDS);
+            }
             log("3 brokers up (pids %s), schema registry at %s, topics created", kafka.brokerIds().stream()
                     .map(id -> kafka.brokerProcess(id).map(p -> Long.toString(p.pid())).orElse("?"))
                     .collect(Collectors.joining(", ")), registry.url());
+            kafka.network().ifPresent(network -> log("isolated: %s, each in a network namespace of its own; clients reach them from %s",
+                    kafka.brokerIds().stream().map(id -> "broker " + id + " at " + kafka.brokerHost(id).address()).collect(Collectors.joining(", ")),
+                    network.outsideAddress()));
 
             Path logs = Files.createDirectories(directory.resolve("logs"));
             ServiceFleet fleet = parts.start(fleet(config, inputs.directory(), directory, logs));
@@ -146,22 +168,23 @@ public final class ChaosRun {
             JobRecords live = new JobRecords(jobId);
             parts.start(new TopicReader(config, topics, live));
             Recovery recovery = new Recovery(settings.standbyReplicas());
-            Result result = runJob(plan, inputs, new Pipeline(config, topics, kafka, fleet), live, recovery);
+            Result result = runJob(plan, inputs, new Pipeline(config, topics, kafka, registry, fleet), live, recovery);
             log("stopping every process");
             parts.stopAll();
             // An unsafe run is meant to fail the check; its logs tell nothing new.
-            boolean keep = settings.keep() || (!result.verdict().passed() && !settings.unsafe());
+            boolean passed = result.verdict().passed() && recovery.probesAcknowledged() == 0;
+            boolean keep = settings.keep() || (!passed && !settings.unsafe());
             if (keep) {
                 out.println("Run directory kept (logs of every process): " + directory);
             }
             out.println(result.line());
             out.flush();
-            return new Outcome(result.verdict(), result.line(), keep ? directory : null);
+            return new Outcome(result.verdict(), result.line(), keep ? directory : null, recovery.faults(), recovery.probesAcknowledged());
         }
     }
 
     /** What runs while the job goes through. */
-    private record Pipeline(MosaicConfig config, Topics topics, EmbeddedKafkaCluster kafka, ServiceFleet fleet) {
+    private record Pipeline(MosaicConfig config, Topics topics, EmbeddedKafkaCluster kafka, EmbeddedSchemaRegistry registry, ServiceFleet fleet) {
     }
 
     /** The run's own clients: the Admin view of the cluster, the paced first submitter and the resubmitter. */
@@ -177,7 +200,7 @@ public final class ChaosRun {
         MosaicConfig config = pipeline.config();
         Topics topics = pipeline.topics();
         try (GroupWatch groups = new GroupWatch(config);
-             JobSubmitter submitter = new JobSubmitter(pacedSubmitter(config, topics, inputs.count()), topics);
+             JobSubmitter submitter = new JobSubmitter(Submissions.paced(config, topics, inputs.count(), settings.publishOver()), topics);
              JobSubmitter resubmitter = new JobSubmitter(config.with(KafkaSettings.INSTANCE_ID, "chaos-resubmit"), topics)) {
             return runJob(plan, inputs, pipeline, live, recovery, new Clients(groups, submitter, resubmitter));
         }
@@ -194,7 +217,7 @@ public final class ChaosRun {
         // Published in the background, so that the faults strike while tasks are still arriving.
         CompletableFuture<Void> published = CompletableFuture.runAsync(() -> {
             try {
-                log("%s", submit(clients.submitter(), inputs.directory(), jobId, "submitted job"));
+                log("%s", Submissions.submit(clients.submitter(), inputs.directory(), jobId, "submitted job"));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new CompletionException(e);
@@ -202,8 +225,8 @@ public final class ChaosRun {
         });
         // A resubmission goes out at full speed, as when a user runs submit again, while the first may still be publishing.
         FaultInjector injector = new FaultInjector(
-                new FaultInjector.Targets(fleet, pipeline.kafka(), groups, live, topics, WORKER_THREADS, WORKER_MAX_POLL_INTERVAL),
-                () -> submit(clients.resubmitter(), inputs.directory(), jobId, "submitted the whole job again"),
+                new FaultInjector.Targets(pipeline.config(), fleet, pipeline.kafka(), pipeline.registry(), groups, live, topics, WORKER_THREADS, WORKER_MAX_POLL_INTERVAL),
+                () -> Submissions.submit(clients.resubmitter(), inputs.directory(), jobId, "submitted the whole job again"),
                 recovery, message -> log("%s", message));
 
         int injected = 0;
@@ -281,39 +304,8 @@ public final class ChaosRun {
         return new ServiceFleet(workers, aggregators);
     }
 
-    /** The first submission's settings: its tasks paced by {@link PacingInterceptor} over {@link ChaosSettings#publishOver()}. */
-    private MosaicConfig pacedSubmitter(MosaicConfig config, Topics topics, int tasks) {
-        long interval = settings.publishOver().toMillis() / Math.max(1, tasks);
-        return MosaicConfig.builder()
-                .set(KafkaSettings.BOOTSTRAP_SERVERS, config.bootstrapServers())
-                .set(KafkaSettings.SCHEMA_REGISTRY_URL, config.schemaRegistryUrl())
-                .set(KafkaSettings.INSTANCE_ID, "chaos-submit")
-                .flags(Map.of(
-                        "kafka." + ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, PacingInterceptor.class.getName(),
-                        "kafka." + PacingInterceptor.INTERVAL_CONFIG, Long.toString(interval),
-                        "kafka." + PacingInterceptor.TOPIC_CONFIG, topics.taskBacklog().name()))
-                .build();
-    }
-
     private static String kafka(String key, Duration value) {
         return "kafka." + key + "=" + value.toMillis();
-    }
-
-    /** Publishes the job; a broker that is down makes a send fail only after retries, so try again a few times. */
-    private String submit(JobSubmitter submitter, Path images, String jobId, String what) throws InterruptedException {
-        long startedAt = System.nanoTime();
-        RuntimeException last = null;
-        for (int attempt = 1; attempt <= 3; attempt++) {
-            try {
-                JobSubmitter.SubmittedJob job = submitter.submit(images, jobId, Progress.none());
-                return String.format(Locale.ROOT, "%s %s: %d tasks in %.1f s%s", what, job.jobId(), job.taskCount(),
-                        (System.nanoTime() - startedAt) / 1e9, attempt > 1 ? " (attempt " + attempt + ")" : "");
-            } catch (RuntimeException e) {
-                last = e;
-                Thread.sleep(2_000);
-            }
-        }
-        throw last;
     }
 
     /** Waits until {@code due}, restarting crashed processes meanwhile; false if the deadline passed first. */

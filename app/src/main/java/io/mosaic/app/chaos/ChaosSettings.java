@@ -2,6 +2,7 @@ package io.mosaic.app.chaos;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What a chaos run does.
@@ -17,9 +18,10 @@ import java.util.Objects;
  *                        faults strike while the job is in flight
  * @param keep            keep the run's directory (logs, broker data) even when it passes
  * @param timeout         longest wait for the job, from its submission
+ * @param kinds           the kinds of fault to draw from; network kinds put the brokers in network namespaces
  */
 public record ChaosSettings(int images, int faults, long seed, boolean unsafe, int workers, int standbyReplicas,
-                            Duration publishOver, boolean keep, Duration timeout) {
+                            Duration publishOver, boolean keep, Duration timeout, Set<FaultKind> kinds) {
 
     /** Seconds of publishing per planned fault: about what injecting one fault and recovering from it takes. */
     public static final int PUBLISH_SECONDS_PER_FAULT = 15;
@@ -29,9 +31,18 @@ public record ChaosSettings(int images, int faults, long seed, boolean unsafe, i
         return Duration.ofSeconds(Math.max(20, (long) PUBLISH_SECONDS_PER_FAULT * faults));
     }
 
+    /** Whether some kind of fault cuts or slows the network, so the brokers must live in namespaces of their own. */
+    public boolean isolated() {
+        return kinds.stream().anyMatch(FaultKind::network);
+    }
+
     public ChaosSettings {
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(publishOver, "publishOver");
+        kinds = Set.copyOf(Objects.requireNonNull(kinds, "kinds"));
+        if (kinds.isEmpty() && faults > 0) {
+            throw new IllegalArgumentException("--kinds names no fault kind; the kinds are " + FaultKind.labels());
+        }
         if (publishOver.isNegative()) {
             throw new IllegalArgumentException("--publish-over cannot be negative, got " + publishOver.toSeconds());
         }

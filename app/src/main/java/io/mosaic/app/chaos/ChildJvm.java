@@ -113,7 +113,7 @@ public final class ChildJvm {
         List<String> command = new ArrayList<>();
         command.add(java);
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
+        command.addAll(List.of("-cp", ChildProcesses.absoluteClassPath(),
                 WatchedMain.class.getName(), "--parent-pid", Long.toString(ProcessHandle.current().pid()),
                 MosaicCommand.class.getName(), service));
         command.addAll(arguments);

@@ -1,7 +1,9 @@
 package io.mosaic.app.chaos;
 
 import io.mosaic.consumers.worker.AnalyzerWorker;
+import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
+import io.mosaic.platform.registry.EmbeddedSchemaRegistry;
 import io.mosaic.schemas.Topics;
 import io.mosaic.streams.JobAggregator;
 import java.time.Duration;
@@ -9,7 +11,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.apache.kafka.common.TopicPartition;
 
@@ -22,38 +23,40 @@ final class FaultInjector {
 
     /** Longest wait for any one recovery step; far above what a healthy cluster needs. */
     static final Duration STEP_TIMEOUT = Duration.ofSeconds(120);
+    /** How long the registry-down fault keeps the schema registry dead. */
+    static final Duration REGISTRY_DOWN_FOR = Duration.ofSeconds(30);
 
     /**
      * What faults strike and what they are measured by.
      *
+     * @param config how the run's own clients reach the cluster
      * @param fleet the worker and aggregator processes
      * @param kafka the brokers
+     * @param registry the schema registry
      * @param groups the Admin view of the consumer groups
      * @param live the topics as the run follows them
      * @param workerThreads analyzer threads per worker process
      * @param maxPollInterval the workers' max.poll.interval.ms: a paused worker is fenced after it
      */
-    record Targets(ServiceFleet fleet, EmbeddedKafkaCluster kafka, GroupWatch groups, JobRecords live, Topics topics,
-                   int workerThreads, Duration maxPollInterval) {
+    record Targets(MosaicConfig config, ServiceFleet fleet, EmbeddedKafkaCluster kafka, EmbeddedSchemaRegistry registry, GroupWatch groups,
+                   JobRecords live, Topics topics, int workerThreads, Duration maxPollInterval) {
     }
 
     private final Targets targets;
     private final Callable<String> resubmit;
     private final Recovery recovery;
-    private final Consumer<String> log;
-    /** The last restarted broker catching up; measured in the background while other faults go on. */
-    private CompletableFuture<Void> brokerCatchingUp = CompletableFuture.completedFuture(null);
+    private final BrokerFaults brokers;
 
     FaultInjector(Targets targets, Callable<String> resubmit, Recovery recovery, Consumer<String> log) {
         this.targets = targets;
         this.resubmit = resubmit;
         this.recovery = recovery;
-        this.log = log;
+        this.brokers = new BrokerFaults(targets, recovery, log);
     }
 
     /** Waits for measurements still running in the background. */
     void awaitMeasurements() {
-        brokerCatchingUp.join();
+        brokers.awaitMeasurements();
     }
 
     /** Injects {@code fault} and returns what happened, for the run's log. */
@@ -63,9 +66,22 @@ final class FaultInjector {
             case PAUSE_WORKER -> pauseWorker(pick(targets.fleet().workers(), fault));
             case RESTART_WORKER -> restartWorker(pick(targets.fleet().workers(), fault));
             case KILL_AGGREGATOR -> killAggregator(fault);
-            case KILL_BROKER -> killBroker(fault);
-            case RESUBMIT -> resubmit.call();
+            case RESUBMIT -> resubmit();
+            case REGISTRY_DOWN -> registryDown(pick(targets.fleet().workers(), fault));
+            case KILL_BROKER -> brokers.kill(fault);
+            case PAUSE_BROKER -> brokers.pause(fault);
+            case TWO_BROKERS_DOWN -> brokers.twoDown(fault);
+            case ISOLATE_BROKER -> brokers.isolate(fault);
+            case PARTITION_LEADER -> brokers.partitionLeader(fault);
+            case SLOW_BROKER -> brokers.slow(fault);
         };
+    }
+
+    private String resubmit() throws Exception {
+        long started = System.nanoTime();
+        String line = resubmit.call();
+        recovery.injected(FaultKind.RESUBMIT, Optional.of(Duration.ofNanos(System.nanoTime() - started)));
+        return line;
     }
 
     private String killWorker(ChildJvm worker) throws Exception {
@@ -84,6 +100,7 @@ final class FaultInjector {
         worker.start();
         worker.awaitRunning(ServiceFleet.START_TIMEOUT);
         Optional<Duration> rejoined = awaitWorkersComplete(System.nanoTime());
+        recovery.injected(FaultKind.KILL_WORKER, rejoined.map(d -> Duration.ofNanos(System.nanoTime() - killed)));
         return "kill -9 worker " + worker.name() + " (pid " + pid + "): group noticed after " + show(noticed)
                 + ", survivors own every partition after " + show(rebalanced) + "; restarted as pid " + worker.pid()
                 + ", back in the group after " + show(rejoined);
@@ -106,6 +123,7 @@ final class FaultInjector {
         worker.resume();
         Duration stopped = Duration.ofNanos(System.nanoTime() - paused);
         Optional<Duration> rejoined = awaitWorkersComplete(System.nanoTime());
+        recovery.injected(FaultKind.PAUSE_WORKER, rejoined);
         String zombieLog = worker.logSinceStart().substring(logBefore.length());
         String refused = zombieLog.contains("CommitFailedException")
                 ? "the coordinator refused its transaction's offsets (no longer a member) and it aborted"
@@ -115,12 +133,51 @@ final class FaultInjector {
                 + "; SIGCONT after " + Recovery.seconds(stopped) + ", " + refused + "; back in the group after " + show(rejoined);
     }
 
+    /**
+     * The registry gone for {@link #REGISTRY_DOWN_FOR}: a worker started meanwhile knows no schema
+     * and must wait for it, reading its tasks again, rather than send them to the dead-letter topic.
+     */
+    private String registryDown(ChildJvm worker) throws Exception {
+        EmbeddedSchemaRegistry registry = targets.registry();
+        long pid = registry.processHandle().pid();
+        long deadLettersBefore = deadLetters();
+        long killed = System.nanoTime();
+        registry.kill();
+        worker.terminate(Duration.ofSeconds(30));
+        worker.start();
+        long wait = killed + REGISTRY_DOWN_FOR.toNanos() - System.nanoTime();
+        if (wait > 0) {
+            Thread.sleep(wait / 1_000_000);
+        }
+        long waits = worker.logSinceStart().lines().filter(line -> line.contains("is unreachable")).count();
+        registry.restart();
+        long restarted = System.nanoTime();
+        Optional<Duration> whole = awaitWorkersComplete(restarted);
+        recovery.injected(FaultKind.REGISTRY_DOWN, whole);
+        long deadLettered = deadLetters() - deadLettersBefore;
+        return "kill -9 schema registry (pid " + pid + ") and restart worker " + worker.name() + " without it: it found the registry"
+                + " unreachable " + waits + " time(s) and waited; " + deadLettered + " task(s) dead-lettered meanwhile; registry back as pid "
+                + registry.processHandle().pid() + " after " + Recovery.seconds(Duration.ofNanos(restarted - killed))
+                + ", every worker in the group " + show(whole) + " later";
+    }
+
+    /** Records in the tasks' dead-letter topic so far. */
+    private long deadLetters() throws Exception {
+        long sum = 0;
+        for (int p = 0; p < targets.topics().imageTasksDlq().partitions(); p++) {
+            sum += targets.groups().endOffset(new TopicPartition(targets.topics().imageTasksDlq().name(), p));
+        }
+        return sum;
+    }
+
     private String restartWorker(ChildJvm worker) throws Exception {
         long pid = worker.pid();
+        long terminated = System.nanoTime();
         Duration stopped = worker.terminate(Duration.ofSeconds(30));
         worker.start();
         worker.awaitRunning(ServiceFleet.START_TIMEOUT);
         Optional<Duration> rejoined = awaitWorkersComplete(System.nanoTime());
+        recovery.injected(FaultKind.RESTART_WORKER, rejoined.map(d -> Duration.ofNanos(System.nanoTime() - terminated)));
         return "SIGTERM worker " + worker.name() + " (pid " + pid + "): exited after " + Recovery.seconds(stopped)
                 + "; restarted as pid " + worker.pid() + ", back in the group after " + show(rejoined);
     }
@@ -152,43 +209,11 @@ final class FaultInjector {
         victim.awaitRunning(ServiceFleet.START_TIMEOUT);
         Optional<Duration> stable = await(() -> targets.groups().describe(JobAggregator.APPLICATION_ID)
                 .stableOwning(results, targets.topics().imageResults().partitions()), System.nanoTime());
+        recovery.injected(FaultKind.KILL_AGGREGATOR, workLeft ? failover : stable.map(d -> Duration.ofNanos(System.nanoTime() - killed)));
         return "kill -9 aggregator " + victim.name() + " (pid " + pid + (owner.isPresent() ? ", owner of the job" : ", owner unknown")
                 + "): restarted as pid " + victim.pid() + "; "
                 + (workLeft ? "job's summary updated again after " + show(failover) : "the job had nothing left to fold")
                 + ", group stable after " + show(stable);
-    }
-
-    private String killBroker(FaultPlan.Fault fault) throws Exception {
-        // Never two brokers down at once: that refuses writes by design (min.insync.replicas=2),
-        // which BrokerFaultsIT shows; here the pipeline must keep going.
-        brokerCatchingUp.join();
-        Optional<Duration> caughtUp = await(targets.groups()::fullyReplicated, System.nanoTime());
-        List<Integer> ids = targets.kafka().brokerIds();
-        int id = ids.get(fault.choose(ids.size()));
-        long pid = targets.kafka().brokerProcess(id).map(ProcessHandle::pid).orElse(-1L);
-        long killed = System.nanoTime();
-        targets.kafka().killBroker(id);
-        // The controller fences a broker whose heartbeats stop (broker.session.timeout.ms) and
-        // removes it from every ISR; until then its partitions simply wait.
-        Optional<Duration> noticed = await(() -> !targets.groups().fullyReplicated(), killed);
-        noticed.ifPresent(recovery::brokerNoticed);
-        Thread.sleep(Math.round(fault.pause() * 5_000));
-        targets.kafka().restartBroker(id);
-        Duration down = Duration.ofNanos(System.nanoTime() - killed);
-        long restarted = System.nanoTime();
-        // Catching up takes tens of seconds and stops nothing: measure it while the next faults go on.
-        brokerCatchingUp = CompletableFuture.runAsync(() -> {
-            try {
-                Optional<Duration> inSync = await(targets.groups()::fullyReplicated, restarted);
-                inSync.ifPresent(recovery::brokerInSync);
-                log.accept("  broker " + id + ": every replica in sync " + show(inSync) + " after its restart");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        return "kill -9 broker " + id + " (pid " + pid + ")" + (caughtUp.isEmpty() ? " while replicas were still catching up" : "")
-                + ": fenced by the controller after " + show(noticed) + "; restarted after " + Recovery.seconds(down) + " as pid "
-                + targets.kafka().brokerProcess(id).map(ProcessHandle::pid).orElse(-1L);
     }
 
     /** Waits until every worker thread is in a stable group that owns every task partition. */
@@ -236,7 +261,7 @@ final class FaultInjector {
         return Optional.empty();
     }
 
-    private static String show(Optional<Duration> d) {
+    static String show(Optional<Duration> d) {
         return d.map(Recovery::seconds).orElse("more than " + STEP_TIMEOUT.toSeconds() + " s");
     }
 }

@@ -5,14 +5,15 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * Which faults a run injects and when, drawn from a seed so that a failing run can be repeated.
  * A fault's moment is a share of the time over which the job's tasks are published, so faults
  * strike while work is in flight however fast the machine; one that comes due while the previous
- * fault is still being recovered from waits for it. Kinds are spread evenly: each kind once per round of six, and the faults left over
- * are distinct kinds drawn at random, so ten faults inject every kind at least once.
+ * fault is still being recovered from waits for it. Kinds are spread evenly: each allowed kind once per round, and the faults left over
+ * are distinct kinds drawn at random, so as many faults as kinds inject every kind once.
  */
 public record FaultPlan(long seed, List<Fault> faults) {
 
@@ -46,19 +47,28 @@ public record FaultPlan(long seed, List<Fault> faults) {
         faults = List.copyOf(faults);
     }
 
+    /** {@code count} faults of the {@link FaultKind#PROCESS_FAULTS process kinds}. */
     public static FaultPlan of(long seed, int count) {
+        return of(seed, count, FaultKind.PROCESS_FAULTS);
+    }
+
+    /** {@code count} faults drawn from {@code allowed}, each kind as often as the others, give or take one. */
+    public static FaultPlan of(long seed, int count, Set<FaultKind> allowed) {
         if (count < 0) {
             throw new IllegalArgumentException("the number of faults cannot be negative, got " + count);
         }
+        if (allowed.isEmpty() && count > 0) {
+            throw new IllegalArgumentException("no fault kinds to draw " + count + " faults from");
+        }
         Random random = new Random(seed);
-        List<FaultKind> all = Arrays.asList(FaultKind.values());
+        List<FaultKind> all = FaultKind.ordered(allowed);
         List<FaultKind> kinds = new ArrayList<>();
-        for (int round = 0; round < count / all.size(); round++) {
+        for (int round = 0; !all.isEmpty() && round < count / all.size(); round++) {
             kinds.addAll(all);
         }
         List<FaultKind> rest = new ArrayList<>(all);
         Collections.shuffle(rest, random);
-        kinds.addAll(rest.subList(0, count % all.size()));
+        kinds.addAll(rest.subList(0, all.isEmpty() ? 0 : count % all.size()));
         Collections.shuffle(kinds, random);
         double[] moments = new double[count];
         for (int i = 0; i < count; i++) {

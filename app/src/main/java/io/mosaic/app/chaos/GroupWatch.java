@@ -131,6 +131,14 @@ public final class GroupWatch implements AutoCloseable {
                 .allMatch(p -> p.leader() != null && new HashSet<>(p.isr()).containsAll(p.replicas()));
     }
 
+    /** The broker leading {@code partition}, as the brokers this client asks see it; empty when it has none. */
+    Optional<Integer> leader(TopicPartition partition) throws InterruptedException, ExecutionException, TimeoutException {
+        TopicDescription topic = admin.describeTopics(List.of(partition.topic())).allTopicNames()
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(partition.topic());
+        return topic.partitions().stream().filter(p -> p.partition() == partition.partition()).findFirst()
+                .flatMap(p -> Optional.ofNullable(p.leader())).filter(node -> !node.isEmpty()).map(org.apache.kafka.common.Node::id);
+    }
+
     @Override
     public void close() {
         admin.close();

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** Recovery times measured during a chaos run, one entry per fault that allowed a measurement. */
@@ -16,7 +17,11 @@ final class Recovery {
     private final List<Duration> aggregatorFailover = new ArrayList<>();
     private final List<Duration> brokerNoticed = new ArrayList<>();
     private final List<Duration> brokerInSync = new ArrayList<>();
+    private final List<Duration> leaderMoved = new ArrayList<>();
+    private final List<FaultRecord> faults = new ArrayList<>();
     private int aggregatorKillsWhileIdle;
+    private int probesRefused;
+    private int probesAcknowledged;
 
     Recovery(int standbyReplicas) {
         this.standbyReplicas = standbyReplicas;
@@ -57,6 +62,34 @@ final class Recovery {
         brokerInSync.add(d);
     }
 
+    /** A cut-off leader to a follower leading its partition, as the followers see it. */
+    synchronized void leaderMoved(Duration d) {
+        leaderMoved.add(d);
+    }
+
+    /** An acks=all write with two brokers down was refused, as min.insync.replicas=2 demands. */
+    synchronized void probeRefused() {
+        probesRefused++;
+    }
+
+    /** An acks=all write with two brokers down was acknowledged: what min.insync.replicas=2 must prevent. */
+    synchronized void probeAcknowledged() {
+        probesAcknowledged++;
+    }
+
+    synchronized int probesAcknowledged() {
+        return probesAcknowledged;
+    }
+
+    /** Fault {@code kind} was injected; {@code recovery} is how long the pipeline took to be whole again. */
+    synchronized void injected(FaultKind kind, Optional<Duration> recovery) {
+        faults.add(new FaultRecord(kind, recovery));
+    }
+
+    synchronized List<FaultRecord> faults() {
+        return List.copyOf(faults);
+    }
+
     /** The recovery part of the result line. */
     synchronized String describe() {
         return "workerNoticed=" + list(workerNoticed)
@@ -65,7 +98,9 @@ final class Recovery {
                 + " aggregatorFailover=" + list(aggregatorFailover) + "(standby=" + standbyReplicas
                 + (aggregatorKillsWhileIdle > 0 ? ",idle=" + aggregatorKillsWhileIdle : "") + ")"
                 + " brokerNoticed=" + list(brokerNoticed)
-                + " brokerInSync=" + list(brokerInSync);
+                + " brokerInSync=" + list(brokerInSync)
+                + (leaderMoved.isEmpty() ? "" : " leaderMoved=" + list(leaderMoved))
+                + (probesRefused + probesAcknowledged == 0 ? "" : " probeWrites=" + probesRefused + "refused/" + probesAcknowledged + "acknowledged");
     }
 
     static String seconds(Duration d) {

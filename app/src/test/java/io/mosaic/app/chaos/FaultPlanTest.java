@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.EnumSet;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,18 +26,38 @@ class FaultPlanTest {
 
             assertThat(plan.size()).isEqualTo(faults);
             assertThat(plan.faults().stream().map(FaultPlan.Fault::kind).collect(Collectors.toSet())).hasSize(distinctKinds);
-            for (FaultKind kind : FaultKind.values()) {
+            for (FaultKind kind : FaultKind.PROCESS_FAULTS) {
                 // No kind more than once per round of six, plus once among the rest.
-                assertThat(plan.count(kind)).isBetween((long) faults / FaultKind.values().length,
-                        (long) faults / FaultKind.values().length + 1);
+                assertThat(plan.count(kind)).isBetween((long) faults / FaultKind.PROCESS_FAULTS.size(),
+                        (long) faults / FaultKind.PROCESS_FAULTS.size() + 1);
             }
         }
     }
 
     @Test
-    void tenFaultsInjectEveryKind() {
+    void tenFaultsInjectEveryProcessKind() {
         assertThat(FaultPlan.of(7, 10).faults().stream().map(FaultPlan.Fault::kind).collect(Collectors.toCollection(() -> EnumSet.noneOf(FaultKind.class))))
-                .containsExactlyInAnyOrder(FaultKind.values());
+                .containsExactlyInAnyOrderElementsOf(FaultKind.PROCESS_FAULTS);
+    }
+
+    @Test
+    void asManyFaultsAsKindsInjectEachKindOnceAndOnlyTheKindsAllowed() {
+        Set<FaultKind> all = EnumSet.allOf(FaultKind.class);
+        for (long seed = 1; seed <= 20; seed++) {
+            assertThat(FaultPlan.of(seed, all.size(), all).faults().stream().map(FaultPlan.Fault::kind).toList())
+                    .containsExactlyInAnyOrderElementsOf(all);
+        }
+        Set<FaultKind> network = EnumSet.of(FaultKind.ISOLATE_BROKER, FaultKind.PARTITION_LEADER);
+        assertThat(FaultPlan.of(5, 7, network).faults()).extracting(FaultPlan.Fault::kind).containsOnly(FaultKind.ISOLATE_BROKER, FaultKind.PARTITION_LEADER);
+        assertThatThrownBy(() -> FaultPlan.of(5, 1, Set.of())).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theProcessKindsDrawTheSamePlanAsBeforeNetworkKindsExisted() {
+        // The first six kinds keep their order, so a seed's plan of process faults is what it always was.
+        assertThat(FaultPlan.of(120, 3).toString()).isEqualTo(FaultPlan.of(120, 3, FaultKind.PROCESS_FAULTS).toString());
+        assertThat(FaultKind.ordered(FaultKind.PROCESS_FAULTS)).containsExactly(FaultKind.KILL_WORKER, FaultKind.KILL_AGGREGATOR,
+                FaultKind.PAUSE_WORKER, FaultKind.KILL_BROKER, FaultKind.RESUBMIT, FaultKind.RESTART_WORKER);
     }
 
     @Test

@@ -60,7 +60,7 @@ final class ChildProcessKafkaNode implements KafkaNode {
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> command = new ArrayList<>(launcher);
         command.addAll(List.of(java, "-Xmx" + heap, "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"),
+                "-cp", ChildProcesses.absoluteClassPath(),
                 KafkaNodeMain.class.getName(),
                 "--parent-pid", Long.toString(ProcessHandle.current().pid()),
                 config.toString()));

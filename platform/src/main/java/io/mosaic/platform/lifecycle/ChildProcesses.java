@@ -45,6 +45,17 @@ public final class ChildProcesses {
         }
     }
 
+    /**
+     * This JVM's class path with every entry made absolute, for a child started in another
+     * working directory ({@code java -jar app/target/mosaic.jar} gives a relative one).
+     */
+    public static String absoluteClassPath() {
+        return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(entry -> !entry.isEmpty())
+                .map(entry -> Path.of(entry).toAbsolutePath().toString())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+    }
+
     /** The java executable of this JVM. */
     public static String javaExecutable() {
         boolean windows = System.getProperty("os.name", "").toLowerCase().startsWith("windows");
