@@ -1,5 +1,6 @@
 package io.mosaic.app.chaos;
 
+import io.mosaic.schemas.JobState;
 import io.mosaic.schemas.JobSummary;
 import io.mosaic.schemas.ResultStatus;
 import java.util.HashSet;
@@ -95,7 +96,33 @@ public final class ExactlyOnceCheck {
                 lost, duplicated,
                 files.size() - filesWithTask.size(), strayTasks,
                 records.taskRecords(), records.resultRecords(), extraResults, missingResults, misjudged,
-                folded - records.resultRecords(), releasedTwice, neverReleased, timedOut);
+                folded - records.resultRecords(), releasedTwice, neverReleased, timedOut, history(records.summaries()));
+    }
+
+    /**
+     * What a reader of the summaries topic saw over time: counts that never go down (a summary
+     * below the one before would undo progress someone already read), and nothing counted once
+     * the job was COMPLETED (later results may only be ignored duplicates).
+     */
+    static Verdict.SummaryHistory history(List<JobSummary> summaries) {
+        int wentBack = 0;
+        int countedAfterCompleted = 0;
+        JobSummary previous = null;
+        JobSummary completed = null;
+        for (JobSummary summary : summaries) {
+            if (previous != null && (summary.getSucceeded() < previous.getSucceeded() || summary.getFailed() < previous.getFailed()
+                    || summary.getDuplicatesIgnored() < previous.getDuplicatesIgnored())) {
+                wentBack++;
+            }
+            if (completed == null && summary.getState() == JobState.COMPLETED) {
+                completed = summary;
+            }
+            previous = summary;
+        }
+        if (completed != null && previous != null) {
+            countedAfterCompleted = Math.max(0, previous.getSucceeded() + previous.getFailed() - completed.getSucceeded() - completed.getFailed());
+        }
+        return new Verdict.SummaryHistory(summaries.size(), wentBack, countedAfterCompleted);
     }
 
     private static boolean isMisjudged(JobRecords.Result result, Map<String, ChaosImages.InputFile> files) {

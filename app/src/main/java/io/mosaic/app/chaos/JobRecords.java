@@ -132,6 +132,11 @@ public final class JobRecords {
         return summaryPartition < 0 ? Optional.empty() : Optional.of(summaryPartition);
     }
 
+    /** Every summary of the job read so far, in the order they were written. */
+    public synchronized List<JobSummary> summaries() {
+        return summaries.stream().map(SummaryArrival::summary).toList();
+    }
+
     /** The newest summary: the aggregator's current answer. */
     public synchronized Optional<JobSummary> latestSummary() {
         return summaries.isEmpty() ? Optional.empty() : Optional.of(summaries.get(summaries.size() - 1).summary());

@@ -28,19 +28,31 @@ package io.mosaic.app.chaos;
  * @param releasedTwice     task records the dispatcher let into the tasks topic beyond one per backlog record
  * @param neverReleased     backlog records the dispatcher never let in
  * @param timedOut          the job did not settle in time; the numbers are as far as it got
+ * @param history           what the sequence of committed summaries shows (monotonic counts, nothing counted after COMPLETED)
  */
 public record Verdict(int tasks, int expectedSucceeded, int expectedFailed, long expectedBytes,
                       boolean summaryFound, String state, int taskCount, int succeeded, int failed, long sumBytes,
                       int duplicatesIgnored, int lost, int duplicated, int missingTasks, int strayTasks,
                       int taskRecords, int resultRecords, int extraResults, int missingResults, int misjudged,
-                      long refolded, int releasedTwice, int neverReleased, boolean timedOut) {
+                      long refolded, int releasedTwice, int neverReleased, boolean timedOut, SummaryHistory history) {
+
+    /**
+     * The job's committed summaries, in the order they were written.
+     *
+     * @param summaries             how many the checker read
+     * @param wentBack              summaries whose counts are below the one before: a reader would see progress undone
+     * @param countedAfterCompleted results counted (OK or FAILED) after the first COMPLETED summary
+     */
+    public record SummaryHistory(int summaries, int wentBack, int countedAfterCompleted) {
+    }
 
     /** Exactly once: nothing lost, nothing doubled, at every level the checker can see. */
     public boolean passed() {
         return summaryFound && !timedOut && lost == 0 && duplicated == 0 && sumBytes == expectedBytes
                 && taskCount == tasks && missingTasks == 0 && strayTasks == 0
                 && extraResults == 0 && missingResults == 0 && misjudged == 0 && refolded == 0
-                && releasedTwice == 0 && neverReleased == 0;
+                && releasedTwice == 0 && neverReleased == 0
+                && history.wentBack() == 0 && history.countedAfterCompleted() == 0;
     }
 
     /** {@code lost=L duplicated=D ...}: the checker's part of the result line. */
@@ -61,7 +73,10 @@ public record Verdict(int tasks, int expectedSucceeded, int expectedFailed, long
                 .append(" missingResults=").append(missingResults)
                 .append(" refolded=").append(refolded)
                 .append(" releasedTwice=").append(releasedTwice)
-                .append(" neverReleased=").append(neverReleased);
+                .append(" neverReleased=").append(neverReleased)
+                .append(" summaries=").append(history.summaries())
+                .append(" summariesWentBack=").append(history.wentBack())
+                .append(" countedAfterCompleted=").append(history.countedAfterCompleted());
         if (misjudged != 0) {
             line.append(" misjudged=").append(misjudged);
         }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -167,7 +168,7 @@ class ExactlyOnceCheckTest {
         assertThat(verdict.refolded()).isEqualTo(folds - records.resultRecords());
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void namesTheKindOfFaultItFound() {
         Topics zombie = new Topics();
         zombie.results.put("a.png", List.of(ResultStatus.OK, ResultStatus.OK));
@@ -206,5 +207,27 @@ class ExactlyOnceCheckTest {
         Verdict timedOut = ExactlyOnceCheck.check(INPUTS, new Topics().records(), true);
         assertThat(timedOut.passed()).isFalse();
         assertThat(timedOut.describe()).startsWith("lost=0 duplicated=0 ").contains("timedOut=true");
+    }
+
+    @Test
+    void theSummariesHistoryCatchesCountsGoingBackAndResultsCountedAfterCompletion() {
+        JobSummary running1 = summary(JobState.RUNNING, 1, 0, 0);
+        JobSummary running2 = summary(JobState.RUNNING, 2, 1, 0);
+        JobSummary completed = summary(JobState.COMPLETED, 3, 1, 0);
+        JobSummary duplicateIgnored = summary(JobState.COMPLETED, 3, 1, 2);
+
+        assertThat(ExactlyOnceCheck.history(List.of(running1, running2, completed, duplicateIgnored)))
+                .isEqualTo(new Verdict.SummaryHistory(4, 0, 0));
+        // A failed-over aggregator that published from stale state: progress a reader saw, undone.
+        assertThat(ExactlyOnceCheck.history(List.of(running1, running2, running1, completed)))
+                .isEqualTo(new Verdict.SummaryHistory(4, 1, 0));
+        // A late result counted although the job was already COMPLETED.
+        assertThat(ExactlyOnceCheck.history(List.of(running2, completed, summary(JobState.COMPLETED, 4, 1, 0))))
+                .isEqualTo(new Verdict.SummaryHistory(3, 0, 1));
+    }
+
+    private static JobSummary summary(JobState state, int succeeded, int failed, int duplicatesIgnored) {
+        return JobSummary.newBuilder().setJobId(JOB).setState(state).setTaskCount(4).setSucceeded(succeeded).setFailed(failed)
+                .setDuplicatesIgnored(duplicatesIgnored).setUpdatedAt(Instant.EPOCH).build();
     }
 }
