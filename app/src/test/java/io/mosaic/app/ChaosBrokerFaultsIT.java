@@ -1,9 +1,9 @@
 package io.mosaic.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.mosaic.platform.net.IsolatedNetwork;
+import io.mosaic.platform.testing.Partitions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -25,11 +25,7 @@ class ChaosBrokerFaultsIT {
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void networkPartitionsAndASlowLinkLoseNothing() throws Exception {
-        String reason = IsolatedNetwork.unavailable().orElse("");
-        if (!reason.isEmpty()) {
-            System.out.println("ChaosBrokerFaultsIT network faults skipped: " + reason);
-        }
-        assumeTrue(reason.isEmpty(), () -> "network faults cannot be injected here: " + reason);
+        Partitions.assumeAvailable("ChaosBrokerFaultsIT network faults");
 
         ChaosRuns.Run run = ChaosRuns.chaos("--images", Integer.toString(IMAGES), "--faults", "3", "--seed", "7",
                 "--kinds", "isolate-broker,partition-leader,slow-broker");

@@ -2,9 +2,9 @@ package io.mosaic.platform.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.mosaic.platform.net.IsolatedNetwork;
+import io.mosaic.platform.testing.Partitions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -51,11 +51,7 @@ class PartitionedLeaderIT {
 
     @BeforeAll
     static void machineAllowsIt() {
-        String reason = IsolatedNetwork.unavailable().orElse("");
-        if (!reason.isEmpty()) {
-            System.out.println("PartitionedLeaderIT skipped: " + reason);
-        }
-        assumeTrue(reason.isEmpty(), () -> "network partitions cannot be made here: " + reason);
+        Partitions.assumeAvailable("PartitionedLeaderIT");
     }
 
     @Test

@@ -1,10 +1,10 @@
 package io.mosaic.platform.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.mosaic.platform.lifecycle.ChildProcesses;
 import io.mosaic.platform.net.IsolatedNetwork.Host;
+import io.mosaic.platform.testing.Partitions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -30,11 +30,7 @@ class IsolatedNetworkIT {
 
     @BeforeAll
     static void machineAllowsIt() {
-        String reason = IsolatedNetwork.unavailable().orElse("");
-        if (!reason.isEmpty()) {
-            System.out.println("IsolatedNetworkIT skipped: " + reason);
-        }
-        assumeTrue(reason.isEmpty(), () -> "network partitions cannot be made here: " + reason);
+        Partitions.assumeAvailable("IsolatedNetworkIT");
     }
 
     @AfterEach
