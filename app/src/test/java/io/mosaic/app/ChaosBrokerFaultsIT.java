@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Each kind of broker and network fault of {@code mosaic chaos}, one short seeded run per group:
  * every task counted exactly once, and the fault itself shown to have been real while it lasted
- * (a cut-off broker unreachable from the clients' side, a cut-off leader still reachable, a write
+ * (a cut-off broker unreachable from the clients' side, a cut-off leader still reachable, a client
+ * cut off from the brokers unable to reach them and dropped from its group, a write
  * refused with two brokers down; a worker started while the registry is gone waits for it, and
  * no task of it goes to the dead-letter topic, which the exactly-once check would count as lost)
  * and gone afterwards (no namespace of the run left, no process).
@@ -27,10 +28,10 @@ class ChaosBrokerFaultsIT {
     void networkPartitionsAndASlowLinkLoseNothing() throws Exception {
         Partitions.assumeAvailable("ChaosBrokerFaultsIT network faults");
 
-        ChaosRuns.Run run = ChaosRuns.chaos("--images", Integer.toString(IMAGES), "--faults", "3", "--seed", "7",
-                "--kinds", "isolate-broker,partition-leader,slow-broker");
+        ChaosRuns.Run run = ChaosRuns.chaos("--images", Integer.toString(IMAGES), "--faults", "4", "--seed", "7",
+                "--kinds", "isolate-broker,partition-leader,slow-broker,partition-client");
 
-        assertExactlyOnce(run, 3);
+        assertExactlyOnce(run, 4);
         assertThat(run.linesWith("isolated: broker 1 at 10.213.")).hasSize(1);
         assertThat(run.linesWith("isolate broker")).singleElement().asString()
                 .contains("unreachable from the clients' side yes").doesNotContain("more than");
@@ -39,6 +40,8 @@ class ChaosBrokerFaultsIT {
                 .doesNotContain("more than");
         assertThat(run.linesWith("limit broker")).singleElement().asString().contains("to 1mbit");
         assertThat(run.linesWith("every replica in sync")).hasSize(3).noneMatch(l -> l.contains("more than"));
+        assertThat(run.linesWith("off from every broker and the controller")).singleElement().asString()
+                .contains("it could not reach broker 1 yes", "its group went on without it after").doesNotContain("more than");
         assertThat(run.result().get("leaderMoved")).matches("[0-9.]+s");
         assertThat(IsolatedNetwork.namespacesOf(ProcessHandle.current().pid())).as("the run's namespaces afterwards").isEmpty();
         ChaosRuns.assertNothingLeftRunning();

@@ -9,6 +9,7 @@ import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
 import io.mosaic.platform.kafka.KafkaClients;
 import io.mosaic.platform.kafka.TopicAdmin;
 import io.mosaic.platform.lifecycle.Lifecycles;
+import io.mosaic.platform.net.IsolatedNetwork;
 import io.mosaic.platform.registry.EmbeddedSchemaRegistry;
 import io.mosaic.producers.JobSubmitter;
 import io.mosaic.schemas.JobState;
@@ -137,11 +138,16 @@ public final class ChaosRun {
         log("generated %d files in %s: %d images, %d broken on purpose, %d bytes", inputs.count(), inputs.directory(),
                 inputs.expected(ResultStatus.OK), inputs.expected(ResultStatus.FAILED), inputs.totalBytes());
 
-        try (Lifecycles parts = new Lifecycles()) {
-            EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder().brokers(3).childProcesses(true).isolated(settings.isolated())
-                    .childHeap(BROKER_HEAP).brokerProperties(BROKER_PROPERTIES)
-                    .baseDirectory(directory.resolve("kafka")).build();
-            EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry();
+        // Network faults: every Kafka node and every service in a network namespace of its own, the
+        // registry and this run's own clients outside them, on the bridge. Closed after every process.
+        try (IsolatedNetwork network = settings.isolated() ? IsolatedNetwork.create() : null;
+             Lifecycles parts = new Lifecycles()) {
+            EmbeddedKafkaCluster.Builder cluster = EmbeddedKafkaCluster.builder().brokers(3).childProcesses(true)
+                    .childHeap(BROKER_HEAP).brokerProperties(BROKER_PROPERTIES).baseDirectory(directory.resolve("kafka"));
+            EmbeddedKafkaCluster kafka = (network != null ? cluster.isolatedIn(network) : cluster).build();
+            EmbeddedSchemaRegistry registry = network != null
+                    ? new EmbeddedSchemaRegistry(network.outsideAddress(), 0, EmbeddedSchemaRegistry.DEFAULT_STARTUP_TIMEOUT)
+                    : new EmbeddedSchemaRegistry();
             parts.startTogether(kafka, registry);
             MosaicConfig config = MosaicConfig.builder()
                     .set(KafkaSettings.BOOTSTRAP_SERVERS, kafka.bootstrapServers())
@@ -157,12 +163,20 @@ public final class ChaosRun {
             log("3 brokers up (pids %s), schema registry at %s, topics created", kafka.brokerIds().stream()
                     .map(id -> kafka.brokerProcess(id).map(p -> Long.toString(p.pid())).orElse("?"))
                     .collect(Collectors.joining(", ")), registry.url());
-            kafka.network().ifPresent(network -> log("isolated: %s, each in a network namespace of its own; clients reach them from %s",
-                    kafka.brokerIds().stream().map(id -> "broker " + id + " at " + kafka.brokerHost(id).address()).collect(Collectors.joining(", ")),
-                    network.outsideAddress()));
+            if (network != null) {
+                log("isolated: %s, each in a network namespace of its own, as is each worker and aggregator; the registry and"
+                        + " this run's clients at %s", kafka.brokerIds().stream().map(id -> "broker " + id + " at " + kafka.brokerHost(id).address())
+                        .collect(Collectors.joining(", ")), network.outsideAddress());
+            }
 
             Path logs = Files.createDirectories(directory.resolve("logs"));
-            ServiceFleet fleet = parts.start(fleet(config, inputs.directory(), directory, logs));
+            ServiceFleet fleet = fleet(config, inputs.directory(), directory, logs);
+            if (network != null) {
+                for (ChildJvm child : fleet.all()) {
+                    child.launchedBy(network.host(child.name()).launcher());
+                }
+            }
+            parts.start(fleet);
             log("running: %s (logs in %s)", fleet.all().stream().map(ChildJvm::toString).collect(Collectors.joining(", ")), logs);
 
             JobRecords live = new JobRecords(jobId);

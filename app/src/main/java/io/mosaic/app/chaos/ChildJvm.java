@@ -35,6 +35,7 @@ public final class ChildJvm {
     private final Path logFile;
     private final Map<String, String> environment = new HashMap<>();
     private Path directory;
+    private List<String> launcher = List.of();
     private Process process;
     private long logOffsetAtStart;
     private boolean paused;
@@ -76,6 +77,12 @@ public final class ChildJvm {
         return this;
     }
 
+    /** A command put before java from the next start, e.g. {@code ip netns exec <namespace>}. */
+    public synchronized ChildJvm launchedBy(List<String> prefix) {
+        this.launcher = List.copyOf(prefix);
+        return this;
+    }
+
     String service() {
         return service;
     }
@@ -92,7 +99,8 @@ public final class ChildJvm {
         Files.writeString(logFile, "---- start " + starts + " at " + Instant.now() + " ----" + System.lineSeparator(),
                 StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         logOffsetAtStart = Files.size(logFile);
-        List<String> command = command(jvmOptions, service, arguments);
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(command(jvmOptions, service, arguments));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));

@@ -3,10 +3,12 @@ package io.mosaic.app.chaos;
 import io.mosaic.consumers.worker.AnalyzerWorker;
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
+import io.mosaic.platform.net.IsolatedNetwork;
 import io.mosaic.platform.registry.EmbeddedSchemaRegistry;
 import io.mosaic.schemas.Topics;
 import io.mosaic.streams.JobAggregator;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -74,6 +76,7 @@ final class FaultInjector {
             case ISOLATE_BROKER -> brokers.isolate(fault);
             case PARTITION_LEADER -> brokers.partitionLeader(fault);
             case SLOW_BROKER -> brokers.slow(fault);
+            case PARTITION_CLIENT -> partitionClient(fault);
         };
     }
 
@@ -161,6 +164,59 @@ final class FaultInjector {
                 + ", every worker in the group " + show(whole) + " later";
     }
 
+    /**
+     * A worker, or the aggregator that owns the job, cut off from every broker and the controller
+     * for longer than its session timeout: its group goes on without it, and whatever it tries to
+     * commit when the network heals must be refused (the checker counts anything that got through).
+     */
+    private String partitionClient(FaultPlan.Fault fault) throws Exception {
+        List<ChildJvm> candidates = new ArrayList<>(targets.fleet().workers());
+        candidates.add(owner().orElse(targets.fleet().aggregators().get(0)));
+        ChildJvm client = pick(candidates, fault);
+        boolean worker = client.service().equals("worker");
+        String group = worker ? AnalyzerWorker.GROUP_ID : JobAggregator.APPLICATION_ID;
+        Duration cutFor = (worker ? ChaosRun.WORKER_SESSION_TIMEOUT : ChaosRun.AGGREGATOR_SESSION_TIMEOUT).plusSeconds(5);
+        IsolatedNetwork network = targets.kafka().network().orElseThrow(() -> new IllegalStateException("partition-client needs an isolated network"));
+        IsolatedNetwork.Host host = network.get(client.name());
+        List<IsolatedNetwork.Host> nodes = new ArrayList<>();
+        targets.kafka().brokerIds().forEach(id -> nodes.add(targets.kafka().brokerHost(id)));
+        nodes.add(targets.kafka().controllerHost());
+        Set<String> members = targets.groups().describe(group).memberIds(clientPrefix(client));
+        long cut = System.nanoTime();
+        for (IsolatedNetwork.Host node : nodes) {
+            network.cut(host, node);
+        }
+        boolean unreachable = !network.connects(host, nodes.get(0).address(), EmbeddedKafkaCluster.ISOLATED_BROKER_PORT);
+        Optional<Duration> noticed = await(() -> !targets.groups().describe(group).containsAny(members), cut);
+        long wait = cut + cutFor.toNanos() - System.nanoTime();
+        if (wait > 0) {
+            Thread.sleep(wait / 1_000_000);
+        }
+        for (IsolatedNetwork.Host node : nodes) {
+            network.heal(node);
+        }
+        network.heal(host);
+        long healed = System.nanoTime();
+        Optional<Duration> whole = worker ? awaitWorkersComplete(healed) : await(() -> {
+            GroupWatch.GroupView view = targets.groups().describe(group);
+            return !view.memberIds(clientPrefix(client)).isEmpty()
+                    && view.stableOwning(targets.topics().imageResults().name(), targets.topics().imageResults().partitions());
+        }, healed);
+        recovery.injected(FaultKind.PARTITION_CLIENT, whole);
+        return "cut " + client.name() + " (" + host.address() + ") off from every broker and the controller for "
+                + Recovery.seconds(Duration.ofNanos(healed - cut)) + ": it could not reach broker 1 " + (unreachable ? "yes" : "NO")
+                + "; its group went on without it after " + show(noticed) + "; after the heal, its group whole again " + show(whole) + " later";
+    }
+
+    /** The aggregator instance that owns the job's results partition, when the group says. */
+    private Optional<ChildJvm> owner() throws InterruptedException {
+        String results = targets.topics().imageResults().name();
+        Optional<Integer> partition = targets.live().resultPartition();
+        GroupWatch.GroupView view = targets.groups().describe(JobAggregator.APPLICATION_ID);
+        return partition.flatMap(p -> view.owner(new TopicPartition(results, p)))
+                .flatMap(member -> targets.fleet().aggregators().stream().filter(a -> member.clientId().startsWith(clientPrefix(a))).findFirst());
+    }
+
     /** Records in the tasks' dead-letter topic so far. */
     private long deadLetters() throws Exception {
         long sum = 0;
@@ -185,9 +241,7 @@ final class FaultInjector {
     private String killAggregator(FaultPlan.Fault fault) throws Exception {
         String results = targets.topics().imageResults().name();
         Optional<Integer> partition = targets.live().resultPartition();
-        GroupWatch.GroupView view = targets.groups().describe(JobAggregator.APPLICATION_ID);
-        Optional<ChildJvm> owner = partition.flatMap(p -> view.owner(new TopicPartition(results, p)))
-                .flatMap(member -> targets.fleet().aggregators().stream().filter(a -> member.clientId().startsWith(clientPrefix(a))).findFirst());
+        Optional<ChildJvm> owner = owner();
         ChildJvm victim = owner.orElseGet(() -> pick(targets.fleet().aggregators(), fault));
         // Keyed by job id like the results, so the job's summaries lie in the same partition number.
         int summaryPartition = targets.live().summaryPartition().or(() -> partition).orElse(0);

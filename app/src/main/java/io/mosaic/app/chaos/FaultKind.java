@@ -32,6 +32,8 @@ public enum FaultKind {
     ISOLATE_BROKER("isolate-broker", "cut one broker off from everyone, then heal the network", true),
     /** Cut the leader of the job's results partition off from its followers and the controller; clients still reach it. */
     PARTITION_LEADER("partition-leader", "cut the results leader off from its followers and the controller, then heal", true),
+    /** Cut a worker, or the aggregator that owns the job, off from every broker past its session timeout, then heal. */
+    PARTITION_CLIENT("partition-client", "cut a worker or the aggregator that owns the job off from the brokers past its session timeout, then heal", true),
     /** Rate-limit one broker's link (tbf, both ways) for a while. */
     SLOW_BROKER("slow-broker", "limit one broker's link to 1 Mbit/s, then lift the limit", true);
 

@@ -71,6 +71,7 @@ public final class EmbeddedKafkaCluster implements Lifecycle {
     private final boolean childProcesses;
     private final String childHeap;
     private final boolean isolated;
+    private final IsolatedNetwork sharedNetwork;
     private NodeNetwork addresses;
     private KafkaNode controller;
     private final List<KafkaNode> brokers = new ArrayList<>();
@@ -82,6 +83,7 @@ public final class EmbeddedKafkaCluster implements Lifecycle {
         this.childProcesses = builder.childProcesses;
         this.childHeap = builder.childHeap;
         this.isolated = builder.isolated;
+        this.sharedNetwork = builder.network;
     }
 
     public static Builder builder() {
@@ -121,7 +123,7 @@ public final class EmbeddedKafkaCluster implements Lifecycle {
         state = State.STARTED;
         try {
             prepareBaseDirectory();
-            addresses = NodeNetwork.of(isolated, CONTROLLER_NODE_ID, brokerIds(brokerCount));
+            addresses = NodeNetwork.of(isolated, sharedNetwork, CONTROLLER_NODE_ID, brokerIds(brokerCount));
             String voters = CONTROLLER_NODE_ID + "@" + hostPort(CONTROLLER_NODE_ID);
 
             Path controllerDir = baseDirectory.resolve("controller");
@@ -219,10 +221,7 @@ public final class EmbeddedKafkaCluster implements Lifecycle {
 
     /** The controller's host on the isolated network. */
     public synchronized IsolatedNetwork.Host controllerHost() {
-        if (state != State.STARTED) {
-            throw new IllegalStateException(name() + " is not running");
-        }
-        return addresses.host(CONTROLLER_NODE_ID);
+        return Optional.ofNullable(addresses).orElseThrow(() -> new IllegalStateException(name() + " is not running")).host(CONTROLLER_NODE_ID);
     }
 
     /** Pauses broker {@code nodeId} (SIGSTOP): alive to the kernel, silent to everyone, as in a long GC pause. */
@@ -241,11 +240,6 @@ public final class EmbeddedKafkaCluster implements Lifecycle {
 
     private String hostPort(int nodeId) {
         return addresses.address(nodeId) + ":" + addresses.port(nodeId);
-    }
-
-    /** Whether each node runs in a JVM of its own (see {@link Builder#childProcesses(boolean)}). */
-    public boolean runsInChildProcesses() {
-        return childProcesses;
     }
 
     /**
@@ -268,10 +262,6 @@ public final class EmbeddedKafkaCluster implements Lifecycle {
             throw new IllegalStateException("broker " + nodeId + " is running");
         }
         node.start();
-    }
-
-    public synchronized boolean isBrokerAlive(int nodeId) {
-        return broker(nodeId).isAlive();
     }
 
     /** The broker's own process, when brokers run in child processes. */
@@ -328,8 +318,18 @@ public final class EmbeddedKafkaCluster implements Lifecycle {
         private boolean childProcesses;
         private String childHeap = "512m";
         private boolean isolated;
+        private IsolatedNetwork network;
 
         private Builder() {
+        }
+
+        /**
+         * As {@link #isolated(boolean) isolated}, with the nodes' hosts added to {@code network}, which
+         * the caller owns and closes: its other hosts (clients, services) can then be cut off from them.
+         */
+        public Builder isolatedIn(IsolatedNetwork network) {
+            this.network = Objects.requireNonNull(network, "network");
+            return isolated(true);
         }
 
         /**

@@ -19,24 +19,32 @@ final class NodeNetwork implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeNetwork.class);
 
     private final IsolatedNetwork network;
+    private final boolean ownsNetwork;
     private final Map<Integer, IsolatedNetwork.Host> hosts = new HashMap<>();
     private final Map<Integer, Integer> ports = new HashMap<>();
 
-    private NodeNetwork(IsolatedNetwork network) {
+    private NodeNetwork(IsolatedNetwork network, boolean ownsNetwork) {
         this.network = network;
+        this.ownsNetwork = ownsNetwork;
     }
 
-    /** The controller and {@code brokerIds}: isolated in hosts {@code controller} and {@code broker-<id>}, or on loopback. */
-    static NodeNetwork of(boolean isolated, int controllerId, List<Integer> brokerIds) throws IOException {
+    /**
+     * The controller and {@code brokerIds}: isolated in hosts {@code controller} and
+     * {@code broker-<id>} of {@code shared}, or of a network of their own when it is null; or on loopback.
+     */
+    static NodeNetwork of(boolean isolated, IsolatedNetwork shared, int controllerId, List<Integer> brokerIds) throws IOException {
         Map<Integer, String> names = new LinkedHashMap<>();
         names.put(controllerId, "controller");
         brokerIds.forEach(id -> names.put(id, "broker-" + id));
-        return isolated ? isolated(names, controllerId) : loopback(List.copyOf(names.keySet()));
+        if (!isolated) {
+            return loopback(List.copyOf(names.keySet()));
+        }
+        return isolated(shared != null ? new NodeNetwork(shared, false) : new NodeNetwork(IsolatedNetwork.create(), true), names, controllerId);
     }
 
     /** Every node on 127.0.0.1, each on a port free now. */
     private static NodeNetwork loopback(List<Integer> nodeIds) throws IOException {
-        NodeNetwork nodes = new NodeNetwork(null);
+        NodeNetwork nodes = new NodeNetwork(null, false);
         List<Integer> free = KafkaNodes.freePorts(nodeIds.size());
         for (int i = 0; i < nodeIds.size(); i++) {
             nodes.ports.put(nodeIds.get(i), free.get(i));
@@ -45,8 +53,7 @@ final class NodeNetwork implements AutoCloseable {
     }
 
     /** Every node in a host of its own named by {@code names}: node id to host name. */
-    private static NodeNetwork isolated(Map<Integer, String> names, int controllerId) throws IOException {
-        NodeNetwork nodes = new NodeNetwork(IsolatedNetwork.create());
+    private static NodeNetwork isolated(NodeNetwork nodes, Map<Integer, String> names, int controllerId) throws IOException {
         try {
             for (Map.Entry<Integer, String> node : names.entrySet()) {
                 nodes.hosts.put(node.getKey(), nodes.network.host(node.getValue()));
@@ -100,7 +107,7 @@ final class NodeNetwork implements AutoCloseable {
 
     @Override
     public void close() {
-        if (network != null) {
+        if (network != null && ownsNetwork) {
             network.close();
         }
     }

@@ -214,6 +214,21 @@ public final class IsolatedNetwork implements AutoCloseable {
         }
     }
 
+    /** Whether a TCP connection from inside {@code from} to {@code address:port} opens within 2 s. */
+    public boolean connects(Host from, String address, int port) throws IOException {
+        List<String> command = new ArrayList<>(from.launcher());
+        command.addAll(List.of("timeout", "2", "bash", "-c", "exec 3<>/dev/tcp/" + address + "/" + port));
+        Process probe = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            probe.getInputStream().readAllBytes();
+            return probe.waitFor(10, TimeUnit.SECONDS) && probe.exitValue() == 0;
+        } catch (InterruptedException e) {
+            probe.destroyForcibly();
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** The drop rules in {@code host}'s input chain, as nft lists them. */
     public String rules(Host host) throws IOException {
         return inHost(host, "nft", "list", "chain", "inet", TABLE, "input");

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real schema registry, Apicurio Registry {@value RegistryBundle#VERSION}, run as a child JVM
- * on 127.0.0.1 and spoken to through its Confluent-compatible API at {@link #url()}. Schemas live
+ * on 127.0.0.1 (or an address it is given) and spoken to through its Confluent-compatible API at {@link #url()}. Schemas live
  * in the child's database, a file in its working directory: they survive {@link #kill()} and
  * {@link #restart()}, as a Confluent registry's survive in its {@code _schemas} topic, and
  * vanish with {@link #stop()}.
@@ -44,7 +44,7 @@ public final class EmbeddedSchemaRegistry implements Lifecycle {
     private static final String COMPATIBILITY = "BACKWARD";
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedSchemaRegistry.class);
-    private static final String HOST = "127.0.0.1";
+    private static final String LOOPBACK = "127.0.0.1";
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(250);
@@ -54,6 +54,7 @@ public final class EmbeddedSchemaRegistry implements Lifecycle {
     /** Variables the child keeps; the others could reconfigure it (see where the child is launched). */
     private static final Set<String> INHERITED_ENVIRONMENT = Set.of("PATH", "HOME", "USER", "LANG", "LC_ALL", "TZ");
 
+    private final String host;
     private final int requestedPort;
     private final Duration startupTimeout;
     private final ObjectMapper json = new ObjectMapper();
@@ -76,6 +77,17 @@ public final class EmbeddedSchemaRegistry implements Lifecycle {
      * @param startupTimeout how long {@link #start()} waits for the registry to answer
      */
     public EmbeddedSchemaRegistry(int port, Duration startupTimeout) {
+        this(LOOPBACK, port, startupTimeout);
+    }
+
+    /**
+     * @param host           the address to listen on: 127.0.0.1, or an address of this machine's
+     *                       own that other network namespaces reach (an isolated network's bridge)
+     * @param port           the port to listen on; 0 picks a free one
+     * @param startupTimeout how long {@link #start()} waits for the registry to answer
+     */
+    public EmbeddedSchemaRegistry(String host, int port, Duration startupTimeout) {
+        this.host = java.util.Objects.requireNonNull(host, "host");
         this.requestedPort = port;
         this.startupTimeout = startupTimeout;
     }
@@ -126,9 +138,9 @@ public final class EmbeddedSchemaRegistry implements Lifecycle {
                 Duration.ofNanos(System.nanoTime() - started).toMillis(), process.pid());
     }
 
-    /** {@code http://127.0.0.1:<port>/apis/ccompat/v7}, the base URL for Confluent-API clients. */
+    /** {@code http://<host>:<port>/apis/ccompat/v7} (127.0.0.1 unless told), the base URL for Confluent-API clients. */
     public String url() {
-        return "http://" + HOST + ":" + port() + API_PATH;
+        return "http://" + host + ":" + port() + API_PATH;
     }
 
     /** The port the registry listens on. */
@@ -208,7 +220,7 @@ public final class EmbeddedSchemaRegistry implements Lifecycle {
      */
     private void launchAndAwait(Path home, HttpClient http) throws IOException, InterruptedException {
         for (int attempt = 1; ; attempt++) {
-            port = requestedPort != 0 ? requestedPort : ChildProcesses.freePort(HOST);
+            port = requestedPort != 0 ? requestedPort : ChildProcesses.freePort(host);
             long launched = System.nanoTime();
             process = launch(home, port);
             try {
@@ -239,7 +251,7 @@ public final class EmbeddedSchemaRegistry implements Lifecycle {
                 "-XX:+ExitOnOutOfMemoryError",
                 // Vert.x and Quarkus write their scratch files here; stop() deletes them.
                 "-Djava.io.tmpdir=" + tmp,
-                "-Dquarkus.http.host=" + HOST,
+                "-Dquarkus.http.host=" + host,
                 "-Dquarkus.http.port=" + httpPort,
                 // No authentication, and the OIDC extension never calls its (absent) Keycloak.
                 "-Dregistry.auth.enabled=false",
