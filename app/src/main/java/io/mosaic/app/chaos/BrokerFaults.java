@@ -8,9 +8,6 @@ import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
 import io.mosaic.platform.kafka.KafkaClients;
 import io.mosaic.platform.net.IsolatedNetwork;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -237,12 +234,7 @@ final class BrokerFaults {
 
     /** Whether this JVM, on the clients' side of the bridge, can open a connection to {@code host}'s listener. */
     private static boolean reachable(IsolatedNetwork.Host host) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(host.address(), EmbeddedKafkaCluster.ISOLATED_BROKER_PORT), 2_000);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return IsolatedNetwork.connectsFromHere(host.address(), EmbeddedKafkaCluster.ISOLATED_BROKER_PORT);
     }
 
     private static void sleepUntil(long nanos) throws InterruptedException {

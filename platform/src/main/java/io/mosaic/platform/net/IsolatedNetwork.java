@@ -214,6 +214,16 @@ public final class IsolatedNetwork implements AutoCloseable {
         }
     }
 
+    /** Whether a TCP connection from this JVM, outside every host, to {@code address:port} opens within 2 s. */
+    public static boolean connectsFromHere(String address, int port) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(address, port), 2_000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Whether a TCP connection from inside {@code from} to {@code address:port} opens within 2 s. */
     public boolean connects(Host from, String address, int port) throws IOException {
         List<String> command = new ArrayList<>(from.launcher());

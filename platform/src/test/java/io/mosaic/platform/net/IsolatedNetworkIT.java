@@ -8,8 +8,6 @@ import io.mosaic.platform.testing.Partitions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,22 +45,22 @@ class IsolatedNetworkIT {
             serve(server);
             assertThat(IsolatedNetwork.namespacesOf(owner)).containsExactlyInAnyOrder(server.namespace(), client.namespace());
 
-            assertThat(connectsFromHere(server)).as("this JVM to the server").isTrue();
+            assertThat(IsolatedNetwork.connectsFromHere(server.address(), PORT)).as("this JVM to the server").isTrue();
             assertThat(network.connects(client, server.address(), PORT)).as("client to server").isTrue();
 
             network.drop(client, server);
             assertThat(network.rules(server)).contains("ip saddr " + client.address() + " drop");
             assertThat(network.connects(client, server.address(), PORT)).as("client to server, dropped").isFalse();
-            assertThat(connectsFromHere(server)).as("this JVM to the server, not named by the rule").isTrue();
+            assertThat(IsolatedNetwork.connectsFromHere(server.address(), PORT)).as("this JVM to the server, not named by the rule").isTrue();
 
             network.heal(server);
             assertThat(network.connects(client, server.address(), PORT)).as("client to server, healed").isTrue();
 
             network.isolate(server);
             assertThat(network.connects(client, server.address(), PORT)).as("client to an isolated server").isFalse();
-            assertThat(connectsFromHere(server)).as("this JVM to an isolated server").isFalse();
+            assertThat(IsolatedNetwork.connectsFromHere(server.address(), PORT)).as("this JVM to an isolated server").isFalse();
             network.healAll();
-            assertThat(connectsFromHere(server)).as("this JVM to the server, healed").isTrue();
+            assertThat(IsolatedNetwork.connectsFromHere(server.address(), PORT)).as("this JVM to the server, healed").isTrue();
 
             network.limit(server, "1mbit");
             assertThat(IsolatedNetwork.run("tc", "qdisc", "show", "dev", server.link())).contains("tbf", "rate 1Mbit");
@@ -103,14 +101,5 @@ class IsolatedNetworkIT {
         processes.add(process);
         String first = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)).readLine();
         assertThat(first).as("the server in " + host).isEqualTo("listening");
-    }
-
-    private static boolean connectsFromHere(Host server) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(server.address(), PORT), 2_000);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }
