@@ -27,17 +27,20 @@ import picocli.CommandLine.Option;
  * injects faults from a seed, and checks the job's summary against the truth from its input.
  */
 @Command(name = "chaos", header = "Run a job through separate processes under injected faults and check it was counted exactly once.", mixinStandardHelpOptions = true,
-        description = {"Run a job of generated images through separate processes (3 brokers, the schema registry,",
-                "workers, 2 aggregators with a standby replica), inject faults at moments drawn from a seed,",
-                "restart what was killed, heal what was cut, and check that every task was counted exactly once.",
-                "Fault kinds: processes (kill -9 a worker or the aggregator that owns the job, SIGSTOP a worker",
-                "until it is fenced, restart a worker, resubmit the job), brokers (kill -9 one, SIGSTOP one,",
-                "kill -9 two of three) and the network, with each broker in a network namespace of its own",
-                "(cut one broker off from everyone, cut the results leader off from its followers and the",
-                "controller while clients still reach it, slow one broker's link); network faults need root,",
-                "iproute2 and nftables, and are left out, with a line saying why, where the machine has none.",
-                "Prints one line 'faults=K lost=L duplicated=D ...' per seed with the measured recovery times,",
-                "and with --seeds a table per fault kind; exits 1 unless every seed passes every check."})
+        description = {"Run a job of generated images through separate processes (3 brokers, the schema registry, "
+                + "workers, 2 aggregators with a standby replica), inject faults at moments drawn from a seed, restart what was "
+                + "killed, heal what was cut, and check that every task was counted exactly once.",
+                "",
+                "Fault kinds: processes (kill -9 a worker or the aggregator that owns the job, SIGSTOP a worker until it is "
+                + "fenced, restart a worker, resubmit the job, kill the schema registry), brokers (kill -9 one, SIGSTOP one, "
+                + "kill -9 two of three) and the network, with every broker, worker and aggregator in a network namespace of "
+                + "its own (cut one broker off from everyone; cut the results leader off from its followers and the controller "
+                + "while clients still reach it; cut a worker or aggregator off from the brokers; slow one broker's link). "
+                + "Network faults need root, iproute2 and nftables; where the machine has none, they are left out with a line "
+                + "saying why.",
+                "",
+                "Prints one line 'faults=K lost=L duplicated=D ...' per seed with the measured recovery times, and with "
+                + "--seeds a table per fault kind; exits 1 unless every seed passes every check."})
 final class ChaosCommand extends CommandBase.Local implements Callable<Integer> {
 
     @Option(names = "--images", paramLabel = "N", defaultValue = "500", description = "Images in the job (one in 20 broken on purpose). Default: ${DEFAULT-VALUE}.")
