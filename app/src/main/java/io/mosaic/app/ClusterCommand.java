@@ -26,12 +26,14 @@ import picocli.CommandLine;
  * in the foreground, for running Mosaic's services as separate processes without Docker.
  */
 @Command(name = "cluster", header = "Run a local Kafka cluster and schema registry as child processes, until stopped.", mixinStandardHelpOptions = true,
-        description = {"Run a local Kafka cluster (KRaft: one controller and 1 or 3 brokers, each a child JVM that can be",
-                "killed on its own) and a schema registry, create the pipeline's topics, print",
-                "bootstrap.servers=... and schema.registry.url=... and run until Ctrl-C or SIGTERM.",
+        description = {"Run a local Kafka cluster (KRaft: one controller and 1 or 3 brokers, each a child JVM that can be "
+                + "killed on its own) and a schema registry, create the pipeline's topics, print bootstrap.servers=... and "
+                + "schema.registry.url=... and run until Ctrl-C or SIGTERM.",
+                "",
                 "With --s3-dir, also an S3 server whose buckets are the directories of DIR, for s3:// jobs.",
-                "With --isolated, each Kafka node runs in a network namespace of its own at its own address,",
-                "so that the network between nodes can be cut (needs root, iproute2 and nftables)."})
+                "",
+                "With --isolated, each Kafka node runs in a network namespace of its own at its own address, so that the "
+                + "network between nodes can be cut (needs root, iproute2 and nftables)."})
 final class ClusterCommand extends CommandBase.Local implements Callable<Integer> {
 
     @Option(names = "--brokers", paramLabel = "1|3", defaultValue = "3", description = "Brokers. Default: ${DEFAULT-VALUE}.")
