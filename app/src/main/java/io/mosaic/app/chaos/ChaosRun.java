@@ -156,9 +156,11 @@ public final class ChaosRun {
                     .build();
             Topics topics = Topics.create(config.topicSettings(), new SchemaRegistryClient(registry.url()));
             TopicAdmin.createTopics(config, topics);
-            try (Admin admin = Admin.create(KafkaClients.base(config, "chaos-setup"))) {
-                admin.createTopics(List.of(new NewTopic(PROBE_TOPIC, 1, (short) 3)
-                        .configs(Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2")))).all().get(60, TimeUnit.SECONDS);
+            if (settings.kinds().contains(FaultKind.TWO_BROKERS_DOWN)) {
+                try (Admin admin = Admin.create(KafkaClients.base(config, "chaos-setup"))) {
+                    admin.createTopics(List.of(new NewTopic(PROBE_TOPIC, 1, (short) 3)
+                            .configs(Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2")))).all().get(60, TimeUnit.SECONDS);
+                }
             }
             log("3 brokers up (pids %s), schema registry at %s, topics created", kafka.brokerIds().stream()
                     .map(id -> kafka.brokerProcess(id).map(p -> Long.toString(p.pid())).orElse("?"))

@@ -8,6 +8,7 @@ import io.mosaic.schemas.ImageResult;
 import io.mosaic.schemas.JobSummary;
 import io.mosaic.schemas.NearDuplicateGroups;
 import io.mosaic.schemas.Topics;
+import io.mosaic.schemas.serde.RegistryUnavailableException;
 import io.mosaic.schemas.serde.AvroSerde;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -44,6 +45,7 @@ public final class ReportWriter implements Lifecycle {
     /** The report writer's group under the default {@code group.prefix}. */
     public static final String GROUP_ID = KafkaClients.groupId(MosaicConfig.defaults(), "reports");
     private static final Logger log = LoggerFactory.getLogger(ReportWriter.class);
+    private static final Duration REGISTRY_RETRY = Duration.ofSeconds(1);
 
     public static final Setting<String> REPORT_DIR = Setting.string("report.dir", "reports", "where job reports are written");
     public static final List<Setting<?>> SETTINGS = List.of(REPORT_DIR);
@@ -126,7 +128,34 @@ public final class ReportWriter implements Lifecycle {
         }
     }
 
+    /**
+     * Hands one record to the reports; while the schema registry cannot give its schema, waits and
+     * tries again rather than skip it: the record is fine, and a report without it would be wrong.
+     */
     private void handle(ConsumerRecord<byte[], byte[]> record) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                handleOnce(record);
+                return;
+            } catch (RegistryUnavailableException e) {
+                if (!running) {
+                    throw new WakeupException();
+                }
+                if (attempt == 1) {
+                    log.warn("record at {}-{}@{}: {}; waiting for the schema registry", record.topic(), record.partition(), record.offset(),
+                            e.getMessage());
+                }
+                try {
+                    Thread.sleep(REGISTRY_RETRY.toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new WakeupException();
+                }
+            }
+        }
+    }
+
+    private void handleOnce(ConsumerRecord<byte[], byte[]> record) throws IOException {
         try {
             if (record.topic().equals(topics.imageResults().name())) {
                 reports.result(topics.imageResults().value(record), record.value());

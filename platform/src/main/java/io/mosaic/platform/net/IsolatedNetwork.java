@@ -371,11 +371,6 @@ public final class IsolatedNetwork implements AutoCloseable {
                 return true;
             }
         }
-        for (String dir : List.of("/usr/sbin", "/sbin")) {
-            if (java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, tool))) {
-                return true;
-            }
-        }
         return false;
     }
 

@@ -115,10 +115,7 @@ public final class EmbeddedSchemaRegistry implements Lifecycle {
         validate();
         long started = System.nanoTime();
         Path home = RegistryBundle.fromSystem().home();
-        HttpClient http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(2))
-                .build();
+        HttpClient http = probeClient();
         try {
             workDir = Files.createTempDirectory("mosaic-registry-");
             shutdownHook = new Thread(this::endChild, "mosaic-registry-shutdown");
@@ -188,7 +185,7 @@ public final class EmbeddedSchemaRegistry implements Lifecycle {
         process = launch(RegistryBundle.fromSystem().home(), port);
         killed = null;
         try {
-            awaitReady(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build(), launched);
+            awaitReady(probeClient(), launched);
         } catch (StartFailure e) {
             throw new IllegalStateException(name() + " did not start again: " + e.getMessage() + "\n--- last lines of its log ---\n" + logTail(), e);
         }
@@ -321,6 +318,11 @@ public final class EmbeddedSchemaRegistry implements Lifecycle {
             }
             Thread.sleep(POLL_INTERVAL.toMillis());
         }
+    }
+
+    /** The client that asks the child whether it answers and sets its compatibility rule. */
+    private static HttpClient probeClient() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
     }
 
     private void setCompatibility(HttpClient http) throws IOException, InterruptedException {
