@@ -95,7 +95,10 @@ class PartitionedLeaderIT {
                 acksAll.flush();
                 acksOne.flush();
                 network.healAll();
-                await().atMost(Duration.ofSeconds(120)).until(() -> describe(kafka, kafka.bootstrapServers()).partitions().get(0).isr().size() == 3);
+                // The healed zombie still answers metadata from its stale cache (itself leading, all
+                // three in sync) until the controller reaches it: wait until every broker's own view
+                // agrees, all three in sync, before reading the log.
+                await().atMost(Duration.ofSeconds(120)).until(() -> agreedInSync(kafka));
             }
 
             Set<String> present = Set.copyOf(readAll(kafka));
@@ -116,6 +119,19 @@ class PartitionedLeaderIT {
                     .configs(Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2")))).all().get(60, TimeUnit.SECONDS);
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> describe(kafka, kafka.bootstrapServers()).partitions().get(0).isr().size() == 3);
+    }
+
+    private static boolean agreedInSync(EmbeddedKafkaCluster kafka) throws Exception {
+        Set<String> views = new java.util.HashSet<>();
+        for (int id : kafka.brokerIds()) {
+            var partition = describe(kafka, kafka.brokerHost(id).address() + ":" + EmbeddedKafkaCluster.ISOLATED_BROKER_PORT)
+                    .partitions().get(0);
+            if (partition.isr().size() != 3) {
+                return false;
+            }
+            views.add(partition.leader().id() + " " + partition.isr().stream().map(node -> node.id()).sorted().toList());
+        }
+        return views.size() == 1;
     }
 
     private static TopicDescription describe(EmbeddedKafkaCluster kafka, String bootstrap) throws Exception {
