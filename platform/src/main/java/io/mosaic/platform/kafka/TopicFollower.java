@@ -4,6 +4,7 @@ import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.lifecycle.Lifecycle;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,9 +32,10 @@ import org.slf4j.LoggerFactory;
  * there when it started.
  *
  * <p>A topic that does not exist yet is waited for (services may start before {@code mosaic topics
- * create}); a failure of the consumer (a broker gone, a timeout) is logged and the topics are read
- * again from the beginning after a pause, so handlers must be idempotent per record, as everything
- * fed from a compacted topic is. A record the handler cannot deserialize is skipped with a warning.
+ * create}); a failure of the consumer or of the handler (a broker gone, a timeout, the schema
+ * registry unreachable) is logged and, after a pause, reading goes on with a new consumer from the
+ * record after the last one handled: a record is handed over again only when its handler threw. A
+ * record the handler cannot deserialize is skipped with a warning.
  */
 public final class TopicFollower implements Lifecycle {
 
@@ -56,6 +58,10 @@ public final class TopicFollower implements Lifecycle {
     private final List<String> topics;
     private final Handler handler;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
+    /** Where reading goes on after a failure: the offset after the last record handled, per partition. Follower thread only. */
+    private final Map<TopicPartition, Long> resumeAt = new HashMap<>();
+    /** The ends when following first began: caught up means these were reached. Follower thread only. */
+    private Map<TopicPartition, Long> startEnds;
     private volatile boolean running;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private Thread thread;
@@ -95,7 +101,7 @@ public final class TopicFollower implements Lifecycle {
                 if (System.nanoTime() > deadline) {
                     throw new TimeoutException("could not read " + topics + " to their end within " + timeout.toSeconds() + " s");
                 }
-                poll(c, handler);
+                poll(c, handler, new HashMap<>());
             }
         }
     }
@@ -153,10 +159,10 @@ public final class TopicFollower implements Lifecycle {
             if (partitions.isEmpty()) {
                 return;
             }
-            Map<TopicPartition, Long> ends = assignFromBeginning(c, partitions, Duration.ofSeconds(30));
+            Map<TopicPartition, Long> ends = resume(c, partitions);
             boolean reachedEnds = false;
             while (running) {
-                poll(c, handler);
+                poll(c, handler, resumeAt);
                 reachedEnds = reachedEnds || reached(c, ends);
                 if (reachedEnds) {
                     caughtUp.countDown();
@@ -209,11 +215,35 @@ public final class TopicFollower implements Lifecycle {
         return c.endOffsets(partitions, timeout);
     }
 
+    /** Assigns {@code partitions}, each from the record after the last one handled or else from the beginning; the ends to catch up with. */
+    private Map<TopicPartition, Long> resume(KafkaConsumer<byte[], byte[]> c, List<TopicPartition> partitions) {
+        c.assign(partitions);
+        List<TopicPartition> fresh = new ArrayList<>();
+        for (TopicPartition partition : partitions) {
+            Long next = resumeAt.get(partition);
+            if (next == null) {
+                fresh.add(partition);
+            } else {
+                c.seek(partition, next);
+            }
+        }
+        if (!fresh.isEmpty()) {
+            // An empty list would mean every assigned partition.
+            c.seekToBeginning(fresh);
+        }
+        if (startEnds == null) {
+            // Under read_committed the end is the last stable offset: every transaction before it is decided.
+            startEnds = c.endOffsets(partitions, Duration.ofSeconds(30));
+        }
+        return startEnds;
+    }
+
     private static boolean reached(KafkaConsumer<byte[], byte[]> c, Map<TopicPartition, Long> ends) {
         return ends.entrySet().stream().allMatch(e -> c.position(e.getKey()) >= e.getValue());
     }
 
-    private static void poll(KafkaConsumer<byte[], byte[]> c, Handler handler) {
+    /** Hands each polled record to {@code handler} and notes in {@code handled} the offset after it. */
+    private static void poll(KafkaConsumer<byte[], byte[]> c, Handler handler, Map<TopicPartition, Long> handled) {
         for (ConsumerRecord<byte[], byte[]> record : c.poll(POLL)) {
             try {
                 handler.accept(record);
@@ -221,6 +251,7 @@ public final class TopicFollower implements Lifecycle {
                 log.warn("skipping an unreadable record at {}-{}@{}: {}", record.topic(), record.partition(),
                         record.offset(), e.getMessage());
             }
+            handled.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
         }
     }
 

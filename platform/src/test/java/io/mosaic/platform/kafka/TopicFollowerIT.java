@@ -111,6 +111,35 @@ class TopicFollowerIT {
     }
 
     @Test
+    void afterAFailingHandlerTheFollowerGoesOnFromTheFailedRecordNotFromTheBeginning() throws Exception {
+        createTopic("resumed", 2);
+        writeInTransaction("resumed", List.of("r-1", "r-2", "r-3", "r-4", "r-5", "r-6"), true);
+
+        // Handed-over counts per value; r-4 fails its first time, as a handler does when the schema
+        // registry is unreachable.
+        Map<String, Integer> handed = new ConcurrentHashMap<>();
+        TopicFollower follower = new TopicFollower(config, "test-resumed", List.of("resumed"), r -> {
+            int times = handed.merge(value(r), 1, Integer::sum);
+            if (value(r).equals("r-4") && times == 1) {
+                throw new org.apache.kafka.common.errors.RetriableException("registry unreachable") { };
+            }
+        });
+        follower.start();
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> handed.getOrDefault("r-4", 0) == 2);
+            writeInTransaction("resumed", List.of("r-7"), true);
+            await().atMost(Duration.ofSeconds(20)).until(() -> handed.containsKey("r-7"));
+        } finally {
+            follower.stop();
+        }
+        Map<String, Integer> expected = new java.util.HashMap<>();
+        for (int i = 1; i <= 7; i++) {
+            expected.put("r-" + i, i == 4 ? 2 : 1);
+        }
+        assertThat(handed).as("records handed over, the failed one again and no other twice").isEqualTo(expected);
+    }
+
+    @Test
     void followerWaitsForATopicThatDoesNotExistYet() throws Exception {
         Set<String> seen = ConcurrentHashMap.newKeySet();
         TopicFollower follower = new TopicFollower(config, "test-waiting", List.of("late"), r -> seen.add(value(r)));
