@@ -84,6 +84,14 @@ public final class Pipeline implements AutoCloseable {
         return cluster;
     }
 
+    /** The embedded schema registry; a pipeline on a cluster of its user's has none. */
+    public EmbeddedSchemaRegistry registry() {
+        if (registry == null) {
+            throw new IllegalStateException("this pipeline uses an external schema registry, not an embedded one");
+        }
+        return registry;
+    }
+
     public JobAggregator aggregator() {
         return aggregator;
     }

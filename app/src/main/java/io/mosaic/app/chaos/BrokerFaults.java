@@ -34,6 +34,8 @@ final class BrokerFaults {
 
     /** Longer than the brokers' session with the controller and their replica lag time ({@link ChaosRun#BROKER_PROPERTIES}). */
     static final Duration PAUSE = Duration.ofSeconds(14);
+    /** Several times the brokers' session with the controller and their replica lag time: a paused broker is out of sync by then. */
+    static final Duration NOTICE_LIMIT = Duration.ofSeconds(45);
     /** How long a broker stays cut off or slowed: past its session with the controller. */
     static final Duration CUT = Duration.ofSeconds(12);
     static final String SLOW_RATE = "1mbit";
@@ -78,12 +80,16 @@ final class BrokerFaults {
         int id = victim(fault);
         long paused = System.nanoTime();
         targets.kafka().pauseBroker(id);
-        Optional<Duration> noticed = await(() -> !targets.groups().fullyReplicated(), paused);
+        // Paused for PAUSE at least, and for as long as the others take to drop it from the
+        // replicas in sync, up to NOTICE_LIMIT: a pause is a fault of a bounded length, not a
+        // broker stopped for good.
+        Optional<Duration> noticed = await(() -> !targets.groups().fullyReplicated(), paused, NOTICE_LIMIT);
         noticed.ifPresent(recovery::brokerNoticed);
         sleepUntil(paused + PAUSE.toNanos());
         targets.kafka().resumeBroker(id);
         measureInSync(fault, "broker " + id + " resumed");
-        return "SIGSTOP broker " + id + " (pid " + pid(id) + ")" + before + ": out of sync after " + show(noticed)
+        return "SIGSTOP broker " + id + " (pid " + pid(id) + ")" + before + ": out of sync after "
+                + noticed.map(Recovery::seconds).orElse("more than " + NOTICE_LIMIT.toSeconds() + " s (not noticed)")
                 + "; SIGCONT after " + Recovery.seconds(Duration.ofNanos(System.nanoTime() - paused));
     }
 

@@ -347,6 +347,9 @@ public final class ChaosRun {
      * does not fold every result, which is a verdict too.
      */
     private boolean awaitSettled(JobRecords live, GroupWatch groups, Topics topics, ServiceFleet fleet, long deadline) throws Exception {
+        // Quiet while a fault was still on (a broker paused for longer than planned, say) is not a
+        // verdict: the pipeline gets GIVE_UP_AFTER with every fault over before the run gives up.
+        long faultsOver = System.nanoTime();
         while (System.nanoTime() < deadline) {
             restartCrashed(fleet);
             boolean consumed = groups.caughtUp(AnalyzerWorker.GROUP_ID, topics.imageTasks().name(), topics.imageTasks().partitions())
@@ -363,7 +366,8 @@ public final class ChaosRun {
                 if (foldedAll && letIn && summary.getState() == JobState.COMPLETED && quiet.compareTo(SETTLED_AFTER) >= 0) {
                     return true;
                 }
-                if (quiet.compareTo(GIVE_UP_AFTER) >= 0) {
+                Duration quietSinceFaults = Duration.ofNanos(System.nanoTime() - Math.max(latest.get().receivedNanos(), faultsOver));
+                if (quietSinceFaults.compareTo(GIVE_UP_AFTER) >= 0) {
                     log("the summary has not changed for %d s although it folds %d of %d results", quiet.toSeconds(),
                             JobRecords.folded(summary), live.resultRecords());
                     return true;
