@@ -26,6 +26,9 @@ final class Logging {
             // producer, with a retriable error that the client retries (KAFKA-18202), yet logs
             // it at ERROR. Several transactional workers writing one job's partition trigger it.
             ((Logger) LoggerFactory.getLogger("kafka.server.ReplicaManager")).setLevel(Level.OFF);
+            // A broker given new partitions of an existing topic logs "Expected partition ... to
+            // exist, but it was missing. Creating..." at ERROR: the normal way they are created.
+            ((Logger) LoggerFactory.getLogger("state.change.logger")).setLevel(Level.OFF);
         }
     }
 

@@ -9,7 +9,7 @@ import picocli.CommandLine;
         versionProvider = MosaicCommand.Version.class,
         description = "Kafka-based, event-driven pipeline for parallel image analysis.",
         subcommands = {DemoCommand.class, SubmitCommand.class, WorkerCommand.class, AggregatorCommand.class,
-                ReportsCommand.class, TopicsCommand.class, ClusterCommand.class, ChaosCommand.class, DlqCommand.class, DashboardCommand.class, JobsApiCommand.class, ConfigCommand.class, BenchCommand.class, PlanCommand.class, CommandLine.HelpCommand.class},
+                ReportsCommand.class, TopicsCommand.class, ClusterCommand.class, ChaosCommand.class, DlqCommand.class, DashboardCommand.class, JobsApiCommand.class, ConfigCommand.class, BenchCommand.class, PlanCommand.class, LabCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Start with: mosaic demo   (a whole pipeline on an embedded Kafka cluster)"})
 public final class MosaicCommand implements Runnable {
 
