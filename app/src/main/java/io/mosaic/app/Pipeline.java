@@ -84,12 +84,9 @@ public final class Pipeline implements AutoCloseable {
         return cluster;
     }
 
-    /** The embedded schema registry; a pipeline on a cluster of its user's has none. */
-    public EmbeddedSchemaRegistry registry() {
-        if (registry == null) {
-            throw new IllegalStateException("this pipeline uses an external schema registry, not an embedded one");
-        }
-        return registry;
+    /** The embedded schema registry; empty for a pipeline on a cluster of its user's. */
+    public Optional<EmbeddedSchemaRegistry> registry() {
+        return Optional.ofNullable(registry);
     }
 
     public JobAggregator aggregator() {

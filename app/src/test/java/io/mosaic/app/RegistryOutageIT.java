@@ -43,7 +43,7 @@ class RegistryOutageIT {
             pipeline.awaitCompleted("warm-up", Duration.ofSeconds(90), Duration.ofMillis(200), summary -> { });
 
             pipeline.aggregator().stop();
-            EmbeddedSchemaRegistry registry = pipeline.registry();
+            EmbeddedSchemaRegistry registry = pipeline.registry().orElseThrow();
             registry.kill();
             // A new instance with a cold schema cache: it must fetch every writer schema it reads.
             Topics cold = Topics.create(pipeline.config().topicSettings(), new SchemaRegistryClient(pipeline.config().schemaRegistryUrl()));

@@ -343,12 +343,10 @@ public final class ChaosRun {
 
     /**
      * Waits until the workers have consumed every task and the job's summary folds every result
-     * and has stopped changing; gives up when the summary stays unchanged for a minute although it
-     * does not fold every result, which is a verdict too.
+     * and has stopped changing; gives up when the summary stays unchanged for a minute after the
+     * last fault (quiet during a fault is no verdict) although it does not fold every result.
      */
     private boolean awaitSettled(JobRecords live, GroupWatch groups, Topics topics, ServiceFleet fleet, long deadline) throws Exception {
-        // Quiet while a fault was still on (a broker paused for longer than planned, say) is not a
-        // verdict: the pipeline gets GIVE_UP_AFTER with every fault over before the run gives up.
         long faultsOver = System.nanoTime();
         while (System.nanoTime() < deadline) {
             restartCrashed(fleet);
@@ -366,8 +364,7 @@ public final class ChaosRun {
                 if (foldedAll && letIn && summary.getState() == JobState.COMPLETED && quiet.compareTo(SETTLED_AFTER) >= 0) {
                     return true;
                 }
-                Duration quietSinceFaults = Duration.ofNanos(System.nanoTime() - Math.max(latest.get().receivedNanos(), faultsOver));
-                if (quietSinceFaults.compareTo(GIVE_UP_AFTER) >= 0) {
+                if (System.nanoTime() - Math.max(latest.get().receivedNanos(), faultsOver) >= GIVE_UP_AFTER.toNanos()) {
                     log("the summary has not changed for %d s although it folds %d of %d results", quiet.toSeconds(),
                             JobRecords.folded(summary), live.resultRecords());
                     return true;
