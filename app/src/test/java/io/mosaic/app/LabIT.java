@@ -134,6 +134,18 @@ class LabIT {
         assertThat(result.measure("syncHandled")).as("handled in the end, request-response").isLessThan(result.measure("expectedPerGroup"));
     }
 
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void leaderlessOverlappingQuorumsReadNothingStaleAndHintsAndRepairHealAReturningReplica() throws Exception {
+        LabResult result = run("leaderless");
+        assertThat(result.measure("worstQuorumStale")).as("stale reads with R + W > N").isZero();
+        assertThat(result.measure("bestNonQuorumStale")).as("stale reads with R + W <= N").isPositive();
+        assertThat(result.measure("stale_r1w1")).as("stale reads, R = W = 1 vs R = W = 2").isGreaterThan(result.measure("stale_r2w2"));
+        assertThat(result.measure("writesOkOneDownW3")).as("W = 3 writes with a replica down").isZero();
+        assertThat(result.measure("staleAfterReturnHinted")).as("hinted handoff").isLessThan(result.measure("staleAfterReturn"));
+        assertThat(result.measure("staleAfterReturnRepaired")).as("read repair").isLessThan(result.measure("staleAfterReturn"));
+    }
+
     private LabResult run(String name) throws Exception {
         Experiment experiment = Lab.find(name).orElseThrow();
         LabResult result = experiment.run(new LabRun(1, dir, System.out::println));

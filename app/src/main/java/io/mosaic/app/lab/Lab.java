@@ -17,7 +17,8 @@ public final class Lab {
             new ClocksExperiment(),
             new LittlesLawExperiment(),
             new RetriesExperiment(),
-            new CommunicationExperiment());
+            new CommunicationExperiment(),
+            new LeaderlessExperiment());
 
     private Lab() {
     }
