@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
@@ -71,7 +72,12 @@ public final class GroupWatch implements AutoCloseable {
 
     /** @param role names the Admin client ({@code mosaic-<role>-<instance>}) */
     public GroupWatch(MosaicConfig config, String role) {
-        this.admin = Admin.create(KafkaClients.withOverrides(KafkaClients.base(config, role), config));
+        Map<String, Object> props = KafkaClients.base(config, role);
+        // A paused broker accepts connections and never answers: a short request timeout sends the
+        // next try to another broker instead of spending the whole question on the silent one.
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
+        this.admin = Admin.create(KafkaClients.withOverrides(props, config));
     }
 
     /** The group now; {@link GroupView#UNKNOWN} while its coordinator cannot answer (a broker is down). */
