@@ -31,14 +31,14 @@ public record LabResult(String title, List<String> columns, List<List<String>> r
 
     /** The title, the table with its columns aligned, then the lessons. */
     public String render() {
+        List<List<String>> lines = withHeader();
         int[] widths = new int[columns.size()];
-        for (List<String> row : withHeader()) {
+        for (List<String> row : lines) {
             for (int i = 0; i < row.size(); i++) {
                 widths[i] = Math.max(widths[i], row.get(i).length());
             }
         }
         StringBuilder out = new StringBuilder(title).append("\n\n");
-        List<List<String>> lines = withHeader();
         for (int r = 0; r < lines.size(); r++) {
             appendRow(out, lines.get(r), widths);
             if (r == 0) {

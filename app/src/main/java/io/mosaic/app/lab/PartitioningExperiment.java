@@ -24,6 +24,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.utils.Utils;
 
 /**
@@ -175,9 +176,9 @@ final class PartitioningExperiment implements Experiment {
         return partitions;
     }
 
-    /** The partition Kafka's producer picks for a key: murmur2 of its bytes, made positive, mod N. */
+    /** The partition Kafka's producer picks for a key (murmur2 of its bytes, made positive, mod N), by the producer's own code. */
     static int kafkaPartition(String key, int partitions) {
-        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
+        return BuiltInPartitioner.partitionForKey(key.getBytes(StandardCharsets.UTF_8), partitions);
     }
 
     private static List<String> photoPaths(Random random) {
