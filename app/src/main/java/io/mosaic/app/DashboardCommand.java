@@ -3,6 +3,7 @@ package io.mosaic.app;
 import io.mosaic.dashboard.Dashboard;
 import io.mosaic.dashboard.DashboardSettings;
 import io.mosaic.platform.config.MosaicConfig;
+import io.mosaic.platform.config.Setting;
 import io.mosaic.platform.lifecycle.Lifecycles;
 import io.mosaic.schemas.Topics;
 import java.io.PrintWriter;
@@ -58,13 +59,13 @@ final class DashboardCommand extends CommandBase.Client implements Callable<Inte
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> flags = new HashMap<>();
-        flags.put(DashboardSettings.BIND.key(), bind);
-        flags.put(DashboardSettings.PORT.key(), port == null ? null : port.toString());
-        flags.put(DashboardSettings.LAG_INTERVAL_MS.key(), intervalMs == null ? null : intervalMs.toString());
-        flags.put(DashboardSettings.LAG_GROUPS.key(), groups);
-        flags.put(DashboardSettings.ALERT_WEBHOOK_URLS.key(), webhooks == null ? null : String.join(",", webhooks));
-        flags.put(DashboardSettings.ALERT_AFTER_MS.key(), alertAfterMs == null ? null : alertAfterMs.toString());
+        Map<Setting<?>, Object> flags = new HashMap<>();
+        flags.put(DashboardSettings.BIND, bind);
+        flags.put(DashboardSettings.PORT, port);
+        flags.put(DashboardSettings.LAG_INTERVAL_MS, intervalMs);
+        flags.put(DashboardSettings.LAG_GROUPS, groups);
+        flags.put(DashboardSettings.ALERT_WEBHOOK_URLS, webhooks == null ? null : String.join(",", webhooks));
+        flags.put(DashboardSettings.ALERT_AFTER_MS, alertAfterMs);
         MosaicConfig config = options.config(flags);
         Topics topics = noJobs ? null : ServiceOptions.topics(config);
         PrintWriter out = out();

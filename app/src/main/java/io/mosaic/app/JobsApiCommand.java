@@ -5,7 +5,6 @@ import io.mosaic.platform.http.HttpService;
 import io.mosaic.platform.metrics.ServiceMetrics;
 import io.mosaic.producers.api.JobsApi;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,7 +30,7 @@ final class JobsApiCommand extends CommandBase.Service implements Callable<Integ
 
     @Override
     public Integer call() throws Exception {
-        MosaicConfig config = options.config(aggregatorUrls == null ? Map.of() : Map.of(JobsApi.AGGREGATOR_URLS.key(), aggregatorUrls));
+        MosaicConfig config = options.config(JobsApi.AGGREGATOR_URLS, aggregatorUrls);
         JobsApi api = new JobsApi(config, ServiceOptions.topics(config));
         HttpService http = httpOptions.http("jobs-api", JobsApi.DEFAULT_PORT).route(JobsApi.PATH, api);
         return ServiceRunner.run("jobs-api", List.of(api), http, new ServiceMetrics("jobs-api"), () -> true, out());

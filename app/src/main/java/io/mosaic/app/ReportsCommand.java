@@ -5,7 +5,6 @@ import io.mosaic.consumers.reports.ReportWriter;
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.metrics.ServiceMetrics;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,7 +22,7 @@ final class ReportsCommand extends CommandBase.Service implements Callable<Integ
 
     @Override
     public Integer call() throws Exception {
-        MosaicConfig config = options.config(reportDir == null ? Map.of() : Map.of(ReportWriter.REPORT_DIR.key(), reportDir));
+        MosaicConfig config = options.config(ReportWriter.REPORT_DIR, reportDir);
         ReportWriter writer = new ReportWriter(config, ServiceOptions.topics(config));
         ServiceMetrics metrics = new ServiceMetrics("reports");
         Counter written = Counter.builder("mosaic_reports_written").description("Job reports written").register(metrics.registry());

@@ -2,6 +2,7 @@ package io.mosaic.app;
 
 import io.mosaic.platform.config.KafkaSettings;
 import io.mosaic.platform.config.MosaicConfig;
+import io.mosaic.platform.config.Setting;
 import io.mosaic.schemas.Topics;
 import io.mosaic.schemas.registry.SchemaRegistryClient;
 import java.nio.file.Path;
@@ -35,11 +36,18 @@ final class ServiceOptions {
     @Option(names = {"-v", "--verbose"}, description = "Log at INFO level (default: warnings only).")
     boolean verbose;
 
-    /** The resolved configuration; flags given here override everything else. */
-    MosaicConfig config(Map<String, String> commandFlags) {
+    /**
+     * The resolved configuration; the command's own flags override everything else. A flag whose
+     * value is null was not given and leaves the setting alone.
+     */
+    MosaicConfig config(Map<? extends Setting<?>, ?> commandFlags) {
         Logging.configure(verbose);
         Map<String, String> flags = new HashMap<>(settings);
-        flags.putAll(commandFlags);
+        commandFlags.forEach((setting, value) -> {
+            if (value != null) {
+                flags.put(setting.key(), value.toString());
+            }
+        });
         flags.put(KafkaSettings.BOOTSTRAP_SERVERS.key(), bootstrapServers);
         flags.put(KafkaSettings.SCHEMA_REGISTRY_URL.key(), schemaRegistryUrl);
         return Wiring.config()
@@ -51,6 +59,13 @@ final class ServiceOptions {
 
     MosaicConfig config() {
         return config(Map.of());
+    }
+
+    /** The resolved configuration with one flag of the command's own, null if it was not given. */
+    MosaicConfig config(Setting<?> setting, Object value) {
+        Map<Setting<?>, Object> flag = new HashMap<>();
+        flag.put(setting, value);
+        return config(flag);
     }
 
     static Topics topics(MosaicConfig config) {

@@ -6,7 +6,6 @@ import io.mosaic.consumers.worker.WorkerSettings;
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.metrics.ServiceMetrics;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,7 +23,7 @@ final class WorkerCommand extends CommandBase.Service implements Callable<Intege
 
     @Override
     public Integer call() throws Exception {
-        MosaicConfig config = options.config(threads == null ? Map.of() : Map.of(WorkerSettings.THREADS.key(), threads.toString()));
+        MosaicConfig config = options.config(WorkerSettings.THREADS, threads);
         AnalyzerWorker worker = new AnalyzerWorker(config, ServiceOptions.topics(config), Wiring.taskProcessor(config));
         ServiceMetrics metrics = new ServiceMetrics("worker");
         FunctionCounter.builder("mosaic_worker_tasks_processed", worker, AnalyzerWorker::processed)

@@ -2,6 +2,7 @@ package io.mosaic.producers;
 
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.config.SourceRoots;
+import io.mosaic.platform.lifecycle.Lazy;
 import io.mosaic.platform.s3.S3Clients;
 import io.mosaic.platform.s3.S3Settings;
 import io.mosaic.platform.s3.S3Uri;
@@ -27,7 +28,7 @@ public final class JobSources implements AutoCloseable {
 
     private final S3Settings s3;
     private final Set<String> allowedHosts;
-    private S3Client client;
+    private final Lazy<S3Client> client;
 
     public JobSources(MosaicConfig config) {
         this(S3Settings.from(config), SourceRoots.allowedHosts(config));
@@ -36,6 +37,7 @@ public final class JobSources implements AutoCloseable {
     public JobSources(S3Settings s3, Set<String> allowedHosts) {
         this.s3 = s3;
         this.allowedHosts = Set.copyOf(allowedHosts);
+        this.client = Lazy.of(() -> S3Clients.create(s3, true));
     }
 
     /**
@@ -46,7 +48,7 @@ public final class JobSources implements AutoCloseable {
      */
     public JobSource open(String source) {
         if (S3Uri.isS3(source)) {
-            return S3Listing.count(this::client, s3, source);
+            return S3Listing.count(client, s3, source);
         }
         Path path = Path.of(source);
         if (Files.isRegularFile(path)) {
@@ -76,18 +78,8 @@ public final class JobSources implements AutoCloseable {
         return list;
     }
 
-    private synchronized S3Client client() {
-        if (client == null) {
-            client = S3Clients.create(s3, true);
-        }
-        return client;
-    }
-
     @Override
-    public synchronized void close() {
-        if (client != null) {
-            client.close();
-            client = null;
-        }
+    public void close() {
+        client.take().ifPresent(S3Client::close);
     }
 }

@@ -140,14 +140,8 @@ public final class JobSubmitter implements AutoCloseable {
      * record is acknowledged.
      */
     public ImageJob cancel(ImageJob job) {
-        ImageJob cancelled = ImageJob.newBuilder()
-                .setJobId(job.getJobId())
-                .setSource(job.getSource())
-                .setTaskCount(job.getTaskCount())
-                .setSkippedCount(job.getSkippedCount())
-                .setSubmittedAt(job.getSubmittedAt())
-                .setPriority(job.getPriority())
-                .setListingMs(job.getListingMs())
+        // A copy of every field, so that a field added to the schema is never dropped here.
+        ImageJob cancelled = ImageJob.newBuilder(job)
                 .setCancelled(true)
                 .build();
         publishJob(cancelled);

@@ -3,7 +3,6 @@ package io.mosaic.streams;
 import io.mosaic.schemas.JobAdmission;
 import io.mosaic.schemas.JobState;
 import io.mosaic.schemas.JobSummary;
-import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Copies the dispatcher's counts of a job (key jobId, {@link JobAdmission}) into its summary: the
@@ -13,24 +12,19 @@ import org.apache.kafka.streams.processor.api.Record;
 final class AdmissionFoldProcessor extends AggregatorProcessor<JobAdmission> {
 
     AdmissionFoldProcessor(AggregatorSettings settings) {
-        super(settings);
+        super(settings, "job admission");
     }
 
     @Override
-    public void process(Record<String, JobAdmission> record) {
-        String jobId = record.key();
-        JobAdmission admission = record.value();
-        if (jobId == null || admission == null) {
-            return;
-        }
+    void fold(String jobId, JobAdmission admission, long timestamp) {
         JobSummary summary = stores.summary(jobId);
         if (summary == null) {
-            summary = JobSummaryFold.pending(jobId, record.timestamp());
+            summary = JobSummaryFold.pending(jobId, timestamp);
         } else if (summary.getState() == JobState.COMPLETED) {
             return;
         }
         JobSummaryFold.applyAdmission(summary, admission);
         stores.save(summary);
-        stores.markDirty(jobId, record.timestamp());
+        stores.markDirty(jobId, timestamp);
     }
 }

@@ -3,7 +3,6 @@ package io.mosaic.streams;
 import io.mosaic.schemas.ImageJob;
 import io.mosaic.schemas.JobState;
 import io.mosaic.schemas.JobSummary;
-import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,18 +20,11 @@ final class JobRecordProcessor extends AggregatorProcessor<ImageJob> {
     private static final Logger log = LoggerFactory.getLogger(JobRecordProcessor.class);
 
     JobRecordProcessor(AggregatorSettings settings) {
-        super(settings);
+        super(settings, "job record");
     }
 
     @Override
-    public void process(Record<String, ImageJob> record) {
-        String jobId = record.key();
-        ImageJob job = record.value();
-        if (jobId == null || job == null) {
-            // A tombstone on the compacted jobs topic, or a record without a key: nothing to fold.
-            log.debug("ignoring job record with key {} and value {}", jobId, job);
-            return;
-        }
+    void fold(String jobId, ImageJob job, long timestamp) {
         if (!jobId.equals(job.getJobId())) {
             log.warn("job record keyed {} names job {}; the key decides the job", jobId, job.getJobId());
         }
@@ -43,10 +35,10 @@ final class JobRecordProcessor extends AggregatorProcessor<ImageJob> {
 
         JobSummary summary = stores.summary(jobId);
         if (summary == null) {
-            summary = JobSummaryFold.pending(jobId, record.timestamp());
+            summary = JobSummaryFold.pending(jobId, timestamp);
         } else if (JobSummaryFold.hasJobRecord(summary)) {
             if (job.getCancelled()) {
-                cancel(summary, record.timestamp());
+                cancel(summary, timestamp);
                 return;
             }
             if (summary.getTaskCount() != job.getTaskCount()) {
@@ -58,7 +50,7 @@ final class JobRecordProcessor extends AggregatorProcessor<ImageJob> {
             return;
         }
 
-        JobSummaryFold.applyJob(summary, job, record.timestamp());
+        JobSummaryFold.applyJob(summary, job, timestamp);
         if (JobSummaryFold.isComplete(summary)) {
             if (JobSummaryFold.counted(summary) > summary.getTaskCount()) {
                 log.warn("job {} has {} tasks but {} results were already counted", jobId,
@@ -68,7 +60,7 @@ final class JobRecordProcessor extends AggregatorProcessor<ImageJob> {
         } else {
             if (job.getCancelled()) {
                 // Compaction may have left only the cancelling record of a job.
-                JobSummaryFold.cancel(summary, record.timestamp());
+                JobSummaryFold.cancel(summary, timestamp);
             }
             output.summary(summary);
         }

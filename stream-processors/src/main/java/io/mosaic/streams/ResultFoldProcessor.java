@@ -8,7 +8,6 @@ import io.mosaic.schemas.JobSummary;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +25,7 @@ final class ResultFoldProcessor extends AggregatorProcessor<ImageResult> {
     private static final Logger log = LoggerFactory.getLogger(ResultFoldProcessor.class);
 
     ResultFoldProcessor(AggregatorSettings settings) {
-        super(settings);
+        super(settings, "result");
     }
 
     @Override
@@ -38,14 +37,7 @@ final class ResultFoldProcessor extends AggregatorProcessor<ImageResult> {
     }
 
     @Override
-    public void process(Record<String, ImageResult> record) {
-        String jobId = record.key();
-        ImageResult result = record.value();
-        if (jobId == null || result == null) {
-            log.warn("ignoring result with key {} and value {}", jobId, result);
-            return;
-        }
-        long timestamp = record.timestamp();
+    void fold(String jobId, ImageResult result, long timestamp) {
         String taskId = result.getTaskId();
 
         JobSummary summary = stores.summary(jobId);

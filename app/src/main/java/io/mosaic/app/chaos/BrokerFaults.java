@@ -66,7 +66,7 @@ final class BrokerFaults {
         // The controller fences a broker whose heartbeats stop (broker.session.timeout.ms) and
         // removes it from every ISR; until then its partitions simply wait.
         Optional<Duration> noticed = await(() -> !targets.groups().fullyReplicated(), killed);
-        noticed.ifPresent(recovery::brokerNoticed);
+        noticed.ifPresent(d -> recovery.took(Recovery.Step.BROKER_NOTICED, d));
         Thread.sleep(Math.round(fault.pause() * 5_000));
         kafka.restartBroker(id);
         Duration down = Duration.ofNanos(System.nanoTime() - killed);
@@ -84,7 +84,7 @@ final class BrokerFaults {
         // replicas in sync, up to NOTICE_LIMIT: a pause is a fault of a bounded length, not a
         // broker stopped for good.
         Optional<Duration> noticed = await(() -> !targets.groups().fullyReplicated(), paused, NOTICE_LIMIT);
-        noticed.ifPresent(recovery::brokerNoticed);
+        noticed.ifPresent(d -> recovery.took(Recovery.Step.BROKER_NOTICED, d));
         sleepUntil(paused + PAUSE.toNanos());
         targets.kafka().resumeBroker(id);
         measureInSync(fault, "broker " + id + " resumed");
@@ -123,7 +123,7 @@ final class BrokerFaults {
         network.isolate(host);
         boolean unreachable = !reachable(host);
         Optional<Duration> noticed = await(() -> !targets.groups().fullyReplicated(), cut);
-        noticed.ifPresent(recovery::brokerNoticed);
+        noticed.ifPresent(d -> recovery.took(Recovery.Step.BROKER_NOTICED, d));
         sleepUntil(cut + CUT.toNanos());
         network.heal(host);
         measureInSync(fault, "broker " + id + " healed");
@@ -155,7 +155,7 @@ final class BrokerFaults {
                 return followersView.leader(results).filter(followers::contains).isPresent();
             }
         }, cut);
-        newLeader.ifPresent(recovery::leaderMoved);
+        newLeader.ifPresent(d -> recovery.took(Recovery.Step.LEADER_MOVED, d));
         // The zombie stays cut off a little longer, so that clients meet the new leader while it lives.
         sleepUntil(Math.max(cut + CUT.toNanos(), System.nanoTime() + Duration.ofSeconds(3).toNanos()));
         network.heal(zombie);
@@ -195,7 +195,7 @@ final class BrokerFaults {
         catchingUp = CompletableFuture.runAsync(() -> {
             try {
                 Optional<Duration> inSync = await(targets.groups()::fullyReplicated, ended);
-                inSync.ifPresent(recovery::brokerInSync);
+                inSync.ifPresent(d -> recovery.took(Recovery.Step.BROKER_IN_SYNC, d));
                 recovery.injected(fault.kind(), inSync);
                 log.accept("  " + what + ": every replica in sync " + show(inSync) + " after");
             } catch (InterruptedException e) {

@@ -94,12 +94,12 @@ final class FaultInjector {
         worker.kill();
         // The coordinator hears nothing more from the dead members and drops them when their session times out.
         Optional<Duration> noticed = await(() -> !targets.groups().describe(AnalyzerWorker.GROUP_ID).containsAny(members), killed);
-        noticed.ifPresent(recovery::workerNoticed);
+        noticed.ifPresent(d -> recovery.took(Recovery.Step.WORKER_NOTICED, d));
         Optional<Duration> rebalanced = await(() -> {
             GroupWatch.GroupView view = targets.groups().describe(AnalyzerWorker.GROUP_ID);
             return !view.containsAny(members) && view.stableOwning(targets.topics().imageTasks().name(), targets.topics().imageTasks().partitions());
         }, killed);
-        rebalanced.ifPresent(recovery::workerRebalanced);
+        rebalanced.ifPresent(d -> recovery.took(Recovery.Step.WORKER_REBALANCED, d));
         worker.start();
         worker.awaitRunning(ServiceFleet.START_TIMEOUT);
         Optional<Duration> rejoined = awaitWorkersComplete(System.nanoTime());
@@ -114,7 +114,7 @@ final class FaultInjector {
         long paused = System.nanoTime();
         worker.pause();
         Optional<Duration> noticed = await(() -> !targets.groups().describe(AnalyzerWorker.GROUP_ID).containsAny(members), paused);
-        noticed.ifPresent(recovery::pausedNoticed);
+        noticed.ifPresent(d -> recovery.took(Recovery.Step.PAUSED_WORKER_NOTICED, d));
         await(() -> targets.groups().describe(AnalyzerWorker.GROUP_ID).stableOwning(targets.topics().imageTasks().name(), targets.topics().imageTasks().partitions()), paused);
         // Past max.poll.interval.ms too, so that the process wakes up as a zombie on both counts.
         long pastPollInterval = paused + targets.maxPollInterval().plusSeconds(1).toNanos();
@@ -256,7 +256,7 @@ final class FaultInjector {
         if (workLeft) {
             failover = await(() -> targets.live().firstSummaryFrom(summaryEnd).isPresent(), killed)
                     .map(waited -> Duration.ofNanos(targets.live().firstSummaryFrom(summaryEnd).orElseThrow().receivedNanos() - killed));
-            failover.ifPresent(recovery::aggregatorFailover);
+            failover.ifPresent(d -> recovery.took(Recovery.Step.AGGREGATOR_FAILOVER, d));
         } else {
             recovery.aggregatorKilledWhileIdle();
         }

@@ -30,22 +30,12 @@ import org.apache.kafka.common.config.TopicConfig;
  * During the partition the CP writes the zombie cannot replicate are refused, and the AP writes it
  * accepts alone are lost when it rejoins and truncates its log to the new leader's.
  */
-final class CapExperiment implements Experiment {
+final class CapExperiment implements Experiment.Trial {
 
     static final Duration PARTITION = Duration.ofSeconds(30);
     static final Duration WRITE_EVERY = Duration.ofMillis(100);
     private static final String CP = "lab-cap-cp";
     private static final String AP = "lab-cap-ap";
-
-    @Override
-    public String name() {
-        return "cap";
-    }
-
-    @Override
-    public String summary() {
-        return "the same writes during a real network partition: CP (acks=all, min ISR 2) refuses some and loses none; AP (acks=1) accepts and loses";
-    }
 
     @Override
     public LabResult run(LabRun run) throws Exception {

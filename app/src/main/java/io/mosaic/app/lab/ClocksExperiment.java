@@ -26,22 +26,12 @@ import org.apache.kafka.streams.processor.WallclockTimestampExtractor;
  * count by processing time (when Streams sees the event) keeps them all but files them under the
  * wrong minute.
  */
-final class ClocksExperiment implements Experiment {
+final class ClocksExperiment implements Experiment.Trial {
 
     static final int EVENTS = 100;
     static final long SKEW_SECONDS = 30;
     static final Duration WINDOW = Duration.ofSeconds(10);
     private static final String TOPIC = "lab-clocks-events";
-
-    @Override
-    public String name() {
-        return "clocks";
-    }
-
-    @Override
-    public String summary() {
-        return "producers with skewed clocks: event time vs processing time in a windowed count; late events dropped vs kept with a grace period";
-    }
 
     @Override
     public LabResult run(LabRun run) throws Exception {

@@ -38,22 +38,12 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * again; counted: the sender's rate, the time from sending to handling, what the sender saw
  * while the receivers were down, and what was handled in the end.
  */
-final class CommunicationExperiment implements Experiment {
+final class CommunicationExperiment implements Experiment.Trial {
 
     static final int MESSAGES = 400;
     static final int WHILE_DOWN = 100;
     static final int GROUPS = 3;
     static final Duration WORK = Duration.ofMillis(1);
-
-    @Override
-    public String name() {
-        return "communication";
-    }
-
-    @Override
-    public String summary() {
-        return "request-response vs an async queue vs pub-sub to 3 groups: sender rate, latency, and the sender when receivers are down";
-    }
 
     private record Outcome(double sendRate, double medianLatencyMs, int senderErrors, int handled, int expected) {
     }

@@ -29,21 +29,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * Consistent prefix: questions and their answers written with a shared key (one partition, one
  * order) or each with its own key (spread over partitions), read back by a plain consumer.
  */
-final class ConsistencyExperiment implements Experiment {
+final class ConsistencyExperiment implements Experiment.Trial {
 
     static final int WRITES = 100;
     static final int PAIRS = 500;
     private static final String VALUES = "lab-consistency-values";
-
-    @Override
-    public String name() {
-        return "consistency";
-    }
-
-    @Override
-    public String summary() {
-        return "read-your-writes from a lagging view vs by offset, monotonic reads across two views, consistent prefix with and without a shared key";
-    }
 
     @Override
     public LabResult run(LabRun run) throws Exception {

@@ -35,23 +35,13 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * (a transaction holds the writes and the offsets together), the dead instance's open transaction
  * is aborted and a read_committed reader sees every record once.
  */
-final class ExactlyOnceExperiment implements Experiment {
+final class ExactlyOnceExperiment implements Experiment.Trial {
 
     static final int SENDS = 300;
     static final int INPUT = 1_000;
     static final int BATCH = 100;
     /** The first instance dies after this many records of its batch, before committing it. */
     static final int CRASH_AFTER = 450;
-
-    @Override
-    public String name() {
-        return "exactly-once";
-    }
-
-    @Override
-    public String summary() {
-        return "a forced retry with and without idempotence, and a crash mid-batch at least once vs in transactions: duplicates counted";
-    }
 
     @Override
     public LabResult run(LabRun run) throws Exception {

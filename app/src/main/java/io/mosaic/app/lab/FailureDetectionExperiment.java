@@ -22,23 +22,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * phi-accrual detector (the model, as Cassandra and Akka use it) is fed their arrival times and
  * says after how much silence it would suspect.
  */
-final class FailureDetectionExperiment implements Experiment {
+final class FailureDetectionExperiment implements Experiment.Trial {
 
     static final int[] SESSION_TIMEOUTS_MS = {2_000, 5_000, 10_000};
     static final long PAUSE_MS = 3_500;
     static final double PHI_THRESHOLD = 8;
     private static final String TOPIC = "lab-fd-work";
     private static final String BEATS = "lab-fd-heartbeats";
-
-    @Override
-    public String name() {
-        return "failure-detection";
-    }
-
-    @Override
-    public String summary() {
-        return "a group member killed vs paused: time for the group to notice per session timeout, false suspicions, a phi-accrual detector";
-    }
 
     @Override
     public LabResult run(LabRun run) throws Exception {

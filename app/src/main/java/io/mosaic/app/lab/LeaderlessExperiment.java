@@ -33,7 +33,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * acknowledged before it began. Read repair: the read also asks the replicas it did not wait for
  * and writes the newest version back to those that were behind.
  */
-final class LeaderlessExperiment implements Experiment {
+final class LeaderlessExperiment implements Experiment.Trial {
 
     static final int N = 3;
     static final int KEYS = 100;
@@ -43,16 +43,6 @@ final class LeaderlessExperiment implements Experiment {
     /** Time runs in units of the measured median delay, so the same shares come out on a fast machine and a slow one. */
     static final double WRITE_EVERY = 5;
     static final double READ_EVERY = 1;
-
-    @Override
-    public String name() {
-        return "leaderless";
-    }
-
-    @Override
-    public String summary() {
-        return "N = 3 replicas without a leader (a model fed measured delays): stale reads and availability for every R and W, read repair, hinted handoff";
-    }
 
     @Override
     public LabResult run(LabRun run) throws Exception {

@@ -28,22 +28,12 @@ import java.util.stream.Stream;
  * when its result could: the same boundary as L, transactions' commit delays included).
  * Little's law says L = λ × W whatever the distributions: L / λ predicts W.
  */
-final class LittlesLawExperiment implements Experiment {
+final class LittlesLawExperiment implements Experiment.Trial {
 
     static final int JOBS = 30;
     static final Duration MEAN_GAP = Duration.ofMillis(250);
     static final int WORKER_THREADS = 2;
     private static final Duration SAMPLE_EVERY = Duration.ofMillis(50);
-
-    @Override
-    public String name() {
-        return "littles-law";
-    }
-
-    @Override
-    public String summary() {
-        return "arrivals λ, tasks in the system L and time in the system W, measured on the image pipeline: W observed vs L / λ predicted";
-    }
 
     @Override
     public LabResult run(LabRun run) throws Exception {

@@ -34,7 +34,7 @@ import org.apache.kafka.common.utils.Utils;
  * every partition below is the one Kafka's producer chose and the broker stored. Key ranges and
  * the ring are models (Kafka has neither), fed with the same keys.
  */
-final class PartitioningExperiment implements Experiment {
+final class PartitioningExperiment implements Experiment.Trial {
 
     static final int KEYS = 20_000;
     static final int PARTITIONS = 12;
@@ -42,16 +42,6 @@ final class PartitioningExperiment implements Experiment {
     static final double HOT_SHARE = 0.3;
     static final int VIRTUAL_NODES = 128;
     private static final String TOPIC = "lab-partitioning";
-
-    @Override
-    public String name() {
-        return "partitioning";
-    }
-
-    @Override
-    public String summary() {
-        return "hash vs key-range partitioning, a hot key's skew, keys moved when 12 partitions become 16 (mod-N vs a consistent-hash ring)";
-    }
 
     @Override
     public LabResult run(LabRun run) throws Exception {

@@ -27,7 +27,7 @@ import org.apache.kafka.common.config.TopicConfig;
  * is killed too: one replica is left, fewer than min.insync.replicas, and writes are refused
  * instead of acknowledged by a single copy. Both come back; every acknowledged write is read back.
  */
-final class ReplicationExperiment implements Experiment {
+final class ReplicationExperiment implements Experiment.Trial {
 
     static final String TOPIC = "lab-replication";
     static final Duration PHASE = Duration.ofSeconds(12);
@@ -36,16 +36,6 @@ final class ReplicationExperiment implements Experiment {
     static final Map<String, Object> BROKER_SETTINGS = Map.of("broker.session.timeout.ms", 6_000, "broker.heartbeat.interval.ms", 1_000,
             "replica.lag.time.max.ms", 6_000);
     private static final String[] PHASES = {"all 3 brokers up", "leader killed", "second leader killed, 1 left"};
-
-    @Override
-    public String name() {
-        return "replication";
-    }
-
-    @Override
-    public String summary() {
-        return "RF 3, min ISR 2, acks=all: the leader killed (writes go on), a second broker killed (writes refused), none acknowledged lost";
-    }
 
     @Override
     public LabResult run(LabRun run) throws Exception {

@@ -33,7 +33,7 @@ import java.util.function.Supplier;
  * (what Mosaic's workers do, per endpoint). Counted on the server: requests, and how many came
  * while it was down. Counted on the clients: fetches that succeeded and failed.
  */
-final class RetriesExperiment implements Experiment {
+final class RetriesExperiment implements Experiment.Trial {
 
     static final int CLIENTS = 8;
     static final int ATTEMPTS = 5;
@@ -52,16 +52,6 @@ final class RetriesExperiment implements Experiment {
         Strategy(String label) {
             this.label = label;
         }
-    }
-
-    @Override
-    public String name() {
-        return "retries";
-    }
-
-    @Override
-    public String summary() {
-        return "a flaky image server: retries at once vs exponential backoff with jitter vs a circuit breaker: requests, successes, failures";
     }
 
     @Override

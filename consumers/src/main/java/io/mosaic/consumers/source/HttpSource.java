@@ -4,6 +4,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.mosaic.platform.config.SourceRoots;
 import java.io.IOException;
 import java.net.URI;
+import io.mosaic.platform.lifecycle.Lazy;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
@@ -38,13 +39,19 @@ public final class HttpSource implements ImageSource {
     private final SourceSettings.HttpSettings settings;
     private final long maxBytes;
     private final Breakers breakers;
-    private volatile HttpClient client;
+    /** Built on first use, so a worker with http off starts no client threads. */
+    private final Lazy<HttpClient> client;
 
     public HttpSource(SourceSettings.HttpSettings settings) {
         this.settings = settings;
         // A byte[] cannot hold more, whatever the configured limit.
         this.maxBytes = Math.min(settings.maxBytes(), Integer.MAX_VALUE - 8);
         this.breakers = new Breakers("host", settings.breaker());
+        this.client = Lazy.of(() -> HttpClient.newBuilder()
+                .connectTimeout(settings.connectTimeout())
+                // Redirects are followed by download(), which checks each target's host.
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build());
     }
 
     @Override
@@ -73,7 +80,7 @@ public final class HttpSource implements ImageSource {
                     .GET()
                     .build();
             String what = current.toString();
-            HttpResponse<byte[]> response = await(client().sendAsync(request, info -> body(info, what)), deadline, what);
+            HttpResponse<byte[]> response = await(client.get().sendAsync(request, info -> body(info, what)), deadline, what);
             int status = response.statusCode();
             if (status >= 200 && status <= 299) {
                 return new ImageContent.Downloaded(response.body());
@@ -153,25 +160,6 @@ public final class HttpSource implements ImageSource {
             throw new SourceException(context + refusal.get());
         }
         return host;
-    }
-
-    /** Built on first use, so a worker with http off starts no client threads. */
-    private HttpClient client() {
-        HttpClient c = client;
-        if (c == null) {
-            synchronized (this) {
-                c = client;
-                if (c == null) {
-                    c = HttpClient.newBuilder()
-                            .connectTimeout(settings.connectTimeout())
-                            // Redirects are followed by download(), which checks each target's host.
-                            .followRedirects(HttpClient.Redirect.NEVER)
-                            .build();
-                    client = c;
-                }
-            }
-        }
-        return c;
     }
 
     private static boolean isRedirect(int status) {

@@ -1,5 +1,6 @@
 package io.mosaic.consumers.source;
 
+import io.mosaic.platform.lifecycle.Lazy;
 import io.mosaic.platform.s3.S3Clients;
 import io.mosaic.platform.s3.S3Settings;
 import io.mosaic.platform.s3.S3Uri;
@@ -35,12 +36,14 @@ public final class S3Source implements ImageSource {
     private final S3Settings settings;
     private final long maxBytes;
     private final Breakers breakers;
-    private volatile S3Client client;
+    /** Built on first use, so a worker with s3 off starts no client. */
+    private final Lazy<S3Client> client;
 
     public S3Source(S3Settings settings, long maxBytes, SourceSettings.BreakerSettings breaker) {
         this.settings = settings;
         this.maxBytes = Math.min(maxBytes, Integer.MAX_VALUE - 8);
         this.breakers = new Breakers("S3 endpoint", breaker);
+        this.client = Lazy.of(() -> S3Clients.create(settings, false));
     }
 
     @Override
@@ -69,7 +72,7 @@ public final class S3Source implements ImageSource {
     private ImageContent download(S3Uri object) throws SourceException, IOException {
         GetObjectRequest request = GetObjectRequest.builder().bucket(object.bucket()).key(object.key())
                 .ifMatch(object.ifMatch()).build();
-        try (ResponseInputStream<GetObjectResponse> body = client().getObject(request)) {
+        try (ResponseInputStream<GetObjectResponse> body = client.get().getObject(request)) {
             Long declared = body.response().contentLength();
             if (declared != null && declared > maxBytes) {
                 body.abort();
@@ -125,20 +128,5 @@ public final class S3Source implements ImageSource {
                     + "): " + object.withEtag(null) + "; submit the job again to analyse the new version", 412);
             default -> new SourceException("S3 answered HTTP " + status + (code.isEmpty() ? "" : " " + code) + " for " + object + at, status);
         };
-    }
-
-    /** Built on first use, so a worker with s3 off starts no client. */
-    private S3Client client() {
-        S3Client c = client;
-        if (c == null) {
-            synchronized (this) {
-                c = client;
-                if (c == null) {
-                    c = S3Clients.create(settings, false);
-                    client = c;
-                }
-            }
-        }
-        return c;
     }
 }
