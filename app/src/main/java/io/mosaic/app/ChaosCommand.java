@@ -52,7 +52,7 @@ final class ChaosCommand extends CommandBase.Local implements Callable<Integer> 
     @Option(names = "--seed", paramLabel = "S", description = "Seed of the images, the faults and their moments; printed, so a run can be repeated. Default: random.")
     Long seed;
 
-    @Option(names = "--unsafe", description = "Run the aggregator at least once and without de-duplication: the checker must then find duplicates.")
+    @Option(names = "--unsafe", description = "Turn the protections off (workers acks=1 without transactions, the aggregator at least once without de-duplication, unclean leader election): the checker must then find duplicates or losses.")
     boolean unsafe;
 
     @Option(names = "--workers", paramLabel = "W", defaultValue = "2", description = "Worker processes (2 analyzer threads each). Default: ${DEFAULT-VALUE}.")

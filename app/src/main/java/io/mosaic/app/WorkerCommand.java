@@ -21,10 +21,15 @@ final class WorkerCommand extends CommandBase.Service implements Callable<Intege
     @Option(names = "--threads", paramLabel = "N", description = "Analyzer threads (setting worker.threads; default 4).")
     Integer threads;
 
+    /** Only for {@code mosaic chaos --unsafe}, which must show that its checker catches what transactions prevent. */
+    @Option(names = "--unsafe-at-least-once", hidden = true,
+            description = "Publish results with acks=1 and commit offsets after them, without transactions.")
+    boolean unsafe;
+
     @Override
     public Integer call() throws Exception {
         MosaicConfig config = options.config(WorkerSettings.THREADS, threads);
-        AnalyzerWorker worker = new AnalyzerWorker(config, ServiceOptions.topics(config), Wiring.taskProcessor(config));
+        AnalyzerWorker worker = new AnalyzerWorker(config, ServiceOptions.topics(config), Wiring.taskProcessor(config), !unsafe);
         ServiceMetrics metrics = new ServiceMetrics("worker");
         FunctionCounter.builder("mosaic_worker_tasks_processed", worker, AnalyzerWorker::processed)
                 .description("Tasks whose result this worker process has committed").register(metrics.registry());

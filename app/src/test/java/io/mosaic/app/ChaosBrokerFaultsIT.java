@@ -28,7 +28,7 @@ class ChaosBrokerFaultsIT {
     void networkPartitionsAndASlowLinkLoseNothing() throws Exception {
         Partitions.assumeAvailable("ChaosBrokerFaultsIT network faults");
 
-        ChaosRuns.Run run = ChaosRuns.chaos("--images", Integer.toString(IMAGES), "--faults", "4", "--seed", "7",
+        MosaicRuns.Run run = MosaicRuns.chaos("--images", Integer.toString(IMAGES), "--faults", "4", "--seed", "7",
                 "--kinds", "isolate-broker,partition-leader,slow-broker,partition-client");
 
         assertExactlyOnce(run, 4);
@@ -44,13 +44,13 @@ class ChaosBrokerFaultsIT {
                 .contains("it could not reach broker 1 yes", "its group went on without it after").doesNotContain("more than");
         assertThat(run.result().get("leaderMoved")).matches("[0-9.]+s");
         assertThat(IsolatedNetwork.namespacesOf(ProcessHandle.current().pid())).as("the run's namespaces afterwards").isEmpty();
-        ChaosRuns.assertNothingLeftRunning();
+        MosaicRuns.assertNothingLeftRunning();
     }
 
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void aPausedBrokerTwoBrokersDownAndTheRegistryGoneLoseNothingAndTwoDownRefuseWrites() {
-        ChaosRuns.Run run = ChaosRuns.chaos("--images", Integer.toString(IMAGES), "--faults", "3", "--seed", "11",
+        MosaicRuns.Run run = MosaicRuns.chaos("--images", Integer.toString(IMAGES), "--faults", "3", "--seed", "11",
                 "--kinds", "pause-broker,two-brokers-down,registry-down");
 
         assertExactlyOnce(run, 3);
@@ -61,10 +61,34 @@ class ChaosBrokerFaultsIT {
         assertThat(run.linesWith("kill -9 brokers")).singleElement().asString().contains("a probe write with acks=all was refused");
         assertThat(run.result()).containsEntry("probeWrites", "1refused/0acknowledged");
         assertThat(run.linesWith("every replica in sync")).hasSize(2).noneMatch(l -> l.contains("more than"));
-        ChaosRuns.assertNothingLeftRunning();
+        MosaicRuns.assertNothingLeftRunning();
     }
 
-    private static void assertExactlyOnce(ChaosRuns.Run run, int faults) {
+    /**
+     * The checker can fail: with the protections off ({@code --unsafe}: workers acks=1 without
+     * transactions, offsets committed once a result is acknowledged, unclean leader election), the
+     * leader of the job's results partition cut off from its followers acknowledges results alone
+     * and drops them when it rejoins behind the new leader, and the checker counts them.
+     */
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void withoutItsProtectionsACutOffLeaderLosesResultsAndTheCheckerCountsThem() throws Exception {
+        Partitions.assumeAvailable("ChaosBrokerFaultsIT --unsafe partition-leader");
+
+        MosaicRuns.Run run = MosaicRuns.chaos("--unsafe", "--images", Integer.toString(IMAGES), "--faults", "2", "--seed", "7",
+                "--kinds", "partition-leader");
+
+        Map<String, String> result = run.result();
+        assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+        assertThat(result).containsEntry("mode", "unsafe").containsEntry("faults", "2");
+        assertThat(Integer.parseInt(result.get("lost")) + Integer.parseInt(result.get("duplicated")))
+                .as("tasks lost or counted twice").isPositive();
+        assertThat(run.linesWith("cut broker")).hasSize(2).allMatch(l -> l.contains("still reachable by clients yes"));
+        assertThat(IsolatedNetwork.namespacesOf(ProcessHandle.current().pid())).as("the run's namespaces afterwards").isEmpty();
+        MosaicRuns.assertNothingLeftRunning();
+    }
+
+    private static void assertExactlyOnce(MosaicRuns.Run run, int faults) {
         Map<String, String> result = run.result();
         assertThat(run.exitCode()).as(run.output()).isZero();
         assertThat(result).containsEntry("faults", Integer.toString(faults)).containsEntry("lost", "0").containsEntry("duplicated", "0")

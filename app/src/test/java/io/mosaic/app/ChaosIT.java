@@ -35,7 +35,7 @@ class ChaosIT {
     @Test
     @Timeout(value = 20, unit = TimeUnit.MINUTES)
     void everyTaskIsCountedExactlyOnceWhileProcessesAndBrokersFail() {
-        ChaosRuns.Run run = chaos();
+        MosaicRuns.Run run = chaos();
 
         Map<String, String> result = run.result();
         assertThat(run.exitCode()).as(run.output()).isZero();
@@ -52,7 +52,7 @@ class ChaosIT {
             assertThat(sides[0]).as(observedOverExpected).isEqualTo(sides[1]);
         }
         assertThat(run.output()).doesNotContain("Run directory kept");
-        ChaosRuns.assertNothingLeftRunning();
+        MosaicRuns.assertNothingLeftRunning();
     }
 
     @Test
@@ -60,18 +60,18 @@ class ChaosIT {
     void withoutExactlyOnceTheCheckerFindsDuplicates() {
         assertThat(FaultPlan.of(SEED, FAULTS).count(FaultKind.RESUBMIT)).as("the seed's plan resubmits the job").isPositive();
 
-        ChaosRuns.Run run = chaos("--unsafe");
+        MosaicRuns.Run run = chaos("--unsafe");
 
         Map<String, String> result = run.result();
         assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
         assertThat(Integer.parseInt(result.get("duplicated"))).isGreaterThanOrEqualTo(IMAGES);
         // At least once loses nothing: it only counts some results more than once.
         assertThat(result).containsEntry("lost", "0").containsEntry("mode", "unsafe");
-        ChaosRuns.assertNothingLeftRunning();
+        MosaicRuns.assertNothingLeftRunning();
     }
 
-    private static ChaosRuns.Run chaos(String... extra) {
-        return ChaosRuns.chaos(Stream.concat(Stream.of("--images", Integer.toString(IMAGES), "--faults", Integer.toString(FAULTS),
+    private static MosaicRuns.Run chaos(String... extra) {
+        return MosaicRuns.chaos(Stream.concat(Stream.of("--images", Integer.toString(IMAGES), "--faults", Integer.toString(FAULTS),
                 "--seed", Long.toString(SEED), "--kinds", PROCESS_KINDS), Arrays.stream(extra)).toArray(String[]::new));
     }
 }

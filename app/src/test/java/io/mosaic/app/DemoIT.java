@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mosaic.platform.samples.SampleImages;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -44,10 +42,10 @@ class DemoIT {
         set = SampleImages.writeSampleSet(dir.resolve("images"), 12, 7);
         Set<Thread> threadsBefore = Thread.getAllStackTraces().keySet();
 
-        Run run = demo("--brokers", "3", "--workers", "3", "--images", set.directory().toString(),
+        MosaicRuns.Run run = demo("--brokers", "3", "--workers", "3", "--images", set.directory().toString(),
                 "--report-dir", dir.resolve("out-1").toString());
 
-        assertThat(run.exitCode).as(run.output).isZero();
+        assertThat(run.exitCode()).as(run.output()).isZero();
         firstReport = onlyReport(dir.resolve("out-1"));
         assertThat(firstReport.get("state").asText()).isEqualTo("COMPLETED");
         assertThat(firstReport.get("taskCount").asInt()).isEqualTo(countImageFiles(set.directory())).isEqualTo(set.taskCount());
@@ -68,7 +66,7 @@ class DemoIT {
         assertThat(reasons.get("bomb-20000x20000.png")).contains("20000 x 20000");
         assertThat(reasons.values()).doesNotContainNull().allSatisfy(reason -> assertThat(reason).isNotBlank());
 
-        assertThat(run.output).contains("Job " + firstReport.get("jobId").asText() + " COMPLETED");
+        assertThat(run.output()).contains("Job " + firstReport.get("jobId").asText() + " COMPLETED");
         assertNothingLeftRunning(threadsBefore);
     }
 
@@ -77,10 +75,10 @@ class DemoIT {
     void aRerunOnTheSameDirectoryGivesTheSameJobAndCounts() throws IOException {
         Set<Thread> threadsBefore = Thread.getAllStackTraces().keySet();
 
-        Run run = demo("--brokers", "1", "--workers", "2", "--images", set.directory().toString(),
+        MosaicRuns.Run run = demo("--brokers", "1", "--workers", "2", "--images", set.directory().toString(),
                 "--report-dir", dir.resolve("out-2").toString());
 
-        assertThat(run.exitCode).as(run.output).isZero();
+        assertThat(run.exitCode()).as(run.output()).isZero();
         JsonNode second = onlyReport(dir.resolve("out-2"));
         for (String field : List.of("jobId", "taskCount", "succeeded", "failed", "skipped", "blurry", "nearDuplicateGroups")) {
             assertThat(second.get(field)).as(field).isEqualTo(firstReport.get(field));
@@ -93,11 +91,11 @@ class DemoIT {
     void withS3TheSameImagesAreDownloadedFromABucketWithTheSameCounts() throws IOException {
         Set<Thread> threadsBefore = Thread.getAllStackTraces().keySet();
 
-        Run run = demo("--brokers", "1", "--workers", "2", "--s3", "--images", set.directory().toString(),
+        MosaicRuns.Run run = demo("--brokers", "1", "--workers", "2", "--s3", "--images", set.directory().toString(),
                 "--report-dir", dir.resolve("out-s3").toString());
 
-        assertThat(run.exitCode).as(run.output).isZero();
-        assertThat(run.output).contains("S3 server (S3Proxy): http://127.0.0.1:");
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(run.output()).contains("S3 server (S3Proxy): http://127.0.0.1:");
         JsonNode fromBucket = onlyReport(dir.resolve("out-s3"));
         assertThat(fromBucket.get("source").asText()).isEqualTo("s3://demo/images/");
         for (String field : List.of("taskCount", "succeeded", "failed", "skipped", "blurry", "nearDuplicateGroups")) {
@@ -111,31 +109,14 @@ class DemoIT {
     @Test
     @Order(4)
     void aBadFlagIsOneLineAndExitCodeTwo() {
-        Run run = demo("--brokers", "2");
+        MosaicRuns.Run run = demo("--brokers", "2");
 
-        assertThat(run.exitCode).isEqualTo(2);
-        assertThat(run.output).contains("--brokers must be 1 or 3").doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.output()).contains("--brokers must be 1 or 3").doesNotContain("Exception").doesNotContain("\tat ");
     }
 
-    private record Run(int exitCode, String output) {
-    }
-
-    private static Run demo(String... args) {
-        PrintStream originalOut = System.out;
-        PrintStream originalErr = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream both = new PrintStream(captured, true);
-        System.setOut(both);
-        System.setErr(both);
-        try {
-            String[] full = Stream.concat(Stream.of("demo"), Stream.of(args)).toArray(String[]::new);
-            int code = MosaicCommand.execute(full);
-            return new Run(code, captured.toString());
-        } finally {
-            System.setOut(originalOut);
-            System.setErr(originalErr);
-            originalOut.print(captured);
-        }
+    private static MosaicRuns.Run demo(String... args) {
+        return MosaicRuns.mosaicWithErrors(Stream.concat(Stream.of("demo"), Stream.of(args)).toArray(String[]::new));
     }
 
     private static JsonNode onlyReport(Path reportDir) throws IOException {

@@ -2,8 +2,6 @@ package io.mosaic.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -22,19 +20,9 @@ class DlqCommandTest {
             "dlq list --colour        | Unknown option: '--colour'",
     })
     void aBadUseIsOneLineAndExitCodeTwo(String command, String expected) {
-        PrintStream originalOut = System.out;
-        PrintStream originalErr = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream both = new PrintStream(captured, true)) {
-            System.setOut(both);
-            System.setErr(both);
-            code = MosaicCommand.execute(command.split(" +"));
-        } finally {
-            System.setOut(originalOut);
-            System.setErr(originalErr);
-        }
-        String output = captured.toString();
+        MosaicRuns.Run run = MosaicRuns.mosaicWithErrors(command.split(" +"));
+        int code = run.exitCode();
+        String output = run.output();
 
         assertThat(code).as(output).isEqualTo(2);
         assertThat(output.lines().findFirst()).hasValueSatisfying(line -> assertThat(line).startsWith("mosaic: ").contains(expected));

@@ -20,8 +20,6 @@ import io.mosaic.streams.AggregatorSettings;
 import io.mosaic.streams.JobAggregator;
 import io.mosaic.streams.dispatch.DispatcherSettings;
 import io.mosaic.streams.dispatch.TaskDispatcher;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,9 +57,9 @@ class PipelineIT {
                     "--schema-registry-url", backend.schemaRegistryUrl(),
                     "--set", TopicConfig.REPLICATION_FACTOR.key() + "=" + backend.brokers(),
                     "--set", TopicConfig.MIN_INSYNC_REPLICAS.key() + "=1");
-            Run topicsCreate = mosaic(Stream.concat(Stream.of("topics", "create"), cluster.stream()).toList());
-            assertThat(topicsCreate.exitCode).as(topicsCreate.output).isZero();
-            assertThat(topicsCreate.output).contains("mosaic.image-tasks").contains("created");
+            MosaicRuns.Run topicsCreate = MosaicRuns.mosaic(Stream.concat(Stream.of("topics", "create"), cluster.stream()).toArray(String[]::new));
+            assertThat(topicsCreate.exitCode()).as(topicsCreate.output()).isZero();
+            assertThat(topicsCreate.output()).contains("mosaic.image-tasks").contains("created");
 
             MosaicConfig config = backend.config()
                     .with(ReportWriter.REPORT_DIR, reports.toString())
@@ -75,13 +73,13 @@ class PipelineIT {
                 pipeline.start(new ReportWriter(config, topics));
                 pipeline.start(new AnalyzerWorker(config, topics, Wiring.taskProcessor(config)));
 
-                Run submit = mosaic(Stream.concat(Stream.of("submit", sample.directory().toString(), "--wait", "--timeout", "180"),
-                        cluster.stream()).toList());
+                MosaicRuns.Run submit = MosaicRuns.mosaic(Stream.concat(Stream.of("submit", sample.directory().toString(), "--wait", "--timeout", "180"),
+                        cluster.stream()).toArray(String[]::new));
 
-                assertThat(submit.exitCode).as(submit.output).isZero();
-                assertThat(submit.output).contains("taskCount=" + sample.taskCount(), "state=COMPLETED",
+                assertThat(submit.exitCode()).as(submit.output()).isZero();
+                assertThat(submit.output()).contains("taskCount=" + sample.taskCount(), "state=COMPLETED",
                         "succeeded=" + sample.images(), "failed=" + sample.broken());
-                String jobId = submit.output.lines().filter(l -> l.startsWith("jobId=")).findFirst().orElseThrow().substring("jobId=".length());
+                String jobId = submit.output().lines().filter(l -> l.startsWith("jobId=")).findFirst().orElseThrow().substring("jobId=".length());
                 Path report = reports.resolve(jobId + ".json");
                 JsonNode written = await("report " + report).atMost(Duration.ofSeconds(60)).ignoreExceptions()
                         .until(() -> JSON.readTree(report.toFile()), r -> r.has("images"));
@@ -92,22 +90,6 @@ class PipelineIT {
                     assertThat(files.filter(p -> p.toString().endsWith(".json")).toList()).containsExactly(report);
                 }
             }
-        }
-    }
-
-    private record Run(int exitCode, String output) {
-    }
-
-    private static Run mosaic(List<String> args) {
-        PrintStream originalOut = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true));
-        try {
-            int code = MosaicCommand.execute(args.toArray(String[]::new));
-            return new Run(code, captured.toString());
-        } finally {
-            System.setOut(originalOut);
-            originalOut.print(captured);
         }
     }
 }

@@ -5,25 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mosaic.consumers.deadletter.DeadLetterTopic;
-import io.mosaic.consumers.reports.ReportWriter;
-import io.mosaic.consumers.worker.AnalyzerWorker;
 import io.mosaic.consumers.worker.DeadLetters;
 import io.mosaic.platform.config.MosaicConfig;
-import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
 import io.mosaic.platform.kafka.KafkaClients;
-import io.mosaic.platform.kafka.TopicAdmin;
-import io.mosaic.platform.lifecycle.Lifecycles;
 import io.mosaic.platform.progress.Progress;
-import io.mosaic.platform.registry.EmbeddedSchemaRegistry;
 import io.mosaic.platform.samples.SampleImages;
 import io.mosaic.producers.JobSubmitter;
 import io.mosaic.schemas.ImageTask;
 import io.mosaic.schemas.Topics;
-import io.mosaic.schemas.registry.SchemaRegistryClient;
-import io.mosaic.streams.AggregatorSettings;
-import io.mosaic.streams.JobAggregator;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,9 +24,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -122,7 +110,7 @@ class PoisonRecordsIT {
             assertThat(header(deadByName.get("unknown schema id"), DeadLetters.ERROR)).contains("schema id");
 
             String[] connection = {"--bootstrap-servers", config.bootstrapServers(), "--schema-registry-url", config.schemaRegistryUrl()};
-            Run list = mosaic(connection, "dlq", "list");
+            MosaicRuns.Run list = mosaic(connection, "dlq", "list");
             assertThat(list.exitCode()).as(list.output()).isZero();
             List<String> lines = list.output().lines().filter(line -> line.matches("\\d+@\\d+ .*")).toList();
             assertThat(lines).hasSize(poisons.size());
@@ -139,7 +127,7 @@ class PoisonRecordsIT {
             // poison, comes back to the dead-letter topic with fresh headers.
             ConsumerRecord<byte[], byte[]> chosen = deadByName.get("wrong magic byte");
             String chosenPosition = chosen.partition() + "@" + chosen.offset();
-            Run replay = mosaic(connection, "dlq", "replay", chosenPosition);
+            MosaicRuns.Run replay = mosaic(connection, "dlq", "replay", chosenPosition);
             assertThat(replay.exitCode()).as(replay.output()).isZero();
             java.util.regex.Matcher sentTo = java.util.regex.Pattern
                     .compile("replayed " + chosenPosition + " to " + java.util.regex.Pattern.quote(topics.imageTasks().name()) + "-(\\d+)@(\\d+)")
@@ -165,7 +153,7 @@ class PoisonRecordsIT {
             assertThat(headerKeys(back).stream().filter(DeadLetters.ERROR::equals)).hasSize(1);
             assertThat(readAll(config, topics.imageTasksDlq().name())).hasSize(poisons.size() + 1);
 
-            Run missing = mosaic(connection, "dlq", "replay", "0@999999");
+            MosaicRuns.Run missing = mosaic(connection, "dlq", "replay", "0@999999");
             assertThat(missing.exitCode()).isEqualTo(2);
             assertThat(missing.output()).contains("no dead letter at [0@999999]").doesNotContain("\tat ");
         }
@@ -269,25 +257,7 @@ class PoisonRecordsIT {
         return keys;
     }
 
-    private record Run(int exitCode, String output) {
-    }
-
-    private static Run mosaic(String[] connection, String... command) {
-        String[] args = new String[command.length + connection.length];
-        System.arraycopy(command, 0, args, 0, command.length);
-        System.arraycopy(connection, 0, args, command.length, connection.length);
-        PrintStream originalOut = System.out;
-        PrintStream originalErr = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        try (PrintStream both = new PrintStream(captured, true)) {
-            System.setOut(both);
-            System.setErr(both);
-            int code = MosaicCommand.execute(args);
-            return new Run(code, captured.toString());
-        } finally {
-            System.setOut(originalOut);
-            System.setErr(originalErr);
-            originalOut.print(captured);
-        }
+    private static MosaicRuns.Run mosaic(String[] connection, String... command) {
+        return MosaicRuns.mosaicWithErrors(Stream.concat(Arrays.stream(command), Arrays.stream(connection)).toArray(String[]::new));
     }
 }

@@ -130,7 +130,7 @@ public final class ChaosRun {
         String jobId = "chaos-" + settings.seed();
         out.printf("mosaic chaos: seed %d, %d images, %d faults, %d worker processes x %d threads, %d aggregators (standby replicas %d), %s%n",
                 settings.seed(), settings.images(), plan.size(), settings.workers(), WORKER_THREADS, AGGREGATORS,
-                settings.standbyReplicas(), settings.unsafe() ? "UNSAFE: aggregator at least once, no de-duplication" : "exactly once");
+                settings.standbyReplicas(), settings.unsafe() ? Unsafe.DESCRIPTION : "exactly once");
         out.printf("fault plan: %s; tasks published over %d s%n", plan.size() == 0 ? "none" : plan, settings.publishOver().toSeconds());
         out.flush();
 
@@ -156,6 +156,9 @@ public final class ChaosRun {
                     .build();
             Topics topics = Topics.create(config.topicSettings(), new SchemaRegistryClient(registry.url()));
             TopicAdmin.createTopics(config, topics);
+            if (settings.unsafe()) {
+                Unsafe.weakenTopics(config, topics);
+            }
             if (settings.kinds().contains(FaultKind.TWO_BROKERS_DOWN)) {
                 try (Admin admin = Admin.create(KafkaClients.base(config, "chaos-setup"))) {
                     admin.createTopics(List.of(new NewTopic(PROBE_TOPIC, 1, (short) 3)
@@ -273,11 +276,8 @@ public final class ChaosRun {
         JobRecords snapshot = new JobRecords(jobId);
         new TopicReader(pipeline.config(), topics, snapshot).readToEnd(Duration.ofMinutes(2));
         Verdict verdict = ExactlyOnceCheck.check(inputs, snapshot, !settled);
-        String line = "faults=" + injected + " " + verdict.describe()
-                + " mode=" + (settings.unsafe() ? "unsafe" : "exactly-once")
-                + " seed=" + settings.seed()
-                + " faultsDuringJob=" + duringJob
-                + " " + recovery.describe()
+        String line = "faults=" + injected + " " + verdict.describe() + " mode=" + (settings.unsafe() ? "unsafe" : "exactly-once")
+                + " seed=" + settings.seed() + " faultsDuringJob=" + duringJob + " " + recovery.describe()
                 + String.format(Locale.ROOT, " jobTime=%.0fs elapsed=%.0fs", jobNanos / 1e9, (System.nanoTime() - started) / 1e9);
         return new Result(verdict, line);
     }
@@ -286,6 +286,9 @@ public final class ChaosRun {
         // Port 0: several instances share this host, so each takes a free port for /health and its queries.
         List<String> common = new ArrayList<>(ChildJvm.connection(config));
         common.addAll(List.of("--http-port", "0"));
+        if (settings.unsafe()) {
+            common.add(Unsafe.SERVICE_FLAG);
+        }
         List<ChildJvm> workers = new ArrayList<>();
         for (int i = 1; i <= settings.workers(); i++) {
             String name = "w" + i;
@@ -312,9 +315,6 @@ public final class ChaosRun {
                     "--set", DispatchSettings.WINDOW.key() + "=" + DISPATCH_WINDOW,
                     "--set", kafka(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, AGGREGATOR_SESSION_TIMEOUT),
                     "--set", kafka(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, AGGREGATOR_HEARTBEAT_INTERVAL)));
-            if (settings.unsafe()) {
-                args.add("--unsafe-at-least-once");
-            }
             aggregators.add(new ChildJvm(name, "aggregator", args, AGGREGATOR_HEAP, logs.resolve(name + ".log")));
         }
         return new ServiceFleet(workers, aggregators);

@@ -10,7 +10,7 @@ import java.util.Set;
  * @param images          input files, one task each
  * @param faults          faults to inject
  * @param seed            seeds the images, the faults, their moments and their victims
- * @param unsafe          run the aggregator at least once and without de-duplication, to show
+ * @param unsafe          turn the protections off ({@link Unsafe}), to show
  *                        that the checker catches what exactly-once prevents
  * @param workers         worker processes
  * @param standbyReplicas warm copies of the aggregator's state on the other instance

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,6 +45,11 @@ import org.slf4j.LoggerFactory;
  * the transaction cannot commit, it is aborted and the consumer goes back to the last committed
  * offsets, so its tasks are processed again and its aborted results are never seen by
  * read_committed readers.
+ *
+ * <p>Without {@code exactlyOnce} (only for {@code mosaic chaos --unsafe}, to show what the
+ * transactions prevent), results are sent with acks=1 and no idempotence, and the offsets are
+ * committed by the consumer once the results are acknowledged: a retry or a reprocessed batch
+ * sends results twice, and a leader that acknowledged a result alone may lose it.
  */
 final class AnalyzerThread extends Thread {
 
@@ -61,11 +65,12 @@ final class AnalyzerThread extends Thread {
     private final AtomicLong processed;
     private final CountDownLatch subscribed;
     private final Duration commitInterval;
+    private final boolean exactlyOnce;
     private volatile boolean running = true;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
 
     AnalyzerThread(MosaicConfig config, Topics topics, TaskProcessor processor, CancelledJobs cancelledJobs, String workerId,
-                   AtomicLong processed, CountDownLatch subscribed) {
+                   AtomicLong processed, CountDownLatch subscribed, boolean exactlyOnce) {
         super("mosaic-analyzer-" + workerId);
         this.config = config;
         this.topics = topics;
@@ -75,6 +80,7 @@ final class AnalyzerThread extends Thread {
         this.processed = processed;
         this.subscribed = subscribed;
         this.commitInterval = Duration.ofMillis(config.get(WorkerSettings.COMMIT_INTERVAL_MS));
+        this.exactlyOnce = exactlyOnce;
     }
 
     void shutdown() {
@@ -89,7 +95,7 @@ final class AnalyzerThread extends Thread {
     public void run() {
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProps(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer = c;
-            Transaction transaction = new Transaction(newProducer());
+            Transaction transaction = new Transaction(newProducer(), exactlyOnce, this::resultOf, processed);
             c.subscribe(List.of(topics.imageTasks().name(), topics.expressTasks().name()), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
@@ -209,101 +215,21 @@ final class AnalyzerThread extends Thread {
         }
     }
 
-    /** The open transaction, if any: its producer, its age, and the offsets it will commit. */
-    private final class Transaction {
-
-        private KafkaProducer<byte[], byte[]> producer;
-        private final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        private long startedNanos;
-        private boolean open;
-        private int records;
-
-        Transaction(KafkaProducer<byte[], byte[]> producer) {
-            this.producer = producer;
+    /** Result of one task record, or its dead letter when it cannot be read. */
+    private ProducerRecord<byte[], byte[]> resultOf(ConsumerRecord<byte[], byte[]> record) {
+        ImageTask task;
+        try {
+            task = topics.imageTasks().value(record);
+        } catch (SerializationException e) {
+            log.warn("{}: task at {}-{}@{} cannot be read, sent to {}: {}", workerId, record.topic(),
+                    record.partition(), record.offset(), topics.imageTasksDlq().name(), e.getMessage());
+            return DeadLetters.of(topics.imageTasksDlq().name(), record, e, Instant.now());
         }
-
-        boolean isOpen() {
-            return open;
-        }
-
-        Duration age() {
-            return open ? Duration.ofNanos(System.nanoTime() - startedNanos) : Duration.ZERO;
-        }
-
-        void process(ConsumerRecords<byte[], byte[]> batch) {
-            if (!open) {
-                producer.beginTransaction();
-                open = true;
-                startedNanos = System.nanoTime();
-            }
-            for (ConsumerRecord<byte[], byte[]> record : batch) {
-                producer.send(resultOf(record));
-                offsets.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
-                records++;
-            }
-        }
-
-        /** Result of one task record, or its dead letter when it cannot be read. */
-        private ProducerRecord<byte[], byte[]> resultOf(ConsumerRecord<byte[], byte[]> record) {
-            ImageTask task;
-            try {
-                task = topics.imageTasks().value(record);
-            } catch (SerializationException e) {
-                log.warn("{}: task at {}-{}@{} cannot be read, sent to {}: {}", workerId, record.topic(),
-                        record.partition(), record.offset(), topics.imageTasksDlq().name(), e.getMessage());
-                return DeadLetters.of(topics.imageTasksDlq().name(), record, e, Instant.now());
-            }
-            // Still one result per task, so a cancelled job's counts add up to its task count.
-            ImageResult result = cancelledJobs.isCancelled(task.getJobId())
-                    ? CancelledJobs.skipped(task, workerId, Instant.now())
-                    : processor.process(task, workerId);
-            return topics.imageResults().record(result.getJobId(), result);
-        }
-
-        void commitIfOpen(KafkaConsumer<byte[], byte[]> c) {
-            if (!open) {
-                return;
-            }
-            // The consumer's position, not the last record's offset + 1: the tasks are written in
-            // transactions, and a partition ends with the commit marker after its last task. Every
-            // record returned so far has been processed, so the position is what was consumed,
-            // marker included, and a caught-up group shows no lag (as Kafka Streams commits).
-            Set<TopicPartition> assigned = c.assignment();
-            offsets.replaceAll((partition, offset) -> assigned.contains(partition)
-                    ? new OffsetAndMetadata(Math.max(offset.offset(), c.position(partition))) : offset);
-            producer.sendOffsetsToTransaction(offsets, c.groupMetadata());
-            producer.commitTransaction();
-            processed.addAndGet(records);
-            reset();
-        }
-
-        void abortIfOpen() {
-            if (!open) {
-                return;
-            }
-            reset();
-            try {
-                producer.abortTransaction();
-            } catch (KafkaException e) {
-                log.debug("abort failed: {}", e.toString());
-            }
-        }
-
-        void replaceProducer(KafkaProducer<byte[], byte[]> fresh) {
-            reset();
-            producer.close(Duration.ZERO);
-            producer = fresh;
-        }
-
-        void close() {
-            producer.close(Duration.ofSeconds(5));
-        }
-
-        private void reset() {
-            open = false;
-            offsets.clear();
-            records = 0;
-        }
+        // Still one result per task, so a cancelled job's counts add up to its task count.
+        ImageResult result = cancelledJobs.isCancelled(task.getJobId())
+                ? CancelledJobs.skipped(task, workerId, Instant.now())
+                : processor.process(task, workerId);
+        return topics.imageResults().record(result.getJobId(), result);
     }
 
     private void sleepQuietly(Duration duration) {
@@ -330,6 +256,11 @@ final class AnalyzerThread extends Thread {
 
     private KafkaProducer<byte[], byte[]> newProducer() {
         Map<String, Object> props = KafkaClients.base(config, "analyzer-" + workerId);
+        if (!exactlyOnce) {
+            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+            props.put(ProducerConfig.ACKS_CONFIG, "1");
+            return new KafkaProducer<>(KafkaClients.withOverrides(props, config), new ByteArraySerializer(), new ByteArraySerializer());
+        }
         // A transactional id per producer instance; since KIP-447 fencing of zombies goes through the
         // consumer group's generation, so the id only has to be unique, not tied to partitions.
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, KafkaClients.groupId(config, "analyzer-" + workerId));

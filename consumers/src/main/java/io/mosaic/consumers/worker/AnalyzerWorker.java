@@ -40,8 +40,19 @@ public final class AnalyzerWorker implements Lifecycle {
     private final int threads;
     private final List<AnalyzerThread> running = new ArrayList<>();
     private final AtomicLong processed = new AtomicLong();
+    private final boolean exactlyOnce;
 
     public AnalyzerWorker(MosaicConfig config, Topics topics, TaskProcessor processor) {
+        this(config, topics, processor, true);
+    }
+
+    /**
+     * @param exactlyOnce false only for {@code mosaic chaos --unsafe}: results sent with acks=1 and
+     *                    offsets committed after them, without transactions (at least once, and a
+     *                    result acknowledged by a cut-off leader alone may be lost)
+     */
+    public AnalyzerWorker(MosaicConfig config, Topics topics, TaskProcessor processor, boolean exactlyOnce) {
+        this.exactlyOnce = exactlyOnce;
         this.config = config;
         this.topics = topics;
         this.processor = processor;
@@ -67,7 +78,7 @@ public final class AnalyzerWorker implements Lifecycle {
         cancelledJobs.start();
         CountDownLatch subscribed = new CountDownLatch(threads);
         for (int i = 0; i < threads; i++) {
-            AnalyzerThread thread = new AnalyzerThread(config, topics, processor, cancelledJobs, instance + "-" + i, processed, subscribed);
+            AnalyzerThread thread = new AnalyzerThread(config, topics, processor, cancelledJobs, instance + "-" + i, processed, subscribed, exactlyOnce);
             running.add(thread);
             thread.start();
         }

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
-/** Runs {@code mosaic chaos} in this JVM for a test, and reads what it printed. */
-final class ChaosRuns {
+/** Runs a {@code mosaic} command in this JVM for a test, and reads what it printed. */
+final class MosaicRuns {
 
     /** The exit code and everything printed. */
     record Run(int exitCode, String output) {
@@ -32,22 +34,38 @@ final class ChaosRuns {
         }
     }
 
-    private ChaosRuns() {
+    private MosaicRuns() {
     }
 
-    /** {@code mosaic chaos ARGS}, its output also copied to this JVM's standard output. */
+    /** {@code mosaic chaos ARGS}: its standard output, also copied to this JVM's. */
     static Run chaos(String... args) {
+        return run(false, Stream.concat(Stream.of("chaos"), Arrays.stream(args)).toArray(String[]::new));
+    }
+
+    /** {@code mosaic ARGS}: its standard output, also copied to this JVM's. */
+    static Run mosaic(String... args) {
+        return run(false, args);
+    }
+
+    /** {@code mosaic ARGS}: its standard output and error together, as a user at a terminal sees them, also copied to this JVM's output. */
+    static Run mosaicWithErrors(String... args) {
+        return run(true, args);
+    }
+
+    private static Run run(boolean withErrors, String... args) {
         PrintStream originalOut = System.out;
+        PrintStream originalErr = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true));
-        try {
-            String[] full = new String[args.length + 1];
-            full[0] = "chaos";
-            System.arraycopy(args, 0, full, 1, args.length);
-            int code = MosaicCommand.execute(full);
+        try (PrintStream printed = new PrintStream(captured, true)) {
+            System.setOut(printed);
+            if (withErrors) {
+                System.setErr(printed);
+            }
+            int code = MosaicCommand.execute(args);
             return new Run(code, captured.toString());
         } finally {
             System.setOut(originalOut);
+            System.setErr(originalErr);
             originalOut.print(captured);
         }
     }
