@@ -39,7 +39,7 @@ public final class Wiring {
     }
 
     /** A task processor with the configured limits and sources: file roots, allowed HTTP hosts, retries, breakers. */
-    static TaskProcessor taskProcessor(MosaicConfig config) {
+    public static TaskProcessor taskProcessor(MosaicConfig config) {
         return taskProcessor(config, SourceSettings.from(config));
     }
 

@@ -146,6 +146,17 @@ class LabIT {
         assertThat(result.measure("staleAfterReturnRepaired")).as("read repair").isLessThan(result.measure("staleAfterReturn"));
     }
 
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void statelessVsStatefulAnAggregatorRestoresStateBeforeItWorksAndAStandbySparesTheTakeover() throws Exception {
+        LabResult result = run("stateless-vs-stateful");
+        assertThat(result.measure("workerJoinMs")).as("a worker added to a busy group commits a result").isPositive();
+        assertThat(result.measure("joinRestoredRecords")).as("records an added aggregator instance restores first").isPositive();
+        assertThat(result.measure("failoverRestoredRecords")).as("records restored taking over without a standby").isPositive();
+        assertThat(result.measure("standbyFailoverRestoredRecords")).as("records restored taking over with a standby")
+                .isLessThan(result.measure("failoverRestoredRecords") / 10);
+    }
+
     private LabResult run(String name) throws Exception {
         Experiment experiment = Lab.find(name).orElseThrow();
         LabResult result = experiment.run(new LabRun(1, dir, System.out::println));

@@ -40,7 +40,10 @@ public final class Lab {
                     new CommunicationExperiment()),
             new Experiment("leaderless",
                     "N = 3 replicas without a leader (a model fed measured delays): stale reads and availability for every R and W, read repair, hinted handoff",
-                    new LeaderlessExperiment()));
+                    new LeaderlessExperiment()),
+            new Experiment("stateless-vs-stateful",
+                    "a worker vs an aggregator instance added: time to useful work, state restored from the changelog, failover with and without a standby",
+                    new StatelessStatefulExperiment()));
 
     private Lab() {
     }
