@@ -157,6 +157,16 @@ class LabIT {
                 .isLessThan(result.measure("failoverRestoredRecords") / 10);
     }
 
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void scaleATaskThroughTheBrokerCostsMoreThanACallAndOneWorkerCrashLosesNothing() throws Exception {
+        LabResult result = run("scale");
+        assertThat(result.measure("directMicros")).as("a task alone, called vs through the broker").isLessThan(result.measure("oneProcessMicros"));
+        assertThat(result.measure("directCpuMs")).as("CPU per image, called vs through the broker").isLessThan(result.measure("oneProcessCpuMs"));
+        assertThat(result.measure("processesResultsAfterKill")).as("results of the job whose worker was killed")
+                .isEqualTo(result.measure("images"));
+    }
+
     private LabResult run(String name) throws Exception {
         Experiment experiment = Lab.find(name).orElseThrow();
         LabResult result = experiment.run(new LabRun(1, dir, System.out::println));

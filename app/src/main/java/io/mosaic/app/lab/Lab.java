@@ -43,7 +43,10 @@ public final class Lab {
                     new LeaderlessExperiment()),
             new Experiment("stateless-vs-stateful",
                     "a worker vs an aggregator instance added: time to useful work, state restored from the changelog, failover with and without a standby",
-                    new StatelessStatefulExperiment()));
+                    new StatelessStatefulExperiment()),
+            new Experiment("scale",
+                    "one process vs several: the latency of one task in process vs through the broker, CPU per image, what one crash takes down",
+                    new ScaleExperiment()));
 
     private Lab() {
     }
