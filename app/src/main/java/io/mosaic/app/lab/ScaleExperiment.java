@@ -30,7 +30,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -144,7 +143,7 @@ final class ScaleExperiment implements Experiment.Trial {
             worker.start();
             long cpu = cpuNanos();
             String job = submit(config, topics, images, "scale-one-process");
-            await(() -> timeline.results(job) >= IMAGES, "every result of the job in one process");
+            Waits.until(WAIT, () -> timeline.results(job) >= IMAGES, "every result of the job in one process");
             Run whole = timeline.run(job, (cpuNanos() - cpu) / 1e6 / IMAGES);
             return whole.withLatency(alone(config, topics, lone, timeline));
         } finally {
@@ -181,13 +180,13 @@ final class ScaleExperiment implements Experiment.Trial {
             }
             long cpu = cpuNanos();
             String first = submit(config, topics, images, "scale-processes");
-            await(() -> timeline.results(first) >= IMAGES, "every result of the job from two processes");
+            Waits.until(WAIT, () -> timeline.results(first) >= IMAGES, "every result of the job from two processes");
             Run whole = timeline.run(first, (cpuNanos() - cpu) / 1e6 / IMAGES).withLatency(alone(config, topics, lone, timeline));
             String job = submit(config, topics, images, "scale-processes-crash");
-            await(() -> timeline.results(job) >= IMAGES / 3, "a third of the results from two processes");
+            Waits.until(WAIT, () -> timeline.results(job) >= IMAGES / 3, "a third of the results from two processes");
             workers.get(0).kill();
             long killed = System.nanoTime();
-            await(() -> timeline.results(job) >= IMAGES, "every result of the job after the kill");
+            Waits.until(WAIT, () -> timeline.results(job) >= IMAGES, "every result of the job after the kill");
             double finished = (System.nanoTime() - killed) / 1e9;
             return new ProcessRun(whole, timeline.results(job), finished);
         } finally {
@@ -200,7 +199,7 @@ final class ScaleExperiment implements Experiment.Trial {
         List<Long> micros = new ArrayList<>();
         for (Path dir : lone) {
             String job = submit(config, topics, dir, "scale-" + dir.getFileName());
-            await(() -> timeline.results(job) >= 1, "the result of a task alone");
+            Waits.until(WAIT, () -> timeline.results(job) >= 1, "the result of a task alone");
             micros.add((long) timeline.run(job, 0).latencyMicros());
         }
         return median(micros);
@@ -271,16 +270,6 @@ final class ScaleExperiment implements Experiment.Trial {
     private static double median(List<Long> values) {
         List<Long> sorted = values.stream().sorted().toList();
         return sorted.isEmpty() ? 0 : sorted.get(sorted.size() / 2);
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("waited " + WAIT.toSeconds() + " s for " + what);
-            }
-            Thread.sleep(20);
-        }
     }
 
     private static LabResult result(Run direct, Run oneProcess, ProcessRun processes) {

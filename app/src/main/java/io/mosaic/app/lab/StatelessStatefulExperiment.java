@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
@@ -96,10 +95,10 @@ final class StatelessStatefulExperiment implements Experiment.Trial {
         AnalyzerWorker second = new AnalyzerWorker(config.with(KafkaSettings.INSTANCE_ID, "w2"), pipeline.topics(), Wiring.taskProcessor(config));
         try {
             first.start();
-            await(() -> first.processed() >= 10, "the first worker to commit 10 results");
+            Waits.until(WAIT, () -> first.processed() >= 10, "the first worker to commit 10 results");
             long started = System.nanoTime();
             second.start();
-            await(() -> second.processed() > 0, "the second worker to commit a result");
+            Waits.until(WAIT, () -> second.processed() > 0, "the second worker to commit a result");
             return new Step(millisSince(started), new Restored(0, 0));
         } finally {
             second.stop();
@@ -142,19 +141,19 @@ final class StatelessStatefulExperiment implements Experiment.Trial {
         JobAggregator second = aggregator(config, pipeline.topics(), "a2", run);
         try {
             first.start();
-            await(() -> answering(first, jobs) == jobs.size(), "the first instance to fold every result");
+            Waits.until(WAIT, () -> answering(first, jobs) == jobs.size(), "the first instance to fold every result");
             long joined = System.nanoTime();
             second.start();
-            await(() -> answering(second, jobs) > 0 && answering(first, jobs) + answering(second, jobs) == jobs.size(),
+            Waits.until(WAIT, () -> answering(second, jobs) > 0 && answering(first, jobs) + answering(second, jobs) == jobs.size(),
                     "the second instance to answer for its share of the jobs");
             Step join = new Step(millisSince(joined), restored(second));
             if (standbys > 0) {
-                await(() -> caughtUp(second), "the standby replicas to catch up");
+                Waits.until(WAIT, () -> caughtUp(second), "the standby replicas to catch up");
             }
             Restored before = restored(second);
             long stopped = System.nanoTime();
             first.stop();
-            await(() -> answering(second, jobs) == jobs.size(), "the second instance to answer for every job");
+            Waits.until(WAIT, () -> answering(second, jobs) == jobs.size(), "the second instance to answer for every job");
             return List.of(join, new Step(millisSince(stopped), restored(second).since(before)));
         } finally {
             second.stop();
@@ -203,16 +202,6 @@ final class StatelessStatefulExperiment implements Experiment.Trial {
             }
         }
         return new Restored(records, bytes);
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("waited " + WAIT.toSeconds() + " s for " + what);
-            }
-            Thread.sleep(20);
-        }
     }
 
     private static double millisSince(long nanos) {
