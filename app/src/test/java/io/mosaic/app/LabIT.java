@@ -167,6 +167,17 @@ class LabIT {
                 .isEqualTo(result.measure("images"));
     }
 
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void patternsAHotKeyLoadsOneMemberDiscoveryFindsEveryHolderAndABulkheadKeepsTheFastSourceGoing() throws Exception {
+        LabResult result = run("patterns");
+        assertThat(result.measure("hotSkew")).as("busiest member over the mean, a hot key vs even keys")
+                .isGreaterThan(result.measure("evenSkew") + 0.2);
+        assertThat(result.measure("routed")).as("jobs found where the metadata said").isEqualTo(result.measure("jobs"));
+        assertThat(result.measure("fastWithinASecondBulkhead")).as("fast requests answered in the first second, bulkhead vs shared")
+                .isGreaterThan(result.measure("fastWithinASecondShared"));
+    }
+
     private LabResult run(String name) throws Exception {
         Experiment experiment = Lab.find(name).orElseThrow();
         LabResult result = experiment.run(new LabRun(1, dir, System.out::println));

@@ -44,6 +44,9 @@ public final class Lab {
             new Experiment("stateless-vs-stateful",
                     "a worker vs an aggregator instance added: time to useful work, state restored from the changelog, failover with and without a standby",
                     new StatelessStatefulExperiment()),
+            new Experiment("patterns",
+                    "load balancing over a group (a hot key's member), service discovery by the group coordinator and query metadata, bulkheads",
+                    new PatternsExperiment()),
             new Experiment("scale",
                     "one process vs several: the latency of one task in process vs through the broker, CPU per image, what one crash takes down",
                     new ScaleExperiment()));

@@ -8,23 +8,15 @@ import io.mosaic.platform.config.DispatchSettings;
 import io.mosaic.platform.config.KafkaSettings;
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.config.Setting;
-import io.mosaic.platform.kafka.KafkaClients;
 import io.mosaic.platform.progress.Progress;
 import io.mosaic.platform.samples.SampleImages;
 import io.mosaic.producers.JobSubmitter;
-import io.mosaic.schemas.ImageResult;
-import io.mosaic.schemas.ResultStatus;
-import io.mosaic.schemas.Topics;
 import io.mosaic.streams.AggregatorSettings;
 import io.mosaic.streams.JobAggregator;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.assignment.assignors.StickyTaskAssignor;
@@ -72,7 +64,7 @@ final class StatelessStatefulExperiment implements Experiment.Trial {
             run.say("1 broker and the schema registry are up; a worker joins a busy group of one");
             Step worker = workerJoins(pipeline, set);
             run.say("publishing %d results of %d jobs for the aggregators to fold", JOBS * RESULTS_PER_JOB, JOBS);
-            List<String> jobs = publishResults(pipeline);
+            List<String> jobs = LabAggregators.publishResults(pipeline, "stateful", JOBS, RESULTS_PER_JOB);
             run.say("without standby replicas: a second aggregator instance joins, then the first stops");
             List<Step> plain = aggregatorsJoinThenFailOver(pipeline, jobs, 0, run);
             run.say("with one standby replica: the same");
@@ -106,28 +98,6 @@ final class StatelessStatefulExperiment implements Experiment.Trial {
         }
     }
 
-    /** Results of {@link #JOBS} jobs, written as workers write them: what the aggregators fold into state. */
-    private static List<String> publishResults(Pipeline pipeline) {
-        Topics topics = pipeline.topics();
-        List<String> jobs = new ArrayList<>();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.base(pipeline.config(), "lab-results"),
-                new ByteArraySerializer(), new ByteArraySerializer())) {
-            Instant now = Instant.now();
-            for (int j = 0; j < JOBS; j++) {
-                String jobId = String.format("stateful-%02d", j);
-                jobs.add(jobId);
-                for (int i = 0; i < RESULTS_PER_JOB; i++) {
-                    String taskId = jobId + "-" + i;
-                    ImageResult result = ImageResult.newBuilder().setTaskId(taskId).setJobId(jobId).setUri("file:/lab/" + taskId + ".png")
-                            .setStatus(ResultStatus.OK).setWidth(640).setHeight(480).setBytes(50_000L).setAnalyzedAt(now).build();
-                    producer.send(topics.imageResults().record(jobId, result));
-                }
-            }
-            producer.flush();
-        }
-        return jobs;
-    }
-
     /**
      * Two aggregator instances of a fresh application: the first folds every result; the second
      * joins (step 1); the first stops and the second takes over its share (step 2).
@@ -137,8 +107,8 @@ final class StatelessStatefulExperiment implements Experiment.Trial {
                 .with(KafkaSettings.GROUP_PREFIX, "lab-standby-" + standbys)
                 .with(AggregatorSettings.STANDBY_REPLICAS, Integer.toString(standbys))
                 .with(TASK_ASSIGNOR, StickyTaskAssignor.class.getName());
-        JobAggregator first = aggregator(config, pipeline.topics(), "a1", run);
-        JobAggregator second = aggregator(config, pipeline.topics(), "a2", run);
+        JobAggregator first = LabAggregators.aggregator(config, pipeline.topics(), "a1", run.directory(), null);
+        JobAggregator second = LabAggregators.aggregator(config, pipeline.topics(), "a2", run.directory(), null);
         try {
             first.start();
             Waits.until(WAIT, () -> answering(first, jobs) == jobs.size(), "the first instance to fold every result");
@@ -161,16 +131,8 @@ final class StatelessStatefulExperiment implements Experiment.Trial {
         }
     }
 
-    private static JobAggregator aggregator(MosaicConfig config, Topics topics, String instance, LabRun run) {
-        MosaicConfig own = config.with(KafkaSettings.INSTANCE_ID, instance)
-                .with(AggregatorSettings.STATE_DIR, run.directory().resolve("state").resolve(config.get(KafkaSettings.GROUP_PREFIX))
-                        .resolve(instance).toString());
-        return new JobAggregator(own, topics, AggregatorSettings.defaults(), true);
-    }
-
-    /** Jobs whose summary this instance answers from its own active store, every result folded. */
     private static long answering(JobAggregator aggregator, List<String> jobs) {
-        return jobs.stream().filter(job -> aggregator.localSummary(job).filter(s -> s.getSucceeded() == RESULTS_PER_JOB).isPresent()).count();
+        return LabAggregators.answering(aggregator, jobs, RESULTS_PER_JOB);
     }
 
     /**
