@@ -178,6 +178,17 @@ class LabIT {
                 .isGreaterThan(result.measure("fastWithinASecondShared"));
     }
 
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void multiLeaderLastWriterWinsLosesConcurrentIncrementsAndAMergeDoesNot() throws Exception {
+        LabResult result = run("multi-leader");
+        assertThat(result.measure("conflicts")).as("writes made from a view that missed the other region's").isPositive();
+        assertThat(result.measure("lwwLost")).as("increments lost to last writer wins").isPositive();
+        assertThat(result.measure("mergeLost")).as("increments lost to the merge").isZero();
+        assertThat(result.measure("agree")).as("both regions resolve to the same counters").isEqualTo(1);
+        assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive).toList()).as("MirrorMaker's process afterwards").isEmpty();
+    }
+
     private LabResult run(String name) throws Exception {
         Experiment experiment = Lab.find(name).orElseThrow();
         LabResult result = experiment.run(new LabRun(1, dir, System.out::println));
