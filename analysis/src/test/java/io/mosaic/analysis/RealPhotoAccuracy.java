@@ -86,6 +86,7 @@ final class RealPhotoAccuracy {
         }
         AnalysisAccuracy.Figures figures = AnalysisAccuracy.measure(set);
         System.out.println(figures.describe());
+        figures.blur().mistakes().forEach(m -> System.out.println("  blur mistake: " + m));
         figures.pairs().mistakes().forEach(m -> System.out.println("  pair mistake: " + m));
         // Recall per edit: the pair (original, edited copy) found.
         ImageAnalyzer analyzer = new ImageAnalyzer(AnalysisLimits.defaults());
