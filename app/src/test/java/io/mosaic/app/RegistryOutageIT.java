@@ -14,6 +14,8 @@ import io.mosaic.streams.JobAggregator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -49,11 +51,21 @@ class RegistryOutageIT {
             Topics cold = Topics.create(pipeline.config().topicSettings(), new SchemaRegistryClient(pipeline.config().schemaRegistryUrl()));
             JobAggregator aggregator = new JobAggregator(pipeline.config(), cold, AggregatorSettings.defaults(), true);
             try {
-                aggregator.start();
+                // Started in the background: it may have records to read at once (the dispatcher's
+                // last counts of the first job), and then it reaches RUNNING only once the registry
+                // is back, which must not wait for its start to return.
+                CompletableFuture<Void> started = CompletableFuture.runAsync(() -> {
+                    try {
+                        aggregator.start();
+                    } catch (Exception e) {
+                        throw new CompletionException(e);
+                    }
+                });
                 pipeline.submit(second.directory(), "during-outage", Progress.none());
                 Thread.sleep(OUTAGE.toMillis());
                 assertThat(aggregator.localSummary("during-outage")).as("nothing folded while the registry is down").isEmpty();
                 registry.restart();
+                started.get(150, TimeUnit.SECONDS);
 
                 JobSummary done = awaitCompleted(aggregator, "during-outage", Duration.ofSeconds(120));
                 assertThat(done.getTaskCount()).isEqualTo(second.taskCount());
