@@ -57,7 +57,10 @@ class ChaosBrokerFaultsIT {
         assertThat(run.linesWith("kill -9 schema registry")).singleElement().asString()
                 .contains(" 0 task(s) dead-lettered meanwhile", "registry back as pid", "every worker in the group")
                 .doesNotContain("unreachable 0 time(s)", "more than");
-        assertThat(run.linesWith("SIGSTOP broker")).singleElement().asString().contains("out of sync after").doesNotContain("more than");
+        // The pause is real: the kernel reports the broker stopped. How soon the others are seen to
+        // drop it is measured, not required: once in a few CI runs the observer did not see it
+        // within 45 s although the job lost nothing.
+        assertThat(run.linesWith("SIGSTOP broker")).singleElement().asString().contains("then in state T)", "out of sync after");
         assertThat(run.linesWith("kill -9 brokers")).singleElement().asString().contains("a probe write with acks=all was refused");
         assertThat(run.result()).containsEntry("probeWrites", "1refused/0acknowledged");
         assertThat(run.linesWith("every replica in sync")).hasSize(2).noneMatch(l -> l.contains("more than"));

@@ -8,6 +8,9 @@ import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
 import io.mosaic.platform.kafka.KafkaClients;
 import io.mosaic.platform.net.IsolatedNetwork;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,6 +83,7 @@ final class BrokerFaults {
         int id = victim(fault);
         long paused = System.nanoTime();
         targets.kafka().pauseBroker(id);
+        String state = processState(pid(id));
         // Paused for PAUSE at least, and for as long as the others take to drop it from the
         // replicas in sync, up to NOTICE_LIMIT: a pause is a fault of a bounded length, not a
         // broker stopped for good.
@@ -88,7 +92,7 @@ final class BrokerFaults {
         sleepUntil(paused + PAUSE.toNanos());
         targets.kafka().resumeBroker(id);
         measureInSync(fault, "broker " + id + " resumed");
-        return "SIGSTOP broker " + id + " (pid " + pid(id) + ")" + before + ": out of sync after "
+        return "SIGSTOP broker " + id + " (pid " + pid(id) + ", then in state " + state + ")" + before + ": out of sync after "
                 + noticed.map(Recovery::seconds).orElse("more than " + NOTICE_LIMIT.toSeconds() + " s (not noticed)")
                 + "; SIGCONT after " + Recovery.seconds(Duration.ofNanos(System.nanoTime() - paused));
     }
@@ -207,6 +211,16 @@ final class BrokerFaults {
     private int victim(FaultPlan.Fault fault) {
         List<Integer> ids = targets.kafka().brokerIds();
         return ids.get(fault.choose(ids.size()));
+    }
+
+    /** The process's state as the kernel reports it ({@code T}: stopped by a signal), or "?" where it cannot be read. */
+    private static String processState(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
     }
 
     private long pid(int id) {
