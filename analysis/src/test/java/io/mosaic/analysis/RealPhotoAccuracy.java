@@ -12,10 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -70,11 +68,10 @@ final class RealPhotoAccuracy {
             return;
         }
         List<LabelledImages.Image> set = new ArrayList<>();
-        Map<String, int[]> pairIndex = new LinkedHashMap<>();
         List<int[]> editPairs = new ArrayList<>();
         for (int group = 0; group < PHOTOS.size(); group++) {
             String name = PHOTOS.get(group);
-            BufferedImage photo = rgb(TestImages.decode(Files.readAllBytes(cache.resolve(name))));
+            BufferedImage photo = TestImages.copy(TestImages.decode(Files.readAllBytes(cache.resolve(name))));
             int original = set.size();
             set.add(new LabelledImages.Image(name, "png", TestImages.encode(photo, "png"), false, group));
             for (int e = 0; e < EDITS.size(); e++) {
@@ -144,18 +141,10 @@ final class RealPhotoAccuracy {
         }
     }
 
-    private static BufferedImage rgb(BufferedImage image) {
-        BufferedImage rgb = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = rgb.createGraphics();
-        g.drawImage(image, 0, 0, null);
-        g.dispose();
-        return rgb;
-    }
-
     private static BufferedImage crop(BufferedImage photo) {
         int dx = photo.getWidth() / 20;
         int dy = photo.getHeight() / 20;
-        return rgb(photo.getSubimage(dx, dy, photo.getWidth() - 2 * dx, photo.getHeight() - 2 * dy));
+        return TestImages.copy(photo.getSubimage(dx, dy, photo.getWidth() - 2 * dx, photo.getHeight() - 2 * dy));
     }
 
     /** Rotated about the centre, the same size, the corners filled from the photo's mean colour (black would be an edit of its own). */
@@ -172,7 +161,7 @@ final class RealPhotoAccuracy {
 
     /** A small white box with dark text in the bottom-right corner, as a photo site stamps its name. */
     private static BufferedImage watermark(BufferedImage photo) {
-        BufferedImage out = rgb(photo);
+        BufferedImage out = TestImages.copy(photo);
         Graphics2D g = out.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         int w = Math.max(40, photo.getWidth() / 5);

@@ -421,7 +421,8 @@ final class TestImages {
         return image.getType() == BufferedImage.TYPE_INT_RGB ? image : copy(image);
     }
 
-    private static BufferedImage copy(BufferedImage image) {
+    /** A copy as TYPE_INT_RGB, to draw on without touching the original. */
+    static BufferedImage copy(BufferedImage image) {
         BufferedImage result = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = result.createGraphics();
         g.drawImage(image, 0, 0, null);

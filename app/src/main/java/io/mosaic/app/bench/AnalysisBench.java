@@ -33,7 +33,7 @@ import java.util.stream.Stream;
  * the pipeline rounds run, the dashboard's lag monitor watches the analyzer group (1 s rounds, its
  * default window): a busy, healthy group must never be reported worse than WARN.
  */
-final class AnalysisBench implements AutoCloseable {
+public final class AnalysisBench implements AutoCloseable {
 
     private final Pipeline pipeline;
     private final Path images;
@@ -70,7 +70,7 @@ final class AnalysisBench implements AutoCloseable {
      * 640 x 480 analysis costs a few milliseconds an image, at 96 x 96 well under one, which shows
      * the pipeline's own cost per image.
      */
-    static Path writeImages(Path dir, int count, int width, int height) throws IOException {
+    public static Path writeImages(Path dir, int count, int width, int height) throws IOException {
         Files.createDirectories(dir);
         for (int i = 0; i < count; i++) {
             String format = i % 2 == 0 ? "jpg" : "png";
@@ -88,11 +88,11 @@ final class AnalysisBench implements AutoCloseable {
     }
 
     /** One run of the analyzer called directly: its rate, and this process's CPU before and after. */
-    record Direct(double imagesPerSecond, CpuBreakdown before, CpuBreakdown after) {
+    public record Direct(double imagesPerSecond, CpuBreakdown before, CpuBreakdown after) {
     }
 
     /** {@code analyzer} on every one of {@code files}, on a pool of {@code threads}: the baseline of the analysis and scale lines. */
-    static Direct direct(ImageAnalyzer analyzer, List<Path> files, int threads) throws Exception {
+    public static Direct direct(ImageAnalyzer analyzer, List<Path> files, int threads) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             CpuBreakdown before = CpuBreakdown.now();

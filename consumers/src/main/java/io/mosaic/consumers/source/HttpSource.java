@@ -2,9 +2,9 @@ package io.mosaic.consumers.source;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.mosaic.platform.config.SourceRoots;
+import io.mosaic.platform.lifecycle.Lazy;
 import java.io.IOException;
 import java.net.URI;
-import io.mosaic.platform.lifecycle.Lazy;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
