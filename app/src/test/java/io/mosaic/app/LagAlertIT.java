@@ -15,6 +15,7 @@ import io.mosaic.platform.config.DispatchSettings;
 import io.mosaic.platform.config.KafkaSettings;
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.config.SourceRoots;
+import io.mosaic.platform.config.TopicConfig;
 import io.mosaic.platform.kafka.TopicAdmin;
 import io.mosaic.platform.lifecycle.Lifecycles;
 import io.mosaic.platform.progress.Progress;
@@ -101,6 +102,10 @@ class LagAlertIT {
                 .with(WorkerSettings.THREADS, "2")
                 // No aggregator, so no dispatcher: tasks go straight to the workers' queue.
                 .with(DispatchSettings.ENABLED, "false")
+                // One partition: a partition the group never committed on has an unknown lag (its
+                // start is the consumer's auto.offset.reset), so with many, tasks fed to those
+                // would not show as lag and the backlog could look flat.
+                .with(TopicConfig.TOPIC_TASKS_PARTITIONS, "1")
                 .with(SourceRoots.FILE_ALLOWED_ROOTS, images.toString())
                 .with(KafkaSettings.INSTANCE_ID, "lag-alert-it")
                 .with(DashboardSettings.PORT, "0")
