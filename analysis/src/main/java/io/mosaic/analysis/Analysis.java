@@ -25,7 +25,9 @@ public sealed interface Analysis permits Analysis.Ok, Analysis.Failed {
      *     edges, 3.7 for edges blurred by 1 px, 2.1 by 2 px, towards 1 as the blur grows; 0 when the image
      *     has no edge at all. Fine texture scores higher than any single edge
      * @param blurry {@code sharpness} is below the configured threshold
-     * @param perceptualHash 64-bit DCT perceptual hash; compare two with {@link PerceptualHash#distance}
+     * @param perceptualHash 64-bit DCT perceptual hash of the image's centre ({@link PerceptualHash#centre})
+     * @param wideHash the same of a wider centre ({@link PerceptualHash#wide}); compare two images with
+     *     {@link PerceptualHash#nearDuplicates}
      * @param durationMs time spent on this image
      * @param orientation the EXIF orientation that was applied, 1 (as stored) to 8; 1 when the file has none
      * @param capturedAt when the picture was taken according to its EXIF DateTimeOriginal, as ISO-8601
@@ -35,7 +37,7 @@ public sealed interface Analysis permits Analysis.Ok, Analysis.Failed {
      * @param analysisMicros of {@code durationMs}, the part spent measuring the decoded pixels, in microseconds
      */
     record Ok(String format, int width, int height, long bytes, double meanLuma, double sharpness,
-              boolean blurry, long perceptualHash, long durationMs, int orientation, String capturedAt,
+              boolean blurry, long perceptualHash, long wideHash, long durationMs, int orientation, String capturedAt,
               long decodeMicros, long analysisMicros)
             implements Analysis {
     }

@@ -110,6 +110,25 @@ final class GreyImage {
         return new GreyImage(shownWidth, shownHeight, shown);
     }
 
+    /**
+     * The part left when {@code 1/divisor} of the width is cut from the left and from the right, and as
+     * much of the height from the top and the bottom (never less than one pixel a side is kept).
+     */
+    GreyImage inner(int divisor) {
+        int dx = width / divisor;
+        int dy = height / divisor;
+        int innerWidth = width - 2 * dx;
+        int innerHeight = height - 2 * dy;
+        if (dx == 0 && dy == 0) {
+            return this;
+        }
+        float[] kept = new float[innerWidth * innerHeight];
+        for (int y = 0; y < innerHeight; y++) {
+            System.arraycopy(luma, (y + dy) * width + dx, kept, y * innerWidth, innerWidth);
+        }
+        return new GreyImage(innerWidth, innerHeight, kept);
+    }
+
     /** Mean luma, 0..255. */
     double mean() {
         double sum = 0;

@@ -254,13 +254,14 @@ public final class ImageAnalyzer {
 
         long decodeMicros = watch.elapsedMicros();
         double sharpness = Sharpness.of(grey.fitWithin(SHARPNESS_LONG_SIDE));
-        long hash = PerceptualHash.of(grey);
+        long hash = PerceptualHash.of(grey.inner(PerceptualHash.CENTRE_MARGIN));
+        long wideHash = PerceptualHash.of(grey.inner(PerceptualHash.WIDE_MARGIN));
         if (watch.isLate()) {
             return timedOut(bytes, watch);
         }
         boolean turned = metadata.orientation() >= 5;
         return new Analysis.Ok(format, turned ? height : width, turned ? width : height, bytes, grey.mean() / 255.0,
-                sharpness, sharpness < limits.blurThreshold(), hash, watch.elapsedMicros() / 1000, metadata.orientation(),
+                sharpness, sharpness < limits.blurThreshold(), hash, wideHash, watch.elapsedMicros() / 1000, metadata.orientation(),
                 metadata.capturedAt(), decodeMicros, Math.max(0, watch.elapsedMicros() - decodeMicros));
     }
 

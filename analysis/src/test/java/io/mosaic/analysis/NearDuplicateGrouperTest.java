@@ -26,6 +26,10 @@ class NearDuplicateGrouperTest {
         return HashedImage.withHash(uri, hash, false);
     }
 
+    private static HashedImage images(String uri, long hash, long wideHash) {
+        return HashedImage.withHashes(uri, hash, wideHash, false);
+    }
+
     static Stream<Arguments> handWorkedCases() {
         return Stream.of(
                 Arguments.of("exactly at the distance: linked",
@@ -58,6 +62,24 @@ class NearDuplicateGrouperTest {
                         List.of(List.of("a", "b", "c"))),
                 Arguments.of("63 bits links all but exact complements",
                         List.of(image("a", 0L), image("b", -1L)), 63,
+                        List.of()),
+                Arguments.of("the wide hashes alone link: centres 4 bits apart, wide ones 3 (7 in all, at most 7)",
+                        List.of(images("a", 0L, 0L), images("b", 0b1111L, 0b111L)), 3,
+                        List.of(List.of("a", "b"))),
+                Arguments.of("the centres alone link: 3 bits apart, wide hashes 4 (7 in all)",
+                        List.of(images("a", 0L, 0L), images("b", 0b111L, 0b1111L)), 3,
+                        List.of(List.of("a", "b"))),
+                Arguments.of("one pair within the distance but both together too far: apart",
+                        List.of(images("a", 0L, 0L), images("b", 0b111L, 0b1_1111L)), 3,
+                        List.of()),
+                Arguments.of("12 bits, 3 in every quarter: beyond 11 bits a quarter must be within 2, so apart",
+                        List.of(image("a", 0L), image("b", 0x0007_0007_0007_0007L)), 12,
+                        List.of()),
+                Arguments.of("12 bits, 2 in one quarter: linked",
+                        List.of(image("a", 0L), image("b", 0x0003_000F_0007_0007L)), 12,
+                        List.of(List.of("a", "b"))),
+                Arguments.of("neither pair within the distance though together they would be: apart",
+                        List.of(images("a", 0L, 0L), images("b", 0b1111L, 0b1111L)), 3,
                         List.of()));
     }
 
@@ -83,7 +105,7 @@ class NearDuplicateGrouperTest {
 
     /**
      * Large enough that the grouper looks up neighbouring band values (4 bands of 16 bits, radius
-     * up to 3) rather than exact ones: still exactly the all-pairs answer.
+     * up to 2) rather than exact ones: still exactly the all-pairs answer.
      */
     @ParameterizedTest(name = "seed {0}, distance {1}")
     @CsvSource({"21, 6", "22, 10", "23, 12"})
@@ -102,6 +124,30 @@ class NearDuplicateGrouperTest {
         List<List<String>> expected = allPairsGroups(images, distance);
 
         assertThat(expected).hasSizeGreaterThan(200);
+        assertThat(NearDuplicateGrouper.groups(images, distance)).isEqualTo(expected);
+    }
+
+    /**
+     * Centre and wide hashes that move apart independently, as under a crop: pairs linked by one
+     * hash, by the other, by both, and pairs close in one but too far in all.
+     */
+    @ParameterizedTest(name = "seed {0}, distance {1}")
+    @CsvSource({"41, 3, 120", "42, 10, 120", "43, 12, 120", "44, 12, 4000", "45, 16, 120"})
+    void agreesWithAllPairsComparisonWithTwoHashes(long seed, int distance, int bases) {
+        Random random = new Random(seed);
+        List<HashedImage> images = new ArrayList<>();
+        for (int base = 0; base < bases; base++) {
+            long hash = random.nextLong();
+            long wide = random.nextLong();
+            images.add(images(String.format("file:/img/%05d.jpg", base), hash, wide));
+            for (int copy = random.nextInt(4); copy > 0; copy--) {
+                images.add(images(String.format("file:/img/%05d-copy%d.jpg", base, copy),
+                        flipBits(hash, random.nextInt(2 * distance + 2), random), flipBits(wide, random.nextInt(2 * distance + 2), random)));
+            }
+        }
+        List<List<String>> expected = allPairsGroups(images, distance);
+
+        assertThat(expected).as("the planted near-duplicates must make some groups").hasSizeGreaterThan(bases / 10);
         assertThat(NearDuplicateGrouper.groups(images, distance)).isEqualTo(expected);
     }
 
@@ -194,7 +240,9 @@ class NearDuplicateGrouperTest {
         }
         for (int i = 0; i < n; i++) {
             for (int j = i + 1; j < n; j++) {
-                if (Long.bitCount(images.get(i).hash() ^ images.get(j).hash()) <= distance) {
+                HashedImage a = images.get(i);
+                HashedImage b = images.get(j);
+                if (PerceptualHash.nearDuplicates(a.hash(), a.wideHash(), b.hash(), b.wideHash(), distance)) {
                     neighbours.get(i).add(j);
                     neighbours.get(j).add(i);
                 }

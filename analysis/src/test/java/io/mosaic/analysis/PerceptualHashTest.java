@@ -159,4 +159,29 @@ class PerceptualHashTest {
         }
         return Long.parseLong(number);
     }
+
+    @Test
+    void withinAsksForAQuarterWithinTwoBitsOnlyBeyondElevenBits() {
+        // 11 differences: 3, 3, 3 and 2 a quarter; some quarter always holds at most 2.
+        assertThat(PerceptualHash.within(0L, 0x0003_0007_0007_0007L, 11)).isTrue();
+        assertThat(PerceptualHash.within(0L, 0x0003_0007_0007_0007L, 10)).as("11 bits apart").isFalse();
+        // 12 differences spread 3 a quarter: apart at 12; bunched 2, 4, 3, 3: within.
+        assertThat(PerceptualHash.within(0L, 0x0007_0007_0007_0007L, 12)).isFalse();
+        assertThat(PerceptualHash.within(0L, 0x0003_000F_0007_0007L, 12)).isTrue();
+        assertThat(PerceptualHash.quarterRadius(12)).isEqualTo(2);
+        assertThat(PerceptualHash.quarterRadius(7)).isEqualTo(1);
+    }
+
+    @Test
+    void nearDuplicatesNeedOneCloseHashAndBothTogetherWithinTwoAndAHalfTimesTheDistance() {
+        long far = 0x00FF_00FF_00FF_00FFL; // 32 bits
+        assertThat(PerceptualHash.totalDistance(12)).isEqualTo(30);
+        // Centres 12 bits apart (bunched), wide hashes 18: 30 in all.
+        assertThat(PerceptualHash.nearDuplicates(0L, 0L, 0x0003_000F_0007_0007L, 0x0003_03FF_0007_0007L, 12)).isTrue();
+        // The same with wide hashes 20 apart: 32 in all.
+        assertThat(PerceptualHash.nearDuplicates(0L, 0L, 0x0003_000F_0007_0007L, 0x0003_0FFF_0007_0007L, 12)).isFalse();
+        // Either pair may be the close one.
+        assertThat(PerceptualHash.nearDuplicates(0L, 0L, 0x0FFFL, 0b11L, 12)).isTrue();
+        assertThat(PerceptualHash.nearDuplicates(0L, 0L, far, far, 12)).isFalse();
+    }
 }

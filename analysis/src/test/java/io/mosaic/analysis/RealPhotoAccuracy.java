@@ -87,10 +87,10 @@ final class RealPhotoAccuracy {
         figures.pairs().mistakes().forEach(m -> System.out.println("  pair mistake: " + m));
         // Recall per edit: the pair (original, edited copy) found.
         ImageAnalyzer analyzer = new ImageAnalyzer(AnalysisLimits.defaults());
-        long[] hashes = set.stream().mapToLong(i -> ((Analysis.Ok) analyzer.analyze(i.encoded())).perceptualHash()).toArray();
+        Analysis.Ok[] results = set.stream().map(i -> (Analysis.Ok) analyzer.analyze(i.encoded())).toArray(Analysis.Ok[]::new);
         int[] found = new int[EDITS.size()];
         for (int[] pair : editPairs) {
-            if (PerceptualHash.distance(hashes[pair[1]], hashes[pair[2]]) <= PerceptualHash.NEAR_DUPLICATE_DISTANCE) {
+            if (AnalysisAccuracy.nearDuplicates(results[pair[1]], results[pair[2]])) {
                 found[pair[0]]++;
             }
         }

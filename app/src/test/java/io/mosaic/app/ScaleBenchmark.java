@@ -135,7 +135,8 @@ class ScaleBenchmark {
 
             List<HashedImage> hashed = new ArrayList<>();
             for (JsonNode image : report.get("images")) {
-                hashed.add(HashedImage.withHash(image.get("uri").asText(), Long.parseUnsignedLong(image.get("perceptualHash").asText(), 16), false));
+                hashed.add(HashedImage.withHashes(image.get("uri").asText(), Long.parseUnsignedLong(image.get("perceptualHash").asText(), 16),
+                        Long.parseUnsignedLong(image.get("wideHash").asText(), 16), false));
             }
             t = System.nanoTime();
             List<List<String>> grouped = NearDuplicateGrouper.groups(hashed, distance);

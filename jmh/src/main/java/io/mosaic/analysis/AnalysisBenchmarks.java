@@ -45,9 +45,11 @@ public class AnalysisBenchmarks {
         Random random = new Random(5);
         hashed = new ArrayList<>(images);
         for (int i = 0; i < images; i++) {
-            // One image in ten has a near copy: a few bits flipped.
-            long hash = i % 10 == 1 ? hashed.get(i - 1).hash() ^ (1L << random.nextInt(64)) : random.nextLong();
-            hashed.add(HashedImage.withHash("file:///photos/" + i + ".jpg", hash, false));
+            // One image in ten has a near copy: a few bits flipped in each hash.
+            HashedImage previous = i % 10 == 1 ? hashed.get(i - 1) : null;
+            long hash = previous != null ? previous.hash() ^ (1L << random.nextInt(64)) : random.nextLong();
+            long wide = previous != null ? previous.wideHash() ^ (1L << random.nextInt(64)) : random.nextLong();
+            hashed.add(HashedImage.withHashes("file:///photos/" + i + ".jpg", hash, wide, false));
         }
     }
 
@@ -64,6 +66,12 @@ public class AnalysisBenchmarks {
     @Benchmark
     public long perceptualHash() {
         return PerceptualHash.of(scene);
+    }
+
+    /** The two hashes the analyser takes: of the centre and of the wider centre. */
+    @Benchmark
+    public long centreAndWideHashes() {
+        return PerceptualHash.of(grey.inner(PerceptualHash.CENTRE_MARGIN)) ^ PerceptualHash.of(grey.inner(PerceptualHash.WIDE_MARGIN));
     }
 
     @Benchmark

@@ -1,5 +1,6 @@
 package io.mosaic.streams;
 
+import io.mosaic.analysis.PerceptualHash;
 import io.mosaic.platform.config.Setting;
 import io.mosaic.schemas.NearDuplicateChunks;
 import java.time.Duration;
@@ -20,8 +21,9 @@ import java.util.Objects;
  */
 public record AggregatorSettings(int nearDuplicateDistance, Duration progressInterval, boolean deduplicate, int groupChunkBytes) {
 
-    public static final Setting<Integer> NEAR_DUPLICATE_DISTANCE = Setting.integer("analysis.near.duplicate.distance", 10, 0, 32,
-            "largest Hamming distance between perceptual hashes of near-duplicates");
+    public static final Setting<Integer> NEAR_DUPLICATE_DISTANCE = Setting.integer("analysis.near.duplicate.distance",
+            PerceptualHash.NEAR_DUPLICATE_DISTANCE, 0, 32, "largest Hamming distance between the centre hashes or the wide hashes of"
+                    + " near-duplicates; both pairs together may be two and a half times as far apart");
     public static final Setting<String> STATE_DIR = Setting.string("state.dir", null,
             "Kafka Streams state directory (default: a directory under the system temp dir)");
     public static final Setting<String> ADVERTISED_URL = Setting.string("aggregator.advertised.url", null,
@@ -54,7 +56,7 @@ public record AggregatorSettings(int nearDuplicateDistance, Duration progressInt
 
     /** Distance 10 (to be tuned by measurement), progress every 500 ms, de-duplication on, chunks of 256 KiB. */
     public static AggregatorSettings defaults() {
-        return new AggregatorSettings(10, Duration.ofMillis(500), true, DEFAULT_GROUP_CHUNK_BYTES);
+        return new AggregatorSettings(PerceptualHash.NEAR_DUPLICATE_DISTANCE, Duration.ofMillis(500), true, DEFAULT_GROUP_CHUNK_BYTES);
     }
 
     public AggregatorSettings withNearDuplicateDistance(int distance) {

@@ -140,7 +140,10 @@ final class JobSummaryFold {
         String hex = result.getPerceptualHashHex();
         if (hex != null) {
             try {
-                return HashedImage.withHash(result.getUri(), HashHex.parse(hex), result.getBlurry());
+                long hash = HashHex.parse(hex);
+                // Results from before the wide hash carry one hash, which stands for both.
+                long wideHash = result.getWideHashHex() == null ? hash : HashHex.parse(result.getWideHashHex());
+                return HashedImage.withHashes(result.getUri(), hash, wideHash, result.getBlurry());
             } catch (IllegalArgumentException e) {
                 // Written by some other producer: the image is counted, but left out of grouping.
             }

@@ -357,6 +357,35 @@ class JobAggregatorTopologyTest {
         }
     }
 
+    /**
+     * A cropped copy: centre hashes 20 bits apart, wide hashes 4. Grouped by the wide hashes the
+     * results carry; a result without one (from before the field) is grouped by its one hash.
+     */
+    @Test
+    void groupsByTheWideHashWhenTheCentresMovedApart() {
+        start(AggregatorSettings.defaults());
+        long centre = 0x0123_4567_89AB_CDEFL;
+        long wide = 0x7654_3210_FEDC_BA98L;
+        List<ImageResult> input = List.of(
+                result("crop", 0).setUri("file:/photo.jpg").setStatus(ResultStatus.OK)
+                        .setPerceptualHashHex(HashHex.of(centre)).setWideHashHex(HashHex.of(wide)).build(),
+                result("crop", 1).setUri("file:/photo-cropped.jpg").setStatus(ResultStatus.OK)
+                        .setPerceptualHashHex(HashHex.of(centre ^ 0xFFFFFL)).setWideHashHex(HashHex.of(wide ^ 0b1111L)).build(),
+                result("crop", 2).setUri("file:/other.jpg").setStatus(ResultStatus.OK)
+                        .setPerceptualHashHex(HashHex.of(centre ^ 0xFFFFFL)).setWideHashHex(HashHex.of(~wide)).build(),
+                result("crop", 3).setUri("file:/old-a.jpg").setStatus(ResultStatus.OK).setPerceptualHashHex(HashHex.of(-1L)).build(),
+                result("crop", 4).setUri("file:/old-b.jpg").setStatus(ResultStatus.OK).setPerceptualHashHex(HashHex.of(-1L ^ 0b11L)).build());
+        aggregator.jobs.pipeInput("crop", job("crop", input.size(), 0), at(0));
+        for (ImageResult r : input) {
+            aggregator.results.pipeInput("crop", r, at(10));
+        }
+
+        assertThat(last(output()).getNearDuplicateGroupCount()).isEqualTo(2);
+        assertThat(aggregator.groupChunks.readValuesToList().get(0).getGroups()).containsExactly(
+                List.of("file:/old-a.jpg", "file:/old-b.jpg"),
+                List.of("file:/photo-cropped.jpg", "file:/photo.jpg"));
+    }
+
     @Test
     void completionEmitsTheGroupCountAndTheGroupsThemselves() {
         start(AggregatorSettings.defaults());

@@ -100,7 +100,7 @@ final class AggregatorBench {
                     ImageResult result = ImageResult.newBuilder().setTaskId(jobId + "-" + t).setJobId(jobId).setUri(uri)
                             .setStatus(ResultStatus.OK).setFormat("jpeg").setWidth(640).setHeight(480).setBytes(40_000 + t)
                             .setMeanLuma(random.nextDouble()).setSharpness(1 + 6 * random.nextDouble()).setBlurry(random.nextInt(10) == 0)
-                            .setPerceptualHashHex(HashHex.of(random.nextLong())).setAnalyzedAt(now)
+                            .setPerceptualHashHex(HashHex.of(random.nextLong())).setWideHashHex(HashHex.of(random.nextLong())).setAnalyzedAt(now)
                             .setWorker("bench/loader-0").setDurationMs(5).build();
                     producer.send(bench.topics().imageResults().record(jobId, result), (metadata, error) -> {
                         if (error != null) {

@@ -56,7 +56,7 @@ final class ScaleBench {
     private final Consumer<String> progress;
     private final SceneLinks scenes;
     private final ImageAnalyzer analyzer;
-    private long[] originalHashes;
+    private long[][] originalHashes;
     private int jobs;
 
     ScaleBench(ScaleDeployment deployment, Path cache, Path work, int threads, Consumer<String> progress) throws IOException {
@@ -154,16 +154,19 @@ final class ScaleBench {
     private double grouping(int count) throws Exception {
         if (originalHashes == null) {
             List<Path> originals = sample(scenes.originals(), ORIGINALS);
-            originalHashes = new long[originals.size()];
+            originalHashes = new long[originals.size()][];
             for (int i = 0; i < originals.size(); i++) {
                 if (analyzer.analyze(originals.get(i)) instanceof Analysis.Ok ok) {
-                    originalHashes[i] = ok.perceptualHash();
+                    originalHashes[i] = new long[] {ok.perceptualHash(), ok.wideHash()};
+                } else {
+                    originalHashes[i] = new long[2];
                 }
             }
         }
         List<HashedImage> images = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            images.add(HashedImage.withHash("file:/scale/" + i, originalHashes[i % originalHashes.length], false));
+            long[] hashes = originalHashes[i % originalHashes.length];
+            images.add(HashedImage.withHashes("file:/scale/" + i, hashes[0], hashes[1], false));
         }
         long start = System.nanoTime();
         NearDuplicateGrouper.groups(images, AggregatorSettings.defaults().nearDuplicateDistance());

@@ -161,6 +161,7 @@ public final class JobReport {
         g.writeNumberField("orientation", r.getOrientation());
         g.writeStringField("capturedAt", r.getCapturedAt());
         g.writeStringField("perceptualHash", r.getPerceptualHashHex());
+        g.writeStringField("wideHash", r.getWideHashHex());
         g.writeStringField("error", r.getError());
         g.writeNumberField("attempts", r.getAttempts());
         g.writeNumberField("fetchMs", millis(r.getFetchMicros()));

@@ -73,6 +73,7 @@ public final class TaskProcessor {
                     .setSharpness(ok.sharpness())
                     .setBlurry(ok.blurry())
                     .setPerceptualHashHex(HashHex.of(ok.perceptualHash()))
+                    .setWideHashHex(HashHex.of(ok.wideHash()))
                     .setOrientation(ok.orientation())
                     .setCapturedAt(ok.capturedAt())
                     .setDurationMs(ok.durationMs())

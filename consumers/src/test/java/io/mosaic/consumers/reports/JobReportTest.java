@@ -41,6 +41,7 @@ class JobReportTest {
                 .setJobId("job").setTaskId("task-" + uri).setUri(uri).setStatus(status)
                 .setBlurry(blurry).setError(status == ResultStatus.FAILED ? "cannot decode" : null)
                 .setPerceptualHashHex(status == ResultStatus.OK ? HashHex.of(0xABCL) : null)
+                .setWideHashHex(status == ResultStatus.OK ? HashHex.of(0xDEFL) : null)
                 .setAnalyzedAt(T0).build();
     }
 
@@ -82,6 +83,7 @@ class JobReportTest {
         assertThat(report.get("images")).hasSize(4);
         assertThat(report.get("images").get(0).get("uri").asText()).isEqualTo("file:/a.jpg");
         assertThat(report.get("images").get(0).get("perceptualHash").asText()).isEqualTo("0000000000000abc");
+        assertThat(report.get("images").get(0).get("wideHash").asText()).isEqualTo("0000000000000def");
         assertThat(report.get("images").get(1).get("error").asText()).isEqualTo("cannot decode");
     }
 
