@@ -10,8 +10,8 @@ import java.util.Objects;
 /**
  * How the job aggregator folds results.
  *
- * @param nearDuplicateDistance largest Hamming distance between two perceptual hashes for the
- *     images to count as near-duplicates
+ * @param nearDuplicateDistance largest Hamming distance between the centre hashes or the wide
+ *     hashes of two images for them to count as near-duplicates (see {@link PerceptualHash#nearDuplicates})
  * @param progressInterval how often (wall-clock) summaries changed by results are emitted; state
  *     transitions are emitted at once regardless
  * @param deduplicate count each task id once per job; {@code false} counts every result and

@@ -13,7 +13,7 @@ class AggregatorSettingsTest {
     @Test
     void defaults() {
         AggregatorSettings settings = AggregatorSettings.defaults();
-        assertThat(settings.nearDuplicateDistance()).isEqualTo(10);
+        assertThat(settings.nearDuplicateDistance()).isEqualTo(12);
         assertThat(settings.progressInterval()).isEqualTo(Duration.ofMillis(500));
         assertThat(settings.deduplicate()).isTrue();
         assertThat(settings.groupChunkBytes()).isEqualTo(256 * 1024);
