@@ -24,18 +24,20 @@ public record AnalysisLimits(long maxBytes, long maxPixels, double blurThreshold
     public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
 
     /**
-     * The middle (geometric mean) of the measured gap between sharp and heavily blurred images. On the
-     * labelled sets of {@code AnalysisAccuracy} in the tests (2,580 images, longer side 160 to 2,400 px, six
-     * formats), the lowest-scoring sharp image scored 4.7 (a picture of two plain shapes whose edges, 5 px
-     * apart, step the same way and so read partly as one soft ramp) and the highest-scoring heavily blurred
-     * one (Gaussian blur of 2 to 4.5 px at the working size) 3.9 (a noisy GIF, whose palette adds false
-     * contours). On the scenes of {@code AnalysisCalibration}, at the 512 px working size: sharp textured
-     * scenes scored 6.9 to 17.6, sharp pictures with little texture 5.6 to 8.3; blurred by 1 px 3.9 to 8.2
-     * (pictures with little texture 3.5 to 4.1), by 1.5 px 2.8 to 6.2 (95% under 4.7), by 2 px 95% from 2.2
-     * to 3.2 and at most 4.9 (a scene full of fine checks), by 3 px 1.6 to 3.0. So a blur of 2 px or more
-     * at the working size is caught, of 1.5 px mostly, of half a pixel not.
+     * The score of an edge blurred by a Gaussian of 1 px at the working size: an image is blurry when its
+     * edges are softer than that. Real photographs decided it ({@code RealPhotoAccuracy} in the tests): a
+     * 2-degree rotation (bilinear) or a JPEG at quality 20 softens a photo by less than a pixel and scored
+     * 3.8 to 4.1 on a soft original (the moon), which 4.2, the value before, called blurry; their
+     * copies blurred by 4 px scored at most 2.8. On the labelled sets of {@code AnalysisAccuracy} (longer
+     * side 160 to 2,400 px, six formats), sharp images scored at least 4.7 (a picture of two plain shapes
+     * whose edges, 5 px apart, step the same way and so read partly as one soft ramp); heavily blurred
+     * ones (2 to 4.5 px at the working size) mostly under 3, but noise on a blurred GIF, whose palette
+     * adds false contours, lifted 3 of 600 to 3.9-4.6, which are missed. On the scenes of {@code
+     * AnalysisCalibration}, at the 512 px working size: blurred by 1.5 px 2.8 to 6.2, by 2 px 95% from
+     * 2.2 to 3.2 and at most 4.9 (a scene full of fine checks), by 3 px 1.6 to 3.0. So a blur of 2 px or
+     * more at the working size is caught, of 1.5 px often, of a pixel or less not.
      */
-    public static final double DEFAULT_BLUR_THRESHOLD = 4.2;
+    public static final double DEFAULT_BLUR_THRESHOLD = 3.7;
 
     /**
      * 10 s. On one core a 24-megapixel photo is analysed in about 0.1 s as JPEG and 0.4 s as PNG, a

@@ -20,9 +20,9 @@ import java.util.Locale;
  * picks another set (default 1).
  *
  * <p>Blur detection counts an image as a true positive when it is labelled blurry and flagged blurry.
- * Near-duplicate detection looks at every pair of images in the set: a pair is detected when its hashes are
- * at most the near-duplicate distance apart, and is a true near-duplicate when both are copies of one
- * picture.
+ * Near-duplicate detection looks at every pair of images in the set: a pair is detected when its hashes make
+ * them {@link PerceptualHash#nearDuplicates near-duplicates} at the default distance, and is a true
+ * near-duplicate when both are copies of one picture.
  */
 final class AnalysisAccuracy {
 
