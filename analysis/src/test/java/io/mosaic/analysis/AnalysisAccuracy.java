@@ -1,6 +1,7 @@
 package io.mosaic.analysis;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -38,9 +39,11 @@ final class AnalysisAccuracy {
      * @param closestDistinct the closest pair of distinct pictures, and their hash distance
      * @param farthestCopies the farthest pair of copies of one picture, and their hash distance
      * @param analysisMs time spent analysing all images, generation excluded
+     * @param results what was measured on each image of the set, in its order; null where it failed
      */
     record Figures(int images, List<String> failed, Detection blur, Detection pairs, Extreme lowestSharp,
-                   Extreme highestBlurry, Extreme closestDistinct, Extreme farthestCopies, long analysisMs) {
+                   Extreme highestBlurry, Extreme closestDistinct, Extreme farthestCopies, long analysisMs,
+                   List<Analysis.Ok> results) {
 
         String describe() {
             return String.format(Locale.ROOT, String.join("%n",
@@ -146,7 +149,7 @@ final class AnalysisAccuracy {
             }
         }
         return new Figures(set.size(), failed, blur.detection(), pairs.detection(), lowestSharp, highestBlurry,
-                closestDistinct, farthestCopies, analysisMs);
+                closestDistinct, farthestCopies, analysisMs, Arrays.asList(results));
     }
 
     /** The analyser's verdict on two images: near-duplicates at the default distance. */

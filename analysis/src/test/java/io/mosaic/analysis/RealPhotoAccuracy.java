@@ -29,7 +29,7 @@ import java.util.zip.ZipFile;
  * a 2° rotation either way, a small text mark in a corner, a Gaussian blur; the blurred copies, and the
  * {@link #SOFT} photographs with all their copies, are labelled blurry). Prints the figures of
  * {@link AnalysisAccuracy} and the recall of each edit (original ~ edit pairs found). A measuring
- * program, not a test:
+ * program ({@code RealPhotoAccuracyTest} holds its figures to the targets):
  *
  * <pre>
  * ./mvnw -q -o -pl analysis test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
@@ -68,6 +68,19 @@ final class RealPhotoAccuracy {
     private RealPhotoAccuracy() {
     }
 
+    /** The figures of {@link AnalysisAccuracy} on the set, and per edit how many of its copies were found beside their original. */
+    record Measured(AnalysisAccuracy.Figures figures, int[] foundPerEdit) {
+
+        void print() {
+            System.out.println(figures.describe());
+            figures.blur().mistakes().forEach(m -> System.out.println("  blur mistake: " + m));
+            figures.pairs().mistakes().forEach(m -> System.out.println("  pair mistake: " + m));
+            for (int e = 0; e < EDITS.size(); e++) {
+                System.out.printf(Locale.ROOT, "  %-16s original ~ copy found %2d of %d%n", EDITS.get(e).name(), foundPerEdit[e], PHOTOS.size());
+            }
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         Path cache = Path.of(args.length > 0 ? args[0] : System.getProperty("java.io.tmpdir") + "/mosaic-real-photos");
         Optional<String> missing = fetch(cache);
@@ -75,6 +88,11 @@ final class RealPhotoAccuracy {
             System.out.println("real photographs unavailable: " + missing.get());
             return;
         }
+        measure(cache).print();
+    }
+
+    /** Builds the set from the photos in {@code cache} (see {@link #fetch}) and measures it. */
+    static Measured measure(Path cache) throws IOException {
         List<LabelledImages.Image> set = new ArrayList<>();
         List<int[]> editPairs = new ArrayList<>();
         for (int group = 0; group < PHOTOS.size(); group++) {
@@ -91,21 +109,15 @@ final class RealPhotoAccuracy {
             }
         }
         AnalysisAccuracy.Figures figures = AnalysisAccuracy.measure(set);
-        System.out.println(figures.describe());
-        figures.blur().mistakes().forEach(m -> System.out.println("  blur mistake: " + m));
-        figures.pairs().mistakes().forEach(m -> System.out.println("  pair mistake: " + m));
-        // Recall per edit: the pair (original, edited copy) found.
-        ImageAnalyzer analyzer = new ImageAnalyzer(AnalysisLimits.defaults());
-        Analysis.Ok[] results = set.stream().map(i -> (Analysis.Ok) analyzer.analyze(i.encoded())).toArray(Analysis.Ok[]::new);
         int[] found = new int[EDITS.size()];
         for (int[] pair : editPairs) {
-            if (AnalysisAccuracy.nearDuplicates(results[pair[1]], results[pair[2]])) {
+            Analysis.Ok original = figures.results().get(pair[1]);
+            Analysis.Ok copy = figures.results().get(pair[2]);
+            if (original != null && copy != null && AnalysisAccuracy.nearDuplicates(original, copy)) {
                 found[pair[0]]++;
             }
         }
-        for (int e = 0; e < EDITS.size(); e++) {
-            System.out.printf(Locale.ROOT, "  %-16s original ~ copy found %2d of %d%n", EDITS.get(e).name(), found[e], PHOTOS.size());
-        }
+        return new Measured(figures, found);
     }
 
     /** The photos in {@code cache}, fetched there with pip if they are not yet; empty, or why they could not be. */
