@@ -3,12 +3,10 @@ package io.mosaic.consumers.reports;
 import io.mosaic.schemas.NearDuplicateGroups;
 import io.mosaic.schemas.serde.AvroSerde;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +23,7 @@ import java.util.TreeMap;
  * holds (a bit each), and {@link #forEachPiece} reads them back from the file in order, one at a
  * time, when the report is written.
  */
-final class GroupChunkSpool {
+final class GroupChunkSpool extends JobSpool<NearDuplicateGroups> {
 
     /** One piece of a group as a chunk holds it; {@code continuesPrevious} when it is the rest of the last group. */
     @FunctionalInterface
@@ -47,31 +45,17 @@ final class GroupChunkSpool {
         }
     }
 
-    private final Path dir;
-    private final AvroSerde<NearDuplicateGroups> serde;
-    private final String topic;
     /** jobId to countedResults to the chunks of that set that are here; loaded from the job's file on first use. */
     private final Map<String, Map<Integer, ChunkSet>> setsByJob = new HashMap<>();
-    private final Map<String, List<byte[]>> pending = new LinkedHashMap<>();
 
     GroupChunkSpool(Path dir, AvroSerde<NearDuplicateGroups> serde, String topic) throws IOException {
-        this.dir = Files.createDirectories(dir);
-        this.serde = serde;
-        this.topic = topic;
+        super(dir, serde, topic, "groups");
     }
 
     /** Buffers {@code raw} (the record's value bytes, wire format) for its job's file. */
     void append(NearDuplicateGroups chunk, byte[] raw) throws IOException {
         index(sets(chunk.getJobId()), chunk);
-        pending.computeIfAbsent(chunk.getJobId(), j -> new ArrayList<>()).add(raw);
-    }
-
-    /** Writes every buffered chunk to its job's file. */
-    void flush() throws IOException {
-        for (Map.Entry<String, List<byte[]>> job : pending.entrySet()) {
-            file(job.getKey()).append(job.getValue());
-        }
-        pending.clear();
+        buffer(chunk.getJobId(), raw);
     }
 
     /** Whether every chunk of the set computed with {@code countedResults} results is here. */
@@ -90,14 +74,10 @@ final class GroupChunkSpool {
         if (set == null || !set.complete()) {
             throw new IllegalStateException("the groups of job " + jobId + " at " + countedResults + " results are not all here");
         }
-        List<byte[]> unwritten = pending.remove(jobId);
-        if (unwritten != null) {
-            file(jobId).append(unwritten);
-        }
         TreeMap<Integer, NearDuplicateGroups> early = new TreeMap<>();
         int[] next = {0};
-        file(jobId).forEach(raw -> {
-            NearDuplicateGroups chunk = serde.deserialize(topic, raw);
+        written(jobId).forEach(raw -> {
+            NearDuplicateGroups chunk = read(raw);
             if (chunk.getCountedResults() != countedResults || chunk.getChunkIndex() < next[0]) {
                 return;
             }
@@ -133,14 +113,8 @@ final class GroupChunkSpool {
         return Optional.of(groups);
     }
 
-    /** Forgets the job and deletes its file. */
-    void discard(String jobId) throws IOException {
-        pending.remove(jobId);
-        setsByJob.remove(jobId);
-        file(jobId).delete();
-    }
-
     /** Drops what is known of the job's chunks from memory (they stay on disk and are read again if needed). */
+    @Override
     void release(String jobId) {
         setsByJob.remove(jobId);
     }
@@ -158,12 +132,8 @@ final class GroupChunkSpool {
             SpoolFile file = file(jobId);
             file.truncateTornTail();
             Map<Integer, ChunkSet> loading = sets;
-            file.forEach(raw -> index(loading, serde.deserialize(topic, raw)));
+            file.forEach(raw -> index(loading, read(raw)));
         }
         return sets;
-    }
-
-    private SpoolFile file(String jobId) {
-        return new SpoolFile(dir.resolve(JobReport.safeFileName(jobId) + ".groups"));
     }
 }

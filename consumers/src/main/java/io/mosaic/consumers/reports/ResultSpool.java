@@ -5,13 +5,9 @@ import io.mosaic.schemas.ImageResult;
 import io.mosaic.schemas.serde.AvroSerde;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,7 +21,7 @@ import java.util.Map;
  * remembering task ids, and {@link #forEachSorted} sorts a job's results by URI with
  * {@link ExternalSort}, {@value #RUN} results in memory at a time.
  */
-final class ResultSpool {
+final class ResultSpool extends JobSpool<ImageResult> {
 
     /** Results sorted in memory at a time: a few megabytes. */
     static final int RUN = 20_000;
@@ -36,46 +32,26 @@ final class ResultSpool {
         void accept(ImageResult result) throws IOException;
     }
 
-    private final Path dir;
-    private final AvroSerde<ImageResult> serde;
-    private final String topic;
     private final int run;
     private final Map<String, Integer> counts = new HashMap<>();
-    private final Map<String, List<byte[]>> pending = new LinkedHashMap<>();
 
     ResultSpool(Path dir, AvroSerde<ImageResult> serde, String topic) throws IOException {
         this(dir, serde, topic, RUN);
     }
 
     ResultSpool(Path dir, AvroSerde<ImageResult> serde, String topic, int run) throws IOException {
-        this.dir = Files.createDirectories(dir);
-        this.serde = serde;
-        this.topic = topic;
+        super(dir, serde, topic, "results");
         this.run = run;
     }
 
     /** Buffers {@code raw} (the record's value bytes, wire format) for its job's file. */
     void append(String jobId, byte[] raw) throws IOException {
         counts.put(jobId, count(jobId) + 1);
-        pending.computeIfAbsent(jobId, j -> new ArrayList<>()).add(raw);
-    }
-
-    /** Writes every buffered result to its job's file. */
-    void flush() throws IOException {
-        for (Map.Entry<String, List<byte[]>> job : pending.entrySet()) {
-            file(job.getKey()).append(job.getValue());
-        }
-        pending.clear();
-    }
-
-    /** Forgets the job and deletes its file. */
-    void discard(String jobId) throws IOException {
-        pending.remove(jobId);
-        counts.remove(jobId);
-        file(jobId).delete();
+        buffer(jobId, raw);
     }
 
     /** Forgets the job's count (its file stays): for a job whose report is written. */
+    @Override
     void release(String jobId) {
         counts.remove(jobId);
     }
@@ -103,11 +79,11 @@ final class ResultSpool {
 
             @Override
             public Entry decode(byte[] raw) {
-                return new Entry(serde.deserialize(topic, raw), raw);
+                return new Entry(read(raw), raw);
             }
         };
         try (ExternalSort<Entry> sort = new ExternalSort<>(dir, run, Entry.ORDER, codec)) {
-            file(jobId).forEach(raw -> sort.add(codec.decode(raw)));
+            written(jobId).forEach(raw -> sort.add(codec.decode(raw)));
             int[] emitted = {0};
             String[] lastTask = {null};
             sort.forEachSorted(entry -> {
@@ -132,9 +108,5 @@ final class ResultSpool {
     private record Entry(ImageResult result, byte[] raw) {
         static final Comparator<Entry> ORDER = Comparator.comparing((Entry e) -> e.result().getUri())
                 .thenComparing(e -> e.result().getTaskId());
-    }
-
-    private SpoolFile file(String jobId) {
-        return new SpoolFile(dir.resolve(JobReport.safeFileName(jobId) + ".results"));
     }
 }
