@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mosaic.platform.net.IsolatedNetwork;
 import io.mosaic.platform.testing.Partitions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -71,24 +72,34 @@ class ChaosBrokerFaultsIT {
      * The checker can fail: with the protections off ({@code --unsafe}: workers acks=1 without
      * transactions, offsets committed once a result is acknowledged, unclean leader election), the
      * leader of the job's results partition cut off from its followers acknowledges results alone
-     * and drops them when it rejoins behind the new leader, and the checker counts them.
+     * and drops them when it rejoins behind the new leader, and the checker counts them. Whether a
+     * result lands on the cut-off leader in the seconds before a follower leads depends on timing
+     * (seed 7 lost 37 and 39 in two runs and nothing in a third), so up to three seeds are run until
+     * one loses, and the run that loses must fail (exit 1).
      */
     @Test
-    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    @Timeout(value = 12, unit = TimeUnit.MINUTES)
     void withoutItsProtectionsACutOffLeaderLosesResultsAndTheCheckerCountsThem() throws Exception {
         Partitions.assumeAvailable("ChaosBrokerFaultsIT --unsafe partition-leader");
 
-        MosaicRuns.Run run = MosaicRuns.chaos("--unsafe", "--images", Integer.toString(IMAGES), "--faults", "2", "--seed", "7",
-                "--kinds", "partition-leader");
+        List<String> outcomes = new ArrayList<>();
+        for (String seed : List.of("7", "8", "9")) {
+            MosaicRuns.Run run = MosaicRuns.chaos("--unsafe", "--images", Integer.toString(IMAGES), "--faults", "2", "--seed", seed,
+                    "--kinds", "partition-leader");
 
-        Map<String, String> result = run.result();
-        assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
-        assertThat(result).containsEntry("mode", "unsafe").containsEntry("faults", "2");
-        assertThat(Integer.parseInt(result.get("lost")) + Integer.parseInt(result.get("duplicated")))
-                .as("tasks lost or counted twice").isPositive();
-        assertThat(run.linesWith("cut broker")).hasSize(2).allMatch(l -> l.contains("still reachable by clients yes"));
-        assertThat(IsolatedNetwork.namespacesOf(ProcessHandle.current().pid())).as("the run's namespaces afterwards").isEmpty();
-        MosaicRuns.assertNothingLeftRunning();
+            Map<String, String> result = run.result();
+            int wrong = Integer.parseInt(result.get("lost")) + Integer.parseInt(result.get("duplicated"));
+            outcomes.add("seed " + seed + ": lost=" + result.get("lost") + " duplicated=" + result.get("duplicated") + " exit " + run.exitCode());
+            assertThat(result).containsEntry("mode", "unsafe").containsEntry("faults", "2");
+            assertThat(run.linesWith("cut broker")).hasSize(2).allMatch(l -> l.contains("still reachable by clients yes"));
+            assertThat(IsolatedNetwork.namespacesOf(ProcessHandle.current().pid())).as("the run's namespaces afterwards").isEmpty();
+            MosaicRuns.assertNothingLeftRunning();
+            if (wrong > 0) {
+                assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+                return;
+            }
+        }
+        throw new AssertionError("no unsafe run lost or duplicated a task: " + outcomes);
     }
 
     private static void assertExactlyOnce(MosaicRuns.Run run, int faults) {
