@@ -216,17 +216,12 @@ public final class NearDuplicateGrouper {
                 links.union(0, i);
             }
         } else if (d > 1) {
-            Rule rule = new Rule(maxDistance, PerceptualHash.totalDistance(maxDistance));
-            linkByMultiIndex(distinctHashes, distinctWides, firstWithHash, rule, links);
+            linkByMultiIndex(distinctHashes, distinctWides, firstWithHash, maxDistance, links);
             if (!Arrays.equals(distinctHashes, distinctWides)) {
-                linkByMultiIndex(distinctWides, distinctHashes, firstWithHash, rule, links);
+                linkByMultiIndex(distinctWides, distinctHashes, firstWithHash, maxDistance, links);
             }
         }
         return links;
-    }
-
-    /** Linked: within {@code each} bits in the hash being indexed, and within {@code total} bits in both together. */
-    private record Rule(int each, int total) {
     }
 
     /** The indexes 0..n-1 ordered by hash, then by wide hash (a merge sort on primitives: no boxing at a million images). */
@@ -285,23 +280,23 @@ public final class NearDuplicateGrouper {
         return best;
     }
 
-    private static void linkByMultiIndex(long[] hashes, long[] others, int[] distinct, Rule rule, UnionFind links) {
+    private static void linkByMultiIndex(long[] hashes, long[] others, int[] distinct, int maxDistance, UnionFind links) {
         int bands;
         int radius;
-        if (PerceptualHash.quarterRadius(rule.each()) < rule.each() / 4) {
+        if (PerceptualHash.quarterRadius(maxDistance) < maxDistance / 4) {
             // Beyond 11 bits a near pair has a quarter within the quarter radius: index the quarters.
             bands = 4;
-            radius = PerceptualHash.quarterRadius(rule.each());
+            radius = PerceptualHash.quarterRadius(maxDistance);
         } else {
-            bands = bandsFor(hashes.length, rule.each());
-            radius = rule.each() / bands;
+            bands = bandsFor(hashes.length, maxDistance);
+            radius = maxDistance / bands;
         }
         int narrowWidth = Long.SIZE / bands;
         int wideBands = Long.SIZE % bands;
         int offset = 0;
         for (int band = 0; band < bands; band++) {
             int width = band < wideBands ? narrowWidth + 1 : narrowWidth;
-            linkWithinBand(hashes, others, distinct, rule, links, offset, width, masksWithin(width, radius));
+            linkWithinBand(hashes, others, distinct, maxDistance, links, offset, width, masksWithin(width, radius));
             offset += width;
         }
     }
@@ -309,10 +304,10 @@ public final class NearDuplicateGrouper {
     /**
      * One band: bucket the hashes by the band's value (a counting sort into {@code start}, with
      * each bucket's hashes and indexes side by side so a bucket is read sequentially), then for
-     * each hash visit the buckets of every value within the radius. {@code others} are the other
-     * hashes of the same images, checked against the rule's total.
+     * each hash visit the buckets of every value within the radius, and link what {@link
+     * PerceptualHash#nearDuplicates} calls near. {@code others} are the other hashes of the same images.
      */
-    private static void linkWithinBand(long[] hashes, long[] others, int[] distinct, Rule rule, UnionFind links,
+    private static void linkWithinBand(long[] hashes, long[] others, int[] distinct, int maxDistance, UnionFind links,
                                        int offset, int width, int[] masks) {
         int n = hashes.length;
         int mask = (1 << width) - 1;
@@ -340,8 +335,8 @@ public final class NearDuplicateGrouper {
                 int bucket = own ^ flip;
                 for (int m = start[bucket], end = start[bucket + 1]; m < end; m++) {
                     // Each pair once per band: from its lower index.
-                    if (memberIndex[m] > k && PerceptualHash.within(hash, memberHash[m], rule.each())
-                            && Long.bitCount(hash ^ memberHash[m]) + Long.bitCount(others[k] ^ others[memberIndex[m]]) <= rule.total()) {
+                    // The rule is symmetric in the two hashes, so the indexed one may stand first.
+                    if (memberIndex[m] > k && PerceptualHash.nearDuplicates(hash, others[k], memberHash[m], others[memberIndex[m]], maxDistance)) {
                         links.union(distinct[k], distinct[memberIndex[m]]);
                     }
                 }
