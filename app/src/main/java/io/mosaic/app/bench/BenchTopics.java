@@ -6,7 +6,6 @@ import io.mosaic.platform.kafka.KafkaClients;
 import io.mosaic.platform.kafka.TopicAdmin;
 import io.mosaic.schemas.Topics;
 import io.mosaic.schemas.registry.SchemaRegistryClient;
-import java.util.List;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 
@@ -31,7 +30,7 @@ record BenchTopics(MosaicConfig config, Topics topics) {
     /** A plain topic for a baseline to write to. */
     static void createTopic(MosaicConfig config, String name, int partitions, short replicationFactor) throws Exception {
         try (Admin admin = Admin.create(KafkaClients.base(config, "bench-admin"))) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, replicationFactor))).all().get();
+            TopicAdmin.createAndAwaitLeaders(admin, new NewTopic(name, partitions, replicationFactor));
         }
     }
 }

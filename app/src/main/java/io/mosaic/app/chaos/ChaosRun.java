@@ -30,7 +30,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -161,8 +160,8 @@ public final class ChaosRun {
             }
             if (settings.kinds().contains(FaultKind.TWO_BROKERS_DOWN)) {
                 try (Admin admin = Admin.create(KafkaClients.base(config, "chaos-setup"))) {
-                    admin.createTopics(List.of(new NewTopic(PROBE_TOPIC, 1, (short) 3)
-                            .configs(Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2")))).all().get(60, TimeUnit.SECONDS);
+                    TopicAdmin.createAndAwaitLeaders(admin, new NewTopic(PROBE_TOPIC, 1, (short) 3)
+                            .configs(Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2")));
                 }
             }
             log("3 brokers up (pids %s), schema registry at %s, topics created", kafka.brokerIds().stream()

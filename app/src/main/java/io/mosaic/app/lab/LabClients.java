@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import io.mosaic.platform.kafka.TopicAdmin;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -31,7 +31,7 @@ final class LabClients {
 
     static void createTopics(String bootstrap, NewTopic... topics) throws Exception {
         try (Admin admin = admin(bootstrap)) {
-            admin.createTopics(List.of(topics)).all().get(60, TimeUnit.SECONDS);
+            TopicAdmin.createAndAwaitLeaders(admin, topics);
         }
     }
 

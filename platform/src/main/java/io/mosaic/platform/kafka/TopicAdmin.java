@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -102,7 +103,7 @@ public final class TopicAdmin {
                     }
                 }
             }
-            waitForLeaders(admin, topics);
+            awaitLeaders(admin, topics.all().stream().map(Topic::name).toList());
             return new Created(topics, List.copyOf(created));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -140,9 +141,19 @@ public final class TopicAdmin {
         return fitted;
     }
 
+    /**
+     * Creates topics that are not the pipeline's (a benchmark's baseline, a lab experiment's) as
+     * given, and returns once every partition of each has a leader: a producer that starts before
+     * then only retries, and on a loaded machine can run out its delivery timeout doing so.
+     * A topic that exists already is an error.
+     */
+    public static void createAndAwaitLeaders(Admin admin, NewTopic... topics) throws InterruptedException, ExecutionException, TimeoutException {
+        admin.createTopics(List.of(topics)).all().get(60, TimeUnit.SECONDS);
+        awaitLeaders(admin, Stream.of(topics).map(NewTopic::name).toList());
+    }
+
     /** New topics take a moment to elect leaders; producing before that only adds retries. */
-    private static void waitForLeaders(Admin admin, Topics topics) throws InterruptedException, ExecutionException, TimeoutException {
-        List<String> names = topics.all().stream().map(Topic::name).toList();
+    private static void awaitLeaders(Admin admin, List<String> names) throws InterruptedException, ExecutionException, TimeoutException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             boolean ready;
