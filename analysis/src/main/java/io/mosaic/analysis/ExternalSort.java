@@ -4,7 +4,6 @@ import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -99,9 +98,7 @@ public final class ExternalSort<T> implements AutoCloseable {
             Path run = Files.createTempFile(scratch, "sort-", ".run");
             try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(run), 64 * 1024))) {
                 for (T value : buffer) {
-                    byte[] bytes = codec.encode(value);
-                    out.writeInt(bytes.length);
-                    out.write(bytes);
+                    LengthPrefixed.write(out, codec.encode(value));
                 }
             }
             runs.add(run);
@@ -151,15 +148,8 @@ public final class ExternalSort<T> implements AutoCloseable {
     }
 
     private T next(DataInputStream in) throws IOException {
-        int length;
-        try {
-            length = in.readInt();
-        } catch (EOFException end) {
-            return null;
-        }
-        byte[] bytes = new byte[length];
-        in.readFully(bytes);
-        return codec.decode(bytes);
+        byte[] bytes = LengthPrefixed.read(in);
+        return bytes == null ? null : codec.decode(bytes);
     }
 
     @Override

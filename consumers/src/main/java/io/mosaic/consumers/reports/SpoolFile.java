@@ -1,5 +1,6 @@
 package io.mosaic.consumers.reports;
 
+import io.mosaic.analysis.LengthPrefixed;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -37,8 +38,7 @@ final class SpoolFile {
         try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
              DataOutputStream data = new DataOutputStream(new java.io.BufferedOutputStream(out))) {
             for (byte[] record : records) {
-                data.writeInt(record.length);
-                data.write(record);
+                LengthPrefixed.write(data, record);
             }
         }
     }
@@ -80,19 +80,11 @@ final class SpoolFile {
          * appended again.
          */
         byte[] next() throws IOException {
-            int length;
             try {
-                length = data.readInt();
-            } catch (EOFException end) {
-                return null;
-            }
-            byte[] raw = new byte[length];
-            try {
-                data.readFully(raw);
+                return LengthPrefixed.read(data);
             } catch (EOFException torn) {
                 return null;
             }
-            return raw;
         }
 
         @Override
