@@ -119,7 +119,7 @@ class NearDuplicateGrouperTest {
                 images.add(image(String.format("file:/img/%05d-copy.jpg", base), flipBits(hash, random.nextInt(distance + 3), random)));
             }
         }
-        assertThat(NearDuplicateGrouper.bandsFor(images.size(), distance)).isLessThan(distance + 1);
+        assertThat(MultiIndexLinks.bandsFor(images.size(), distance)).isLessThan(distance + 1);
 
         List<List<String>> expected = allPairsGroups(images, distance);
 
@@ -173,7 +173,7 @@ class NearDuplicateGrouperTest {
     @ParameterizedTest(name = "{0} bits, radius {1}: {2} values")
     @CsvSource({"16, 2, 137", "16, 0, 1", "6, 1, 7", "13, 3, 378", "3, 5, 8"})
     void looksUpEveryBandValueWithinTheRadius(int width, int radius, int expectedCount) {
-        int[] masks = NearDuplicateGrouper.masksWithin(width, radius);
+        int[] masks = MultiIndexLinks.masksWithin(width, radius);
 
         assertThat(masks).hasSize(expectedCount).doesNotHaveDuplicates();
         assertThat(java.util.Arrays.stream(masks).boxed().toList()).allSatisfy(mask -> {
