@@ -2,6 +2,7 @@ package io.mosaic.platform.registry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mosaic.platform.lifecycle.ChildProcesses;
+import io.mosaic.platform.lifecycle.ChildService;
 import io.mosaic.platform.lifecycle.Lifecycle;
 import io.mosaic.platform.lifecycle.WatchedMain;
 import java.io.File;
@@ -17,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,26 +46,20 @@ public final class EmbeddedSchemaRegistry implements Lifecycle {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedSchemaRegistry.class);
     private static final String LOOPBACK = "127.0.0.1";
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
-    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(250);
     private static final int PORT_ATTEMPTS = 3;
     private static final String LOG_FILE = "registry.log";
-
-    /** Variables the child keeps; the others could reconfigure it (see where the child is launched). */
-    private static final Set<String> INHERITED_ENVIRONMENT = Set.of("PATH", "HOME", "USER", "LANG", "LC_ALL", "TZ");
+    private static final String NAME = "schema registry (Apicurio " + RegistryBundle.VERSION + ")";
 
     private final String host;
     private final int requestedPort;
     private final Duration startupTimeout;
     private final ObjectMapper json = new ObjectMapper();
 
-    // Read by the shutdown hook without the lock, so a hook never waits for a start in progress.
-    private volatile Process process;
-    private volatile Path workDir;
+    private final ChildService child = new ChildService(NAME, LOG_FILE);
     /** The child {@link #kill()} ended, until {@link #restart()}. */
     private volatile Process killed;
     private volatile int port = -1;
-    private Thread shutdownHook;
 
     /** A registry on a free port, allowed {@link #DEFAULT_STARTUP_TIMEOUT} to start. */
     public EmbeddedSchemaRegistry() {
@@ -94,7 +88,7 @@ public final class EmbeddedSchemaRegistry implements Lifecycle {
 
     @Override
     public String name() {
-        return "schema registry (Apicurio " + RegistryBundle.VERSION + ")";
+        return NAME;
     }
 
     @Override
@@ -109,7 +103,7 @@ public final class EmbeddedSchemaRegistry implements Lifecycle {
 
     @Override
     public synchronized void start() throws IOException, InterruptedException {
-        if (process != null) {
+        if (child.process() != null) {
             throw new IllegalStateException(name() + " is already running at " + url());
         }
         validate();
@@ -117,22 +111,20 @@ public final class EmbeddedSchemaRegistry implements Lifecycle {
         Path home = RegistryBundle.fromSystem().home();
         HttpClient http = probeClient();
         try {
-            workDir = Files.createTempDirectory("mosaic-registry-");
-            shutdownHook = new Thread(this::endChild, "mosaic-registry-shutdown");
-            Runtime.getRuntime().addShutdownHook(shutdownHook);
+            child.open("mosaic-registry-");
             launchAndAwait(home, http);
             setCompatibility(http);
         } catch (InterruptedException e) {
             stop();
             throw e;
         } catch (IOException | RuntimeException e) {
-            String tail = logTail();
+            String tail = child.logTail();
             stop();
             throw new IllegalStateException(name() + " did not start: " + e.getMessage()
                     + "\n--- last lines of its log ---\n" + tail, e);
         }
         log.info("{} ready at {} in {} ms (pid {})", name(), url(),
-                Duration.ofNanos(System.nanoTime() - started).toMillis(), process.pid());
+                Duration.ofNanos(System.nanoTime() - started).toMillis(), child.process().pid());
     }
 
     /** {@code http://<host>:<port>/apis/ccompat/v7} (127.0.0.1 unless told), the base URL for Confluent-API clients. */
@@ -142,7 +134,7 @@ public final class EmbeddedSchemaRegistry implements Lifecycle {
 
     /** The port the registry listens on. */
     public int port() {
-        if (process == null) {
+        if (child.process() == null) {
             throw new IllegalStateException(name() + " is not running");
         }
         return port;
@@ -150,7 +142,7 @@ public final class EmbeddedSchemaRegistry implements Lifecycle {
 
     /** The child JVM, for checking it is alive or gone. */
     public ProcessHandle processHandle() {
-        Process current = process;
+        Process current = child.process();
         if (current == null) {
             throw new IllegalStateException(name() + " is not running");
         }
@@ -159,56 +151,40 @@ public final class EmbeddedSchemaRegistry implements Lifecycle {
 
     /** The child's output; deleted by {@link #stop()}. */
     public Path logFile() {
-        Path dir = workDir;
-        if (dir == null) {
-            throw new IllegalStateException(name() + " is not running");
-        }
-        return dir.resolve(LOG_FILE);
+        return child.logFile();
     }
 
     /** Kills the child as a crash would (SIGKILL), keeping its database and port for {@link #restart()}. */
     public synchronized void kill() throws InterruptedException {
-        Process child = process;
-        if (child == null) {
-            throw new IllegalStateException(name() + " is not running");
-        }
-        child.destroyForcibly().waitFor(STOP_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        killed = child;
+        killed = child.kill();
     }
 
     /** Starts a {@link #kill() killed} registry again on its port, with the schemas it had. */
     public synchronized void restart() throws IOException, InterruptedException {
-        if (killed == null || workDir == null) {
+        if (killed == null || child.workDir() == null) {
             throw new IllegalStateException(name() + " was not killed");
         }
         long launched = System.nanoTime();
-        process = launch(RegistryBundle.fromSystem().home(), port);
+        launch(RegistryBundle.fromSystem().home(), port);
         killed = null;
         try {
             awaitReady(probeClient(), launched);
         } catch (StartFailure e) {
-            throw new IllegalStateException(name() + " did not start again: " + e.getMessage() + "\n--- last lines of its log ---\n" + logTail(), e);
+            throw new IllegalStateException(name() + " did not start again: " + e.getMessage() + "\n--- last lines of its log ---\n" + child.logTail(), e);
         }
-        log.info("{} running again at {} after {} ms (pid {})", name(), url(), Duration.ofNanos(System.nanoTime() - launched).toMillis(), process.pid());
+        log.info("{} running again at {} after {} ms (pid {})", name(), url(), Duration.ofNanos(System.nanoTime() - launched).toMillis(), child.process().pid());
     }
 
     /** Whether the child is running: false after {@link #kill()} until {@link #restart()}. */
     public boolean isAlive() {
-        Process child = process;
-        return child != null && child.isAlive() && killed == null;
+        Process current = child.process();
+        return current != null && current.isAlive() && killed == null;
     }
 
     @Override
     public synchronized void stop() {
-        if (process == null && workDir == null) {
-            return;
-        }
-        endChild();
-        process = null;
+        child.close();
         killed = null;
-        workDir = null;
-        ChildProcesses.removeShutdownHook(shutdownHook);
-        shutdownHook = null;
     }
 
     /**
@@ -219,22 +195,23 @@ public final class EmbeddedSchemaRegistry implements Lifecycle {
         for (int attempt = 1; ; attempt++) {
             port = requestedPort != 0 ? requestedPort : ChildProcesses.freePort(host);
             long launched = System.nanoTime();
-            process = launch(home, port);
+            launch(home, port);
             try {
                 awaitReady(http, launched);
                 return;
             } catch (StartFailure e) {
-                boolean portTaken = logTail().contains("Port " + port + " seems to be in use");
+                boolean portTaken = child.logTail().contains("Port " + port + " seems to be in use");
                 if (!portTaken || requestedPort != 0 || attempt == PORT_ATTEMPTS) {
                     throw e;
                 }
                 log.info("Port {} was taken before the schema registry could bind it; trying another", port);
-                endProcess(process);
+                child.endProcess();
             }
         }
     }
 
-    private Process launch(Path home, int httpPort) throws IOException {
+    private void launch(Path home, int httpPort) throws IOException {
+        Path workDir = child.workDir();
         Path tmp = Files.createDirectories(workDir.resolve("tmp"));
         Files.createDirectories(workDir.resolve("data"));
         List<String> command = new ArrayList<>(List.of(
@@ -278,18 +255,10 @@ public final class EmbeddedSchemaRegistry implements Lifecycle {
                 ChildProcesses.watchdogClasses(workDir.resolve("watchdog")) + File.pathSeparator + home.resolve(RegistryBundle.RUNNER_JAR),
                 WatchedMain.class.getName(), "--parent-pid", Long.toString(ProcessHandle.current().pid()),
                 RUNNER_MAIN_CLASS));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(workDir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(workDir.resolve(LOG_FILE).toFile());
         // Apicurio reads settings from environment variables with generic names
         // (KAFKA_BOOTSTRAP_SERVERS sends registry events to Kafka, HTTP_PORT, AUTH_ENABLED,
-        // LOG_LEVEL), which a Kafka user's shell often defines for other programs.
-        Map<String, String> environment = builder.environment();
-        environment.keySet().retainAll(INHERITED_ENVIRONMENT);
-        Process child = builder.start();
-        child.getOutputStream().close();
-        return child;
+        // LOG_LEVEL): the child keeps none of this JVM's but a few.
+        child.launch(command, Map.of());
     }
 
     private void awaitReady(HttpClient http, long launched) throws StartFailure, InterruptedException {
@@ -299,9 +268,9 @@ public final class EmbeddedSchemaRegistry implements Lifecycle {
                 .GET()
                 .build();
         while (true) {
-            Process child = process;
-            if (!child.isAlive()) {
-                throw new StartFailure("the registry process exited with code " + child.exitValue());
+            Process running = child.process();
+            if (!running.isAlive()) {
+                throw new StartFailure("the registry process exited with code " + running.exitValue());
             }
             try {
                 HttpResponse<Void> response = http.send(probe, HttpResponse.BodyHandlers.discarding());
@@ -347,20 +316,6 @@ public final class EmbeddedSchemaRegistry implements Lifecycle {
             throw new IOException("compatibility was set to " + COMPATIBILITY + " but GET " + config
                     + " answered HTTP " + get.statusCode() + ": " + get.body());
         }
-    }
-
-    /** Ends the child and deletes its files. Runs from stop() and from the shutdown hook. */
-    private void endChild() {
-        ChildProcesses.endAndDelete(process, workDir, STOP_GRACE, name());
-    }
-
-    private void endProcess(Process child) {
-        ChildProcesses.end(child, STOP_GRACE, name());
-    }
-
-    private String logTail() {
-        Path dir = workDir;
-        return ChildProcesses.logTail(dir == null ? null : dir.resolve(LOG_FILE));
     }
 
     private static String readable(Duration duration) {

@@ -3,6 +3,7 @@ package io.mosaic.platform.s3;
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.config.Setting;
 import io.mosaic.platform.lifecycle.ChildProcesses;
+import io.mosaic.platform.lifecycle.ChildService;
 import io.mosaic.platform.lifecycle.Lifecycle;
 import io.mosaic.platform.lifecycle.WatchedMain;
 import java.io.File;
@@ -53,19 +54,15 @@ public final class EmbeddedS3Server implements Lifecycle {
     private static final String HOST = "127.0.0.1";
     private static final String LOG_FILE = "s3proxy.log";
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
-    private static final Set<String> INHERITED_ENVIRONMENT = Set.of("PATH", "HOME", "USER", "LANG", "LC_ALL", "TZ");
     private static final Logger log = LoggerFactory.getLogger(EmbeddedS3Server.class);
 
     private final Path requestedDataDir;
     private final int requestedPort;
     private final AwsBasicCredentials requestedCredentials;
-    private volatile Process process;
-    private volatile Path workDir;
+    private final ChildService child = new ChildService(name(), LOG_FILE);
     private volatile Path dataDir;
     private volatile int port = -1;
     private AwsBasicCredentials credentials;
-    private Thread shutdownHook;
 
     /** A server on a free port and a data directory of its own, deleted by {@link #stop()}. */
     public EmbeddedS3Server() {
@@ -100,24 +97,22 @@ public final class EmbeddedS3Server implements Lifecycle {
 
     @Override
     public synchronized void start() throws IOException, InterruptedException {
-        if (process != null) {
+        if (child.process() != null) {
             throw new IllegalStateException(name() + " is already running at " + endpoint());
         }
         Path jar = jar();
         long started = System.nanoTime();
-        workDir = Files.createTempDirectory("mosaic-s3-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path workDir = child.open("mosaic-s3-");
         dataDir = requestedDataDir != null ? Files.createDirectories(requestedDataDir) : Files.createDirectories(workDir.resolve("data"));
         SecureRandom random = new SecureRandom();
         credentials = requestedCredentials != null ? requestedCredentials
                 : AwsBasicCredentials.create("mosaic-" + hex(random, 6), hex(random, 20));
-        shutdownHook = new Thread(this::endChild, "mosaic-s3-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
         try {
             port = requestedPort != 0 ? requestedPort : ChildProcesses.freePort(HOST);
-            process = launch(jar);
+            launch(jar, workDir);
             awaitReady();
         } catch (IOException | RuntimeException e) {
-            String tail = ChildProcesses.logTail(workDir.resolve(LOG_FILE));
+            String tail = child.logTail();
             stop();
             throw new IllegalStateException(name() + " did not start: " + e.getMessage() + "\n--- last lines of its log ---\n" + tail, e);
         } catch (InterruptedException e) {
@@ -125,7 +120,7 @@ public final class EmbeddedS3Server implements Lifecycle {
             throw e;
         }
         log.info("{} ready at {} in {} ms (pid {}), buckets in {}", name(), endpoint(),
-                Duration.ofNanos(System.nanoTime() - started).toMillis(), process.pid(), dataDir);
+                Duration.ofNanos(System.nanoTime() - started).toMillis(), child.process().pid(), dataDir);
     }
 
     /** {@code http://127.0.0.1:<port>}, the endpoint override for S3 clients. */
@@ -160,7 +155,7 @@ public final class EmbeddedS3Server implements Lifecycle {
      */
     public Path credentialsFile() throws IOException {
         requireRunning();
-        Path file = workDir.resolve("credentials");
+        Path file = child.workDir().resolve("credentials");
         if (!Files.exists(file)) {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(file, "[default]\naws_access_key_id = " + credentials.accessKeyId()
@@ -194,22 +189,15 @@ public final class EmbeddedS3Server implements Lifecycle {
     /** The child JVM, for checking it is alive or gone. */
     public ProcessHandle processHandle() {
         requireRunning();
-        return process.toHandle();
+        return child.process().toHandle();
     }
 
     @Override
     public synchronized void stop() {
-        if (process == null && workDir == null) {
-            return;
-        }
-        endChild();
-        process = null;
-        workDir = null;
-        ChildProcesses.removeShutdownHook(shutdownHook);
-        shutdownHook = null;
+        child.close();
     }
 
-    private Process launch(Path jar) throws IOException {
+    private void launch(Path jar, Path workDir) throws IOException {
         Path properties = workDir.resolve("s3proxy.properties");
         Files.writeString(properties, String.join("\n",
                 "s3proxy.endpoint=http://" + HOST + ":" + port,
@@ -224,16 +212,8 @@ public final class EmbeddedS3Server implements Lifecycle {
                 "-cp", ChildProcesses.watchdogClasses(workDir.resolve("watchdog")) + File.pathSeparator + jar,
                 WatchedMain.class.getName(), "--parent-pid", Long.toString(ProcessHandle.current().pid()),
                 MAIN_CLASS, "--properties", properties.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(workDir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(workDir.resolve(LOG_FILE).toFile());
-        builder.environment().keySet().retainAll(INHERITED_ENVIRONMENT);
         // S3Proxy's logback configuration reads its level here: warnings and errors only.
-        builder.environment().put("LOG_LEVEL", "warn");
-        Process child = builder.start();
-        child.getOutputStream().close();
-        return child;
+        child.launch(command, Map.of("LOG_LEVEL", "warn"));
     }
 
     private void awaitReady() throws IOException, InterruptedException {
@@ -241,8 +221,9 @@ public final class EmbeddedS3Server implements Lifecycle {
         HttpRequest probe = HttpRequest.newBuilder(URI.create(endpoint() + "/")).timeout(Duration.ofSeconds(2)).GET().build();
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
         while (true) {
-            if (!process.isAlive()) {
-                throw new IOException("the S3 server exited with code " + process.exitValue());
+            Process running = child.process();
+            if (!running.isAlive()) {
+                throw new IOException("the S3 server exited with code " + running.exitValue());
             }
             try {
                 // Any answer, even 403 for an unsigned request, says it listens.
@@ -258,13 +239,8 @@ public final class EmbeddedS3Server implements Lifecycle {
         }
     }
 
-    /** Ends the child and deletes its files. Runs from stop() and from the shutdown hook. */
-    private void endChild() {
-        ChildProcesses.endAndDelete(process, workDir, STOP_GRACE, name());
-    }
-
     private void requireRunning() {
-        if (process == null) {
+        if (child.process() == null) {
             throw new IllegalStateException(name() + " is not running");
         }
     }
