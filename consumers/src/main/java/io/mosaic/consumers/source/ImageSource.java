@@ -10,7 +10,7 @@ import java.util.Set;
  *
  * <p>Implementations are shared by every analyzer thread of a process, so they must be thread-safe.
  */
-public interface ImageSource {
+public interface ImageSource extends AutoCloseable {
 
     /** The URI schemes served, lower-case ("file", "http", ...). */
     Set<String> schemes();
@@ -22,4 +22,9 @@ public interface ImageSource {
      * @throws IOException the source could not be reached or read: a timeout, a reset connection, ...
      */
     ImageContent fetch(URI uri) throws SourceException, IOException;
+
+    /** Releases the clients the source made (connection pools, threads); a fetch after it makes them again. */
+    @Override
+    default void close() {
+    }
 }

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe; retries wait on the calling thread.
  */
-public final class ImageSources {
+public final class ImageSources implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ImageSources.class);
 
@@ -78,6 +78,12 @@ public final class ImageSources {
             double nominal = Math.min(max, initial * Math.pow(BACKOFF_MULTIPLIER, retry - 1));
             return Math.max(1, Math.round(nominal * (1 - JITTER * ThreadLocalRandom.current().nextDouble())));
         };
+    }
+
+    /** Closes every source's clients; a later fetch makes them again. */
+    @Override
+    public void close() {
+        byScheme.values().stream().distinct().forEach(ImageSource::close);
     }
 
     /** File, http(s) and s3 sources as {@code settings} describe them. */

@@ -129,4 +129,10 @@ public final class S3Source implements ImageSource {
             default -> new SourceException("S3 answered HTTP " + status + (code.isEmpty() ? "" : " " + code) + " for " + object + at, status);
         };
     }
+
+    /** Closes the S3 client, if one was made: its connection pool and threads. */
+    @Override
+    public void close() {
+        client.take().ifPresent(S3Client::close);
+    }
 }

@@ -105,5 +105,6 @@ public final class AnalyzerWorker implements Lifecycle {
         }
         running.clear();
         cancelledJobs.stop();
+        processor.close();
     }
 }

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * FAILED result with a reason and the attempts made. Never throws for bad input: every task ends as
  * exactly one result.
  */
-public final class TaskProcessor {
+public final class TaskProcessor implements AutoCloseable {
 
     private final ImageAnalyzer analyzer;
     private final ImageSources sources;
@@ -36,6 +36,12 @@ public final class TaskProcessor {
     /** Local files only, under {@code allowedRoots} ({@code allowedRoots} empty allows any local file). */
     public TaskProcessor(ImageAnalyzer analyzer, List<Path> allowedRoots, Clock clock) {
         this(analyzer, ImageSources.files(allowedRoots), clock);
+    }
+
+    /** Closes the sources' clients (an S3 client's pool and threads); a later task makes them again. */
+    @Override
+    public void close() {
+        sources.close();
     }
 
     public ImageResult process(ImageTask task, String worker) {

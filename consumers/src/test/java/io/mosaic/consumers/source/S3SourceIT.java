@@ -85,6 +85,19 @@ class S3SourceIT {
     }
 
     @Test
+    void closingTheSourcesReleasesTheClientAndALaterFetchMakesAnother() {
+        ImageSources s3 = sources(direct, RETRIES, LENIENT, 1024);
+        assertThat(s3.fetch("s3://photos/a.png")).isInstanceOf(FetchResult.Fetched.class);
+
+        s3.close();
+        s3.close();
+
+        // A client closed but kept would refuse ("Connection pool shut down").
+        assertThat(s3.fetch("s3://photos/a.png")).isInstanceOf(FetchResult.Fetched.class);
+        s3.close();
+    }
+
+    @Test
     void permanentAnswersFailTheTaskAtOnceWithTheirReason() {
         ImageSources s3 = sources(direct, RETRIES, LENIENT, 1024);
         String at = " at " + direct.endpointName();
