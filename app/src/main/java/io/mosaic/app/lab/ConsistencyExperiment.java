@@ -134,7 +134,7 @@ final class ConsistencyExperiment implements Experiment.Trial {
             }
         }
         Map<String, Integer> seenAt = new HashMap<>();
-        List<ConsumerRecord<String, String>> records = LabClients.readAll(bootstrap, topic, "read_uncommitted");
+        List<LabClients.Read> records = LabClients.readAll(bootstrap, topic, "read_uncommitted");
         for (int position = 0; position < records.size(); position++) {
             seenAt.putIfAbsent(records.get(position).value(), position);
         }

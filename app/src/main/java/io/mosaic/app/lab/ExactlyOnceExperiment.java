@@ -125,7 +125,7 @@ final class ExactlyOnceExperiment implements Experiment.Trial {
         int first = copy(bootstrap, output, mode, transactions, CRASH_AFTER);
         int second = copy(bootstrap, output, mode, transactions, Integer.MAX_VALUE);
         Map<String, Integer> copies = new HashMap<>();
-        for (ConsumerRecord<String, String> record : LabClients.readAll(bootstrap, output, "read_committed")) {
+        for (LabClients.Read record : LabClients.readAll(bootstrap, output, "read_committed")) {
             copies.merge(record.value(), 1, Integer::sum);
         }
         int duplicates = copies.values().stream().mapToInt(n -> n - 1).sum();

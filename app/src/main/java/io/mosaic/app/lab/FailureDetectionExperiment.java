@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Failure detection, as Kafka's group coordinator does it and as a phi-accrual detector would. A
@@ -144,7 +143,7 @@ final class FailureDetectionExperiment implements Experiment.Trial {
     /** The member's heartbeat records, their broker timestamps in arrival order. */
     private static List<Long> beats(String bootstrap, String group) {
         List<Long> arrivals = new ArrayList<>();
-        for (ConsumerRecord<String, String> record : LabClients.readAll(bootstrap, BEATS, "read_uncommitted")) {
+        for (LabClients.Read record : LabClients.readAll(bootstrap, BEATS, "read_uncommitted")) {
             if (group.equals(record.key())) {
                 arrivals.add(record.timestamp());
             }

@@ -1,21 +1,22 @@
 package io.mosaic.app.lab;
 
+import io.mosaic.platform.config.KafkaSettings;
+import io.mosaic.platform.config.MosaicConfig;
+import io.mosaic.platform.kafka.TopicAdmin;
+import io.mosaic.platform.kafka.TopicFollower;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import io.mosaic.platform.kafka.TopicAdmin;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /** The plain Kafka clients the experiments use: string keys and values, settings in sight. */
@@ -43,25 +44,29 @@ final class LabClients {
         return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
     }
 
-    /** Every record of {@code topic} from the beginning to its end, as {@code isolation} ("read_committed" or "read_uncommitted") reads it. */
-    static List<ConsumerRecord<String, String>> readAll(String bootstrap, String topic, String isolation) {
-        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-        List<ConsumerRecord<String, String>> records = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + topic + " to its end within 60 s");
-                }
-                consumer.poll(Duration.ofMillis(500)).forEach(records::add);
-            }
+    /** A record as the experiments read it back: key and value as strings, and its timestamp. */
+    record Read(String key, String value, long timestamp) {
+    }
+
+    /**
+     * Every record of {@code topic} from the beginning to its end, as {@code isolation}
+     * ("read_committed" or "read_uncommitted") reads it: the pipeline's read-to-end, with the
+     * isolation an experiment asks for (a lost or a duplicated write shows only to read_uncommitted).
+     */
+    static List<Read> readAll(String bootstrap, String topic, String isolation) {
+        MosaicConfig config = MosaicConfig.builder().set(KafkaSettings.BOOTSTRAP_SERVERS, bootstrap)
+                .flags(Map.of("kafka." + ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation)).build();
+        List<Read> records = new ArrayList<>();
+        try {
+            TopicFollower.readToEnd(config, "lab-reader", List.of(topic),
+                    r -> records.add(new Read(string(r.key()), string(r.value()), r.timestamp())), Duration.ofSeconds(60));
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(e.getMessage(), e);
         }
         return records;
+    }
+
+    private static String string(byte[] bytes) {
+        return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
     }
 }
