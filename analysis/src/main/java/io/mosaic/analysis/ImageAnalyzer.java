@@ -254,8 +254,8 @@ public final class ImageAnalyzer {
 
         long decodeMicros = watch.elapsedMicros();
         double sharpness = Sharpness.of(grey.fitWithin(SHARPNESS_LONG_SIDE));
-        long hash = PerceptualHash.of(grey.inner(PerceptualHash.CENTRE_MARGIN));
-        long wideHash = PerceptualHash.of(grey.inner(PerceptualHash.WIDE_MARGIN));
+        long hash = PerceptualHash.centre(grey);
+        long wideHash = PerceptualHash.wide(grey);
         if (watch.isLate()) {
             return timedOut(bytes, watch);
         }

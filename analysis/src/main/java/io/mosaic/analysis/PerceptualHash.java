@@ -64,12 +64,20 @@ public final class PerceptualHash {
 
     /** The hash of the image's centre: all but {@link #CENTRE_MARGIN an eighth} on each side. */
     public static long centre(BufferedImage image) {
-        return of(GreyImage.of(image).inner(CENTRE_MARGIN));
+        return centre(GreyImage.of(image));
+    }
+
+    static long centre(GreyImage grey) {
+        return of(grey.inner(CENTRE_MARGIN));
     }
 
     /** The hash of the image's wider centre: all but {@link #WIDE_MARGIN a twelfth} on each side. */
     public static long wide(BufferedImage image) {
-        return of(GreyImage.of(image).inner(WIDE_MARGIN));
+        return wide(GreyImage.of(image));
+    }
+
+    static long wide(GreyImage grey) {
+        return of(grey.inner(WIDE_MARGIN));
     }
 
     /**

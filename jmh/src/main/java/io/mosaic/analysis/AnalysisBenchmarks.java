@@ -71,7 +71,7 @@ public class AnalysisBenchmarks {
     /** The two hashes the analyser takes: of the centre and of the wider centre. */
     @Benchmark
     public long centreAndWideHashes() {
-        return PerceptualHash.of(grey.inner(PerceptualHash.CENTRE_MARGIN)) ^ PerceptualHash.of(grey.inner(PerceptualHash.WIDE_MARGIN));
+        return PerceptualHash.centre(grey) ^ PerceptualHash.wide(grey);
     }
 
     @Benchmark
