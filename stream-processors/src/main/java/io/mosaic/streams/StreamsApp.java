@@ -95,7 +95,8 @@ public final class StreamsApp {
         streams = s;
         s.start();
         if (!running.await(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-            throw new IllegalStateException(name + " did not reach RUNNING within " + START_TIMEOUT.toSeconds() + " s (state " + s.state() + ")");
+            throw new IllegalStateException(name + " did not reach RUNNING within " + START_TIMEOUT.toSeconds() + " s (state " + s.state() + ")"
+                    + lastFailure().map(why -> "; its stream threads last failed with " + why).orElse(""));
         }
     }
 
