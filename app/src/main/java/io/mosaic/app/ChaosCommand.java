@@ -67,6 +67,10 @@ final class ChaosCommand extends CommandBase.Local implements Callable<Integer> 
                     + ChaosSettings.PUBLISH_SECONDS_PER_FAULT + " s per fault, at least 20 s.")
     Long publishOverSeconds;
 
+    @Option(names = "--isolated", description = "Run every broker, worker and aggregator in a network namespace of its own, at its own"
+            + " address, even when no network fault is drawn (network faults imply it; needs root, iproute2 and nftables).")
+    boolean isolated;
+
     @Option(names = "--keep", description = "Keep the run's directory (every process's log, the brokers' data) even when the check passes.")
     boolean keep;
 
@@ -90,14 +94,18 @@ final class ChaosCommand extends CommandBase.Local implements Callable<Integer> 
         if (seeds < 1 || seeds > 1_000) {
             throw usageError("--seeds must be between 1 and 1000, got " + seeds);
         }
-        Set<FaultKind> chosen = chosenKinds();
+        Optional<String> noNetwork = IsolatedNetwork.unavailable();
+        Set<FaultKind> chosen = chosenKinds(noNetwork);
+        if (isolated && noNetwork.isPresent()) {
+            throw usageError("--isolated needs network namespaces, which this machine cannot make: " + noNetwork.get());
+        }
         long first = seed != null ? seed : ThreadLocalRandom.current().nextLong(1, 1_000_000);
         List<ChaosSettings> runs = new ArrayList<>();
         try {
             for (int i = 0; i < seeds; i++) {
                 runs.add(new ChaosSettings(images, faults, first + i, unsafe, workers, standbyReplicas,
                         publishOverSeconds != null ? Duration.ofSeconds(publishOverSeconds) : ChaosSettings.defaultPublishOver(faults),
-                        keep, Duration.ofSeconds(timeoutSeconds), chosen));
+                        keep, Duration.ofSeconds(timeoutSeconds), chosen, isolated));
             }
         } catch (IllegalArgumentException e) {
             throw usageError(e.getMessage());
@@ -139,8 +147,7 @@ final class ChaosCommand extends CommandBase.Local implements Callable<Integer> 
     }
 
     /** The kinds asked for, or every kind this machine can inject; network kinds need namespaces and nftables. */
-    private Set<FaultKind> chosenKinds() {
-        Optional<String> noNetwork = IsolatedNetwork.unavailable();
+    private Set<FaultKind> chosenKinds(Optional<String> noNetwork) {
         if (kinds == null || kinds.isEmpty()) {
             Set<FaultKind> all = EnumSet.allOf(FaultKind.class);
             noNetwork.ifPresent(reason -> {

@@ -19,9 +19,10 @@ import java.util.Set;
  * @param keep            keep the run's directory (logs, broker data) even when it passes
  * @param timeout         longest wait for the job, from its submission
  * @param kinds           the kinds of fault to draw from; network kinds put the brokers in network namespaces
+ * @param isolate         put the brokers and services in network namespaces even when no network kind is drawn
  */
 public record ChaosSettings(int images, int faults, long seed, boolean unsafe, int workers, int standbyReplicas,
-                            Duration publishOver, boolean keep, Duration timeout, Set<FaultKind> kinds) {
+                            Duration publishOver, boolean keep, Duration timeout, Set<FaultKind> kinds, boolean isolate) {
 
     /** Seconds of publishing per planned fault: about what injecting one fault and recovering from it takes. */
     public static final int PUBLISH_SECONDS_PER_FAULT = 15;
@@ -31,9 +32,9 @@ public record ChaosSettings(int images, int faults, long seed, boolean unsafe, i
         return Duration.ofSeconds(Math.max(20, (long) PUBLISH_SECONDS_PER_FAULT * faults));
     }
 
-    /** Whether some kind of fault cuts or slows the network, so the brokers must live in namespaces of their own. */
+    /** Whether the brokers and services live in network namespaces of their own: asked for, or needed by a kind that cuts or slows the network. */
     public boolean isolated() {
-        return kinds.stream().anyMatch(FaultKind::network);
+        return isolate || kinds.stream().anyMatch(FaultKind::network);
     }
 
     public ChaosSettings {
