@@ -88,7 +88,8 @@ public final class Dashboard implements Lifecycle {
         }
         LagMetrics metrics = new LagMetrics(settings.clusterName(),
                 () -> jobs == null ? 0 : jobs.runningJobs(),
-                () -> jobs == null ? 0 : jobs.imagesPerSecond());
+                () -> jobs == null ? 0 : jobs.imagesPerSecond(),
+                () -> jobs == null ? 0 : jobs.stalledJobs());
         server = startServer(metrics);
         if (!settings.webhooks().isEmpty()) {
             alerts = new WebhookNotifier(new AlertPolicy(settings.alertAfter(), settings.alertInterval()),

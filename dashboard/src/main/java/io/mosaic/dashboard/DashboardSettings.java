@@ -44,8 +44,11 @@ public record DashboardSettings(String bind, int port, String clusterName, Durat
     public static final Setting<Long> ALERT_MIN_INTERVAL_MS = Setting.whole("alert.min.interval.ms", 300_000L, 0, Long.MAX_VALUE,
             "least time between two alerts for the same group, in milliseconds; a recovery is always sent");
 
+    public static final Setting<Long> JOB_STALL_MS = Setting.whole("dashboard.job.stall.ms", 60_000L, 1_000, Long.MAX_VALUE,
+            "how long a running job with unfinished tasks, not all of them held back by the dispatcher, may go without a result before the dashboard calls it stalled, in milliseconds");
+
     public static final List<Setting<?>> SETTINGS = List.of(BIND, PORT, CLUSTER_NAME, LAG_INTERVAL_MS, LAG_WINDOW, LAG_GROUPS,
-            ALERT_WEBHOOK_URLS, ALERT_AFTER_MS, ALERT_MIN_INTERVAL_MS);
+            ALERT_WEBHOOK_URLS, ALERT_AFTER_MS, ALERT_MIN_INTERVAL_MS, JOB_STALL_MS);
 
     public DashboardSettings {
         if (port < 0 || port > 65_535) {

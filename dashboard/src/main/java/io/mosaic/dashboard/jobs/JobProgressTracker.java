@@ -1,5 +1,6 @@
 package io.mosaic.dashboard.jobs;
 
+import io.mosaic.dashboard.DashboardSettings;
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.kafka.TopicFollower;
 import io.mosaic.platform.lifecycle.Lifecycle;
@@ -11,6 +12,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -19,7 +21,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * <p>Reads {@code mosaic.job-summaries} (key jobId, value {@link JobSummary}, read_committed) from
  * the beginning, with every partition assigned and no consumer group: it commits nothing, and it
  * does not appear among the groups the dashboard monitors. Keeps the latest summary of the
- * {@value #MAX_JOBS} most recently updated jobs, in memory.
+ * {@value #MAX_JOBS} most recently updated jobs, in memory, and when each last got a result, on
+ * this dashboard's clock: a running job with no result for {@code dashboard.job.stall.ms} is
+ * {@link JobProgress#stalled stalled}.
  */
 public final class JobProgressTracker implements Lifecycle {
 
@@ -31,9 +35,18 @@ public final class JobProgressTracker implements Lifecycle {
     private final Map<String, JobProgress> jobs = new ConcurrentHashMap<>();
     private final Deque<long[]> doneSamples = new ArrayDeque<>();
     private final TopicFollower follower;
+    private final long stallAfterMs;
+    private final LongSupplier clock;
 
+    /** A tracker whose jobs stall after {@link DashboardSettings#JOB_STALL_MS} without a result. */
     public JobProgressTracker(MosaicConfig config, Topic<String, JobSummary> summaries) {
+        this(config, summaries, config.get(DashboardSettings.JOB_STALL_MS), System::currentTimeMillis);
+    }
+
+    JobProgressTracker(MosaicConfig config, Topic<String, JobSummary> summaries, long stallAfterMs, LongSupplier clock) {
         this.summaries = summaries;
+        this.stallAfterMs = stallAfterMs;
+        this.clock = clock;
         this.follower = new TopicFollower(config, "dashboard-jobs", List.of(summaries.name()), new TopicFollower.Handler() {
             @Override
             public void accept(ConsumerRecord<byte[], byte[]> record) {
@@ -74,6 +87,20 @@ public final class JobProgressTracker implements Lifecycle {
         return jobs.values().stream().filter(JobProgress::running).count();
     }
 
+    /** Whether {@code job} is stalled now ({@link JobProgress#stalled}). */
+    public boolean stalled(JobProgress job) {
+        return job.stalled(clock.getAsLong(), stallAfterMs);
+    }
+
+    /** How long ago, in milliseconds, {@code job} last got a result (or was first seen). */
+    public long sinceResultMs(JobProgress job) {
+        return Math.max(0, clock.getAsLong() - job.resultAt());
+    }
+
+    public long stalledJobs() {
+        return jobs.values().stream().filter(this::stalled).count();
+    }
+
     /** Tasks finished per second, across jobs, over the last ten seconds. */
     public synchronized double imagesPerSecond() {
         if (doneSamples.size() < 2) {
@@ -87,8 +114,8 @@ public final class JobProgressTracker implements Lifecycle {
 
     /** Records what a summary says; visible for tests. */
     void accept(JobSummary summary) {
-        JobProgress progress = JobProgress.of(summary);
-        jobs.merge(progress.jobId(), progress, (old, next) -> next.updatedAt() >= old.updatedAt() ? next : old);
+        JobProgress progress = JobProgress.of(summary, clock.getAsLong());
+        jobs.merge(progress.jobId(), progress, (old, next) -> next.updatedAt() >= old.updatedAt() ? next.after(old) : old);
         if (jobs.size() > MAX_JOBS) {
             jobs.values().stream().min(Comparator.comparingLong(JobProgress::updatedAt))
                     .ifPresent(oldest -> jobs.remove(oldest.jobId()));

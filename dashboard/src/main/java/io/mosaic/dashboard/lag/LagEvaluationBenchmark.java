@@ -86,7 +86,7 @@ public final class LagEvaluationBenchmark {
 
     private Result run(int warmupRounds, int measuredRounds) {
         LagEvaluator evaluator = new LagEvaluator(10, 5_000);
-        LagMetrics metrics = new LagMetrics("bench", () -> 0, () -> 0);
+        LagMetrics metrics = new LagMetrics("bench", () -> 0, () -> 0, () -> 0);
         LagEvaluator evaluatorWithMetrics = new LagEvaluator(10, 5_000);
         long sink = 0;
         for (int round = 0; round < warmupRounds; round++) {

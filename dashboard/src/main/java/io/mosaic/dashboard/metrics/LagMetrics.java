@@ -81,7 +81,7 @@ public final class LagMetrics {
      * @param runningJobs     jobs running now
      * @param imagesPerSecond images analysed per second
      */
-    public LagMetrics(String clusterName, DoubleSupplier runningJobs, DoubleSupplier imagesPerSecond) {
+    public LagMetrics(String clusterName, DoubleSupplier runningJobs, DoubleSupplier imagesPerSecond, DoubleSupplier stalledJobs) {
         this.cluster = clusterName;
         groupOffset = multi("kafka_consumergroup_group_offset", "Last group consumed offset of a partition");
         groupLag = multi("kafka_consumergroup_group_lag", "Group offset lag of a partition");
@@ -105,6 +105,9 @@ public final class LagMetrics {
                 .tags(clusterTag).register(registry);
         Gauge.builder("mosaic_jobs_running", runningJobs, DoubleSupplier::getAsDouble)
                 .description("Jobs not completed yet").tags(clusterTag).strongReference(true).register(registry);
+        Gauge.builder("mosaic_jobs_stalled", stalledJobs, DoubleSupplier::getAsDouble)
+                .description("Running jobs with no result for dashboard.job.stall.ms while tasks of theirs are out of the dispatcher's hands")
+                .tags(clusterTag).strongReference(true).register(registry);
         Gauge.builder("mosaic_images_per_second", imagesPerSecond, DoubleSupplier::getAsDouble)
                 .description("Images analysed per second across jobs, over the last ten seconds")
                 .tags(clusterTag).strongReference(true).register(registry);

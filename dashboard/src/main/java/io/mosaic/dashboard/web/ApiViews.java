@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -80,8 +82,9 @@ final class ApiViews {
         return doc;
     }
 
-    /** {@code GET /api/jobs}. */
-    static Map<String, Object> jobs(List<JobProgress> jobs, double imagesPerSecond, boolean tracking) {
+    /** {@code GET /api/jobs}: each job with whether it is {@link JobProgress#stalled stalled} and how long since its last result. */
+    static Map<String, Object> jobs(List<JobProgress> jobs, double imagesPerSecond, boolean tracking, Predicate<JobProgress> stalled,
+                                    ToLongFunction<JobProgress> sinceResultMs) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("tracking", tracking);
         doc.put("imagesPerSecond", num(imagesPerSecond));
@@ -107,6 +110,8 @@ final class ApiViews {
             m.put("queued", j.queued());
             m.put("inFlight", j.inFlight());
             m.put("share", shares.get(j.jobId()));
+            m.put("stalled", stalled.test(j));
+            m.put("sinceResultMs", j.running() ? sinceResultMs.applyAsLong(j) : null);
             Map<String, Object> timing = new LinkedHashMap<>();
             timing.put("listingMs", j.timing().listingMs());
             timing.put("fetchMs", j.timing().fetchMs());

@@ -125,8 +125,8 @@ public final class DashboardServer implements Lifecycle {
     }
 
     private Response jobs(Request request) {
-        return Response.json(200, jobs == null ? ApiViews.jobs(List.of(), 0, false)
-                : ApiViews.jobs(jobs.jobs(), jobs.imagesPerSecond(), true));
+        return Response.json(200, jobs == null ? ApiViews.jobs(List.of(), 0, false, j -> false, j -> 0)
+                : ApiViews.jobs(jobs.jobs(), jobs.imagesPerSecond(), true, jobs::stalled, jobs::sinceResultMs));
     }
 
     private Response alerts(Request request) {

@@ -239,13 +239,17 @@
 
   function renderJobs(doc) {
     $('card-images').textContent = doc.imagesPerSecond == null ? '-' : doc.imagesPerSecond.toFixed(1);
-    $('card-jobs').textContent = doc.tracking ? doc.jobs.filter((j) => j.state !== 'COMPLETED').length : '-';
+    const running = doc.jobs.filter((j) => j.state !== 'COMPLETED').length;
+    const stalled = doc.jobs.filter((j) => j.stalled).length;
+    $('card-jobs').textContent = doc.tracking ? running + (stalled ? ' (' + stalled + ' stalled)' : '') : '-';
     $('jobs').tBodies[0].replaceChildren(...doc.jobs.map((j) => {
       const pct = Math.round(j.progress * 100);
       const bar = el('div', {class: 'bar' + (j.state === 'COMPLETED' ? '' : ' running'), title: pct + '%'}, el('span', {style: 'width:' + pct + '%'}));
       return el('tr', {'data-job': j.jobId},
         el('td', {text: j.jobId}),
-        el('td', {text: j.state}),
+        // A job that stopped moving shows it here: the workers' lag stays near zero behind the dispatcher.
+        j.stalled ? el('td', {title: 'no result for ' + Math.round(j.sinceResultMs / 1000) + ' s'}, j.state + ' ',
+          el('span', {class: 'status STALL', text: 'STALLED'})) : el('td', {text: j.state}),
         el('td', {text: (j.priority || 'NORMAL').toLowerCase()}),
         el('td', {}, bar),
         el('td', {class: 'num', text: j.done + ' / ' + (j.taskCount == null ? '?' : j.taskCount)}),

@@ -10,6 +10,7 @@ import io.mosaic.schemas.JobTimes;
 import io.mosaic.schemas.Topic;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.serialization.Serdes;
 import org.junit.jupiter.api.Test;
 
@@ -90,6 +91,55 @@ class JobProgressTrackerTest {
         assertThat(timing.fetchMs()).isCloseTo(80.0, within(1e-9));
         assertThat(timing.decodeMs()).isCloseTo(2.5, within(1e-9));
         assertThat(timing.analysisMs()).isCloseTo(1.0, within(1e-9));
+    }
+
+    @Test
+    void aRunningJobWithTasksAtTheWorkersAndNoResultForTheStallTimeIsStalledUntilOneComes() {
+        AtomicLong now = new AtomicLong(100_000);
+        JobProgressTracker clocked = new JobProgressTracker(MosaicConfig.defaults(),
+                new Topic<String, JobSummary>("mosaic.job-summaries", 1, Map.of(), Serdes.String(), null), 30_000, now::get);
+        clocked.accept(inFlight(summary("cut", JobState.RUNNING, 100, 40, 1_000), 2));
+
+        now.addAndGet(20_000);
+        // A summary that counts no new result (the dispatcher's queue changed) is not progress.
+        JobSummary sameCount = inFlight(summary("cut", JobState.RUNNING, 100, 40, 2_000), 2);
+        sameCount.setQueuedTasks(58);
+        clocked.accept(sameCount);
+        assertThat(clocked.stalled(only(clocked))).isFalse();
+        now.addAndGet(10_001);
+        assertThat(clocked.stalled(only(clocked))).isTrue();
+        assertThat(clocked.sinceResultMs(only(clocked))).isEqualTo(30_001);
+        assertThat(clocked.stalledJobs()).isEqualTo(1);
+
+        clocked.accept(inFlight(summary("cut", JobState.RUNNING, 100, 41, 3_000), 2));
+        assertThat(clocked.stalled(only(clocked))).isFalse();
+        assertThat(clocked.sinceResultMs(only(clocked))).isZero();
+    }
+
+    @Test
+    void aJobHeldBackByTheDispatcherOrCompletedIsNotStalled() {
+        AtomicLong now = new AtomicLong(100_000);
+        JobProgressTracker clocked = new JobProgressTracker(MosaicConfig.defaults(),
+                new Topic<String, JobSummary>("mosaic.job-summaries", 1, Map.of(), Serdes.String(), null), 30_000, now::get);
+        JobSummary waiting = summary("batch", JobState.RUNNING, 100, 0, 1_000);
+        waiting.setQueuedTasks(100);
+        clocked.accept(waiting);
+        clocked.accept(summary("done", JobState.COMPLETED, 10, 10, 1_000));
+        // Without the dispatcher's counts, unfinished tasks are somewhere outside it.
+        clocked.accept(summary("direct", JobState.RUNNING, 10, 3, 1_000));
+        now.addAndGet(60_000);
+
+        assertThat(clocked.jobs()).filteredOn(clocked::stalled).extracting(JobProgress::jobId).containsExactly("direct");
+    }
+
+    private static JobProgress only(JobProgressTracker tracker) {
+        assertThat(tracker.jobs()).hasSize(1);
+        return tracker.jobs().get(0);
+    }
+
+    private static JobSummary inFlight(JobSummary summary, int tasks) {
+        summary.setInFlightTasks(tasks);
+        return summary;
     }
 
     private static JobSummary summary(String jobId, JobState state, int taskCount, int succeeded, long updatedAt) {

@@ -26,7 +26,7 @@ class LagMetricsTest {
     private static final Owner OWNER = new Owner("analyzer-0-1f2e", "mosaic-analyzer-demo-0", "/127.0.0.1");
     private static final Owner OWNER_1 = new Owner("analyzer-1-9a9a", "mosaic-analyzer-demo-1", "/127.0.0.2");
 
-    private final LagMetrics metrics = new LagMetrics("mosaic", () -> 2, () -> 12.5);
+    private final LagMetrics metrics = new LagMetrics("mosaic", () -> 2, () -> 12.5, () -> 1);
     private final LagEvaluator evaluator = new LagEvaluator(5, 1_000);
 
     @Test
@@ -63,6 +63,7 @@ class LagMetricsTest {
         assertThat(value(text, "mosaic_consumergroup_produce_rate", group)).hasValue(20.0);
         assertThat(value(text, "mosaic_jobs_running", Map.of("cluster_name", "mosaic"))).hasValue(2.0);
         assertThat(value(text, "mosaic_images_per_second", Map.of("cluster_name", "mosaic"))).hasValue(12.5);
+        assertThat(value(text, "mosaic_jobs_stalled", Map.of("cluster_name", "mosaic"))).hasValue(1.0);
         assertThat(text).contains("# TYPE kafka_consumergroup_group_lag gauge");
     }
 
@@ -79,7 +80,7 @@ class LagMetricsTest {
 
     @Test
     void exposesJobProgress() {
-        metrics.updateJobs(List.of(new JobProgress("job-1", "RUNNING", "file:/x", 40, 9, 1, 0, 0, 1L, 2L, null, "NORMAL", 0, 0, JobTimes.NONE)));
+        metrics.updateJobs(List.of(new JobProgress("job-1", "RUNNING", "file:/x", 40, 9, 1, 0, 0, 1L, 2L, null, "NORMAL", 0, 0, JobTimes.NONE, 2L)));
 
         assertThat(value(metrics.scrape(), "mosaic_job_progress", Map.of("cluster_name", "mosaic", "job_id", "job-1"))).hasValue(0.25);
 

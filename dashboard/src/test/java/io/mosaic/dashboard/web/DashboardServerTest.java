@@ -32,7 +32,7 @@ class DashboardServerTest {
     private static final TopicPartition TASKS_1 = new TopicPartition("mosaic.image-tasks", 1);
 
     private final LagEvaluator evaluator = new LagEvaluator(3, 1_000);
-    private final LagMetrics metrics = new LagMetrics("test", () -> 0, () -> 0);
+    private final LagMetrics metrics = new LagMetrics("test", () -> 0, () -> 0, () -> 0);
     private final HttpClient http = HttpClient.newHttpClient();
     private volatile LagReport current = LagReport.EMPTY;
     private DashboardServer server;
