@@ -47,6 +47,9 @@ class ChaosIT {
                 .containsEntry("extraResults", "0")
                 .containsEntry("missingResults", "0")
                 .containsEntry("refolded", "0");
+        // The dashboard's view of the job was followed throughout, and no stall outlived the job.
+        assertThat(result).containsKeys("jobStalls", "longestJobStall").doesNotContainKey("stalledAtEnd");
+        assertThat(run.linesWith("dashboard: job STALLED")).hasSameSizeAs(run.linesWith("dashboard: job moving again"));
         for (String observedOverExpected : List.of("succeeded", "failed", "sumBytes")) {
             String[] sides = result.get(observedOverExpected).split("/");
             assertThat(sides[0]).as(observedOverExpected).isEqualTo(sides[1]);

@@ -1,10 +1,8 @@
 package io.mosaic.app.chaos;
 
 import io.mosaic.consumers.worker.AnalyzerWorker;
-import io.mosaic.platform.config.DispatchSettings;
 import io.mosaic.platform.config.KafkaSettings;
 import io.mosaic.platform.config.MosaicConfig;
-import io.mosaic.platform.config.SourceRoots;
 import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
 import io.mosaic.platform.kafka.KafkaClients;
 import io.mosaic.platform.kafka.TopicAdmin;
@@ -17,13 +15,11 @@ import io.mosaic.schemas.JobSummary;
 import io.mosaic.schemas.ResultStatus;
 import io.mosaic.schemas.Topics;
 import io.mosaic.schemas.registry.SchemaRegistryClient;
-import io.mosaic.streams.AggregatorSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,7 +29,6 @@ import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.utils.Utils;
 
@@ -51,24 +46,6 @@ public final class ChaosRun {
     static final int WORKER_THREADS = 2;
     static final int AGGREGATORS = 2;
 
-    /**
-     * The broker's smallest allowed session timeout (group.min.session.timeout.ms), instead of the
-     * client's 45 s default: a dead worker is noticed in seconds, which keeps a run short.
-     */
-    static final Duration WORKER_SESSION_TIMEOUT = Duration.ofSeconds(6);
-    /** A third of the session timeout, the usual ratio: two heartbeats may be lost before it expires. */
-    static final Duration WORKER_HEARTBEAT_INTERVAL = Duration.ofSeconds(2);
-    /**
-     * 10 s instead of 5 min, so that a paused worker is past it within seconds; a batch of 20
-     * small images takes well under a second.
-     */
-    static final Duration WORKER_MAX_POLL_INTERVAL = Duration.ofSeconds(10);
-    /** Above the workers': an aggregator restoring state or committing under load must not be dropped. */
-    static final Duration AGGREGATOR_SESSION_TIMEOUT = Duration.ofSeconds(10);
-    static final Duration AGGREGATOR_HEARTBEAT_INTERVAL = Duration.ofSeconds(3);
-
-    private static final String WORKER_HEAP = "256m";
-    private static final String AGGREGATOR_HEAP = "384m";
     private static final String BROKER_HEAP = "384m";
     /**
      * A paused broker drops out of every ISR after 10 s rather than Kafka's 30 s, so that a pause
@@ -78,12 +55,6 @@ public final class ChaosRun {
     static final Map<String, String> BROKER_PROPERTIES = Map.of("replica.lag.time.max.ms", "10000");
     /** Three replicas, min.insync.replicas=2: where the two-brokers-down fault tries a write that must be refused. */
     static final String PROBE_TOPIC = "mosaic-chaos-probe";
-    /**
-     * The dispatcher's window in the run: two tasks in flight, so that whatever slows the pipeline
-     * (a fault, the resubmitted job) leaves tasks held back in the dispatcher when the faults strike.
-     */
-    private static final int DISPATCH_WINDOW = 2;
-
     /** The job is done when its summary folds every result and then stays unchanged this long. */
     private static final Duration SETTLED_AFTER = Duration.ofSeconds(3);
     /** With every process up and nothing left to consume, a summary unchanged this long will not change. */
@@ -174,7 +145,7 @@ public final class ChaosRun {
             }
 
             Path logs = Files.createDirectories(directory.resolve("logs"));
-            ServiceFleet fleet = fleet(config, inputs.directory(), directory, logs);
+            ServiceFleet fleet = ServiceFleet.forRun(settings, config, inputs.directory(), directory, logs);
             if (network != null) {
                 for (ChildJvm child : fleet.all()) {
                     child.launchedBy(network.host(child.name()).launcher());
@@ -185,8 +156,9 @@ public final class ChaosRun {
 
             JobRecords live = new JobRecords(jobId);
             parts.start(new TopicReader(config, topics, live));
+            StallWatch stalls = parts.start(new StallWatch(config, topics.jobSummaries(), jobId, message -> log("%s", message)));
             Recovery recovery = new Recovery(settings.standbyReplicas());
-            Result result = runJob(plan, inputs, new Pipeline(config, topics, kafka, registry, fleet), live, recovery);
+            Result result = runJob(plan, inputs, new Pipeline(config, topics, kafka, registry, fleet, stalls), live, recovery);
             log("stopping every process");
             parts.stopAll();
             // An unsafe run is meant to fail the check; its logs tell nothing new.
@@ -202,7 +174,8 @@ public final class ChaosRun {
     }
 
     /** What runs while the job goes through. */
-    private record Pipeline(MosaicConfig config, Topics topics, EmbeddedKafkaCluster kafka, EmbeddedSchemaRegistry registry, ServiceFleet fleet) {
+    private record Pipeline(MosaicConfig config, Topics topics, EmbeddedKafkaCluster kafka, EmbeddedSchemaRegistry registry, ServiceFleet fleet,
+                            StallWatch stalls) {
     }
 
     /** The run's own clients: the Admin view of the cluster, the paced first submitter and the resubmitter. */
@@ -243,7 +216,7 @@ public final class ChaosRun {
         });
         // A resubmission goes out at full speed, as when a user runs submit again, while the first may still be publishing.
         FaultInjector injector = new FaultInjector(
-                new FaultInjector.Targets(pipeline.config(), fleet, pipeline.kafka(), pipeline.registry(), groups, live, topics, WORKER_THREADS, WORKER_MAX_POLL_INTERVAL),
+                new FaultInjector.Targets(pipeline.config(), fleet, pipeline.kafka(), pipeline.registry(), groups, live, topics, WORKER_THREADS, ServiceFleet.WORKER_MAX_POLL_INTERVAL),
                 () -> Submissions.submit(clients.resubmitter(), inputs.directory(), jobId, "submitted the whole job again"),
                 recovery, message -> log("%s", message));
 
@@ -276,51 +249,9 @@ public final class ChaosRun {
         new TopicReader(pipeline.config(), topics, snapshot).readToEnd(Duration.ofMinutes(2));
         Verdict verdict = ExactlyOnceCheck.check(inputs, snapshot, !settled);
         String line = "faults=" + injected + " " + verdict.describe() + " mode=" + (settings.unsafe() ? "unsafe" : "exactly-once")
-                + " seed=" + settings.seed() + " faultsDuringJob=" + duringJob + " " + recovery.describe()
+                + " seed=" + settings.seed() + " faultsDuringJob=" + duringJob + " " + recovery.describe() + " " + pipeline.stalls().describe()
                 + String.format(Locale.ROOT, " jobTime=%.0fs elapsed=%.0fs", jobNanos / 1e9, (System.nanoTime() - started) / 1e9);
         return new Result(verdict, line);
-    }
-
-    private ServiceFleet fleet(MosaicConfig config, Path images, Path directory, Path logs) {
-        // Port 0: several instances share this host, so each takes a free port for /health and its queries.
-        List<String> common = new ArrayList<>(ChildJvm.connection(config));
-        common.addAll(List.of("--http-port", "0"));
-        if (settings.unsafe()) {
-            common.add(Unsafe.SERVICE_FLAG);
-        }
-        List<ChildJvm> workers = new ArrayList<>();
-        for (int i = 1; i <= settings.workers(); i++) {
-            String name = "w" + i;
-            List<String> args = new ArrayList<>(common);
-            args.addAll(List.of("--threads", Integer.toString(WORKER_THREADS),
-                    "--set", KafkaSettings.INSTANCE_ID.key() + "=" + name,
-                    "--set", SourceRoots.FILE_ALLOWED_ROOTS.key() + "=" + images.toAbsolutePath(),
-                    "--set", kafka(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, WORKER_SESSION_TIMEOUT),
-                    "--set", kafka(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, WORKER_HEARTBEAT_INTERVAL),
-                    "--set", kafka(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, WORKER_MAX_POLL_INTERVAL)));
-            workers.add(new ChildJvm(name, "worker", args, WORKER_HEAP, logs.resolve(name + ".log")));
-        }
-        List<ChildJvm> aggregators = new ArrayList<>();
-        for (int i = 1; i <= AGGREGATORS; i++) {
-            String name = "a" + i;
-            List<String> args = new ArrayList<>(common);
-            args.addAll(List.of(
-                    "--set", KafkaSettings.INSTANCE_ID.key() + "=" + name,
-                    // Its own state directory, kept across restarts like a container's volume.
-                    "--set", AggregatorSettings.STATE_DIR.key() + "=" + directory.resolve("state").resolve(name).toAbsolutePath(),
-                    "--set", AggregatorSettings.STANDBY_REPLICAS.key() + "=" + settings.standbyReplicas(),
-                    // A window far smaller than the job, so that faults strike while the
-                    // dispatcher holds tasks back.
-                    "--set", DispatchSettings.WINDOW.key() + "=" + DISPATCH_WINDOW,
-                    "--set", kafka(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, AGGREGATOR_SESSION_TIMEOUT),
-                    "--set", kafka(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, AGGREGATOR_HEARTBEAT_INTERVAL)));
-            aggregators.add(new ChildJvm(name, "aggregator", args, AGGREGATOR_HEAP, logs.resolve(name + ".log")));
-        }
-        return new ServiceFleet(workers, aggregators);
-    }
-
-    private static String kafka(String key, Duration value) {
-        return "kafka." + key + "=" + value.toMillis();
     }
 
     /** Waits until {@code due}, restarting crashed processes meanwhile; false if the deadline passed first. */

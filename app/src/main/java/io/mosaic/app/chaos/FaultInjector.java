@@ -175,7 +175,7 @@ final class FaultInjector {
         ChildJvm client = pick(candidates, fault);
         boolean worker = client.service().equals("worker");
         String group = worker ? AnalyzerWorker.GROUP_ID : JobAggregator.APPLICATION_ID;
-        Duration cutFor = (worker ? ChaosRun.WORKER_SESSION_TIMEOUT : ChaosRun.AGGREGATOR_SESSION_TIMEOUT).plusSeconds(5);
+        Duration cutFor = (worker ? ServiceFleet.WORKER_SESSION_TIMEOUT : ServiceFleet.AGGREGATOR_SESSION_TIMEOUT).plusSeconds(5);
         IsolatedNetwork network = targets.kafka().network().orElseThrow(() -> new IllegalStateException("partition-client needs an isolated network"));
         IsolatedNetwork.Host host = network.get(client.name());
         List<IsolatedNetwork.Host> nodes = new ArrayList<>();
