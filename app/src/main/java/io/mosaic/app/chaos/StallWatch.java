@@ -32,8 +32,8 @@ final class StallWatch implements Lifecycle {
     private final String jobId;
     private final Consumer<String> log;
     private ScheduledExecutorService sampler;
-    private long noticedAt = -1;
-    private long quietBefore;
+    /** When the job's last result came, on the tracker's clock, while it is stalled; -1 while it moves. */
+    private long quietSince = -1;
     private int stalls;
     private long longestMs;
 
@@ -66,23 +66,22 @@ final class StallWatch implements Lifecycle {
         }
         long now = System.currentTimeMillis();
         boolean stalled = tracker.stalled(job.get());
-        if (stalled && noticedAt < 0) {
-            noticedAt = now;
-            quietBefore = tracker.sinceResultMs(job.get());
+        if (stalled && quietSince < 0) {
+            quietSince = job.get().resultAt();
             stalls++;
             log.accept(String.format(Locale.ROOT, "  dashboard: job STALLED, no result for %.1f s (%d task(s) at the workers, %d held back)",
-                    quietBefore / 1e3, job.get().inFlight(), job.get().queued()));
-        } else if (!stalled && noticedAt >= 0) {
-            long quietMs = quietBefore + (now - noticedAt);
+                    (now - quietSince) / 1e3, job.get().inFlight(), job.get().queued()));
+        } else if (!stalled && quietSince >= 0) {
+            long quietMs = now - quietSince;
             longestMs = Math.max(longestMs, quietMs);
-            noticedAt = -1;
+            quietSince = -1;
             log.accept(String.format(Locale.ROOT, "  dashboard: job moving again after %.1f s without a result", quietMs / 1e3));
         }
     }
 
-    /** {@code jobStalls=N longestJobStall=Xs}, and {@code stalledAtEnd=true} if the last stall never ended;  */
+    /** {@code jobStalls=N longestJobStall=Xs}, and {@code stalledAtEnd=true} if the last stall never ended. */
     synchronized String describe() {
-        return String.format(Locale.ROOT, "jobStalls=%d longestJobStall=%.1fs", stalls, longestMs / 1e3) + (noticedAt >= 0 ? " stalledAtEnd=true" : "");
+        return String.format(Locale.ROOT, "jobStalls=%d longestJobStall=%.1fs", stalls, longestMs / 1e3) + (quietSince >= 0 ? " stalledAtEnd=true" : "");
     }
 
     @Override

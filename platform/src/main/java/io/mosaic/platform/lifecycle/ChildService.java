@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What every service run as a child JVM has (the schema registry, the S3 server): a private
@@ -50,7 +51,7 @@ public final class ChildService {
             throw new IllegalStateException(name + " is already open in " + workDir);
         }
         workDir = Files.createTempDirectory(directoryPrefix, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        shutdownHook = new Thread(this::end, "mosaic-" + logFileName + "-shutdown");
+        shutdownHook = new Thread(this::end, "shutdown of " + name);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         return workDir;
     }
@@ -103,7 +104,7 @@ public final class ChildService {
         if (child == null) {
             throw new IllegalStateException(name + " is not running");
         }
-        child.destroyForcibly().waitFor(STOP_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        child.destroyForcibly().waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
         return child;
     }
 
