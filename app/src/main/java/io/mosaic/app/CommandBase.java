@@ -3,6 +3,7 @@ package io.mosaic.app;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.utils.Utils;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
@@ -57,15 +58,15 @@ abstract class CommandBase {
         boolean verbose;
     }
 
-    /** A command that only groups subcommands: run alone, it names them. */
+    /** A command that only groups subcommands: run alone, it names them, as picocli knows them. */
     abstract static class Group extends CommandBase implements Runnable {
-
-        /** e.g. "'mosaic topics create'". */
-        abstract String subcommands();
 
         @Override
         public void run() {
-            throw usageError("missing subcommand: try " + subcommands());
+            String names = spec.subcommands().values().stream().distinct()
+                    .map(sub -> "'" + sub.getCommandSpec().qualifiedName() + "'")
+                    .collect(Collectors.joining(" or "));
+            throw usageError("missing subcommand: try " + names);
         }
     }
 }

@@ -24,11 +24,6 @@ import picocli.CommandLine.Parameters;
         subcommands = {DlqCommand.ListDeadLetters.class, DlqCommand.Replay.class})
 final class DlqCommand extends CommandBase.Group {
 
-    @Override
-    String subcommands() {
-        return "'mosaic dlq list' or 'mosaic dlq replay'";
-    }
-
     @Command(name = "list", header = "List the dead letters with where they came from and why they failed.", mixinStandardHelpOptions = true,
             description = {"Print one line per dead letter: its PARTITION@OFFSET, when it failed, the record it was",
                     "(source topic-partition@offset), and the error. Reads without a consumer group: nothing is consumed."})

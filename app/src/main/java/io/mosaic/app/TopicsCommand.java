@@ -15,11 +15,6 @@ import picocli.CommandLine.Mixin;
         subcommands = {TopicsCommand.Create.class})
 final class TopicsCommand extends CommandBase.Group {
 
-    @Override
-    String subcommands() {
-        return "'mosaic topics create'";
-    }
-
     @Command(name = "create", header = "Create the pipeline's topics; topics that exist are left alone.", mixinStandardHelpOptions = true,
             description = {"Create every topic with its configured partitions, replication factor and min.insync.replicas.",
                     "Topics that exist are left alone, so running it twice is safe."})

@@ -10,7 +10,7 @@ class DlqCommandTest {
 
     @ParameterizedTest(name = "mosaic {0}")
     @CsvSource(delimiter = '|', value = {
-            "dlq                      | missing subcommand",
+            "dlq                      | missing subcommand: try 'mosaic dlq list' or 'mosaic dlq replay'",
             "dlq replay               | give the records to replay",
             "dlq replay --all 0@3     | not both",
             "dlq replay 0@3 3x        | not a position (partition@offset, e.g. 0@12): '3x'",

@@ -34,22 +34,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * every key under {@code photos/}, not {@code photos-old/}. Objects that are not images are
  * counted as skipped; keys ending in {@code /} (folder markers, which some stores list) are not
  * objects of the job at all.
+ *
+ * @param spool the listed task URIs, one a line; {@link #close()} deletes it
  */
-public final class S3Listing implements JobSource {
-
-    private final S3Uri prefix;
-    private final int imageCount;
-    private final int skipped;
-    private final long listingMs;
-    private final Path spool;
-
-    private S3Listing(S3Uri prefix, Path spool, int imageCount, int skipped, long listingMs) {
-        this.spool = spool;
-        this.prefix = prefix;
-        this.imageCount = imageCount;
-        this.skipped = skipped;
-        this.listingMs = listingMs;
-    }
+public record S3Listing(S3Uri prefix, Path spool, int imageCount, int skipped, long listingMs) implements JobSource {
 
     /** {@code s3://bucket/prefix} as the folder it names: the key ending in '/' (or empty, the whole bucket). */
     public static S3Uri folder(String source) {
@@ -110,21 +98,6 @@ public final class S3Listing implements JobSource {
     @Override
     public String uri() {
         return prefix.toString();
-    }
-
-    @Override
-    public int imageCount() {
-        return imageCount;
-    }
-
-    @Override
-    public int skipped() {
-        return skipped;
-    }
-
-    @Override
-    public long listingMs() {
-        return listingMs;
     }
 
     @Override

@@ -56,9 +56,9 @@ final class LeaderlessExperiment implements Experiment.Trial {
         double staleOneOne = 0;
         for (int r = 1; r <= N; r++) {
             for (int w = 1; w <= N; w++) {
-                Outcome all = new Model(run.seed(), delays, r, w, 0, false, false).run();
-                Outcome one = new Model(run.seed(), delays, r, w, 1, false, false).run();
-                Outcome two = new Model(run.seed(), delays, r, w, 2, false, false).run();
+                Outcome all = new Model(run.seed(), delays, Setup.quorums(r, w, 0)).run();
+                Outcome one = new Model(run.seed(), delays, Setup.quorums(r, w, 1)).run();
+                Outcome two = new Model(run.seed(), delays, Setup.quorums(r, w, 2)).run();
                 boolean quorum = r + w > N;
                 result.row(Integer.toString(r), Integer.toString(w), quorum ? "yes" : "no", percent(all.staleShare()),
                         percent(one.writeShare()), percent(one.readShare()), percent(two.writeShare()), percent(two.readShare()));
@@ -71,10 +71,10 @@ final class LeaderlessExperiment implements Experiment.Trial {
             }
         }
         // Replica 3 down from 20% to 50% of the run, then back; R = 1, W = 1 (no quorum): how stale is the returning replica?
-        Outcome plain = new Model(run.seed(), delays, 1, 1, -1, false, false).run();
-        Outcome hinted = new Model(run.seed(), delays, 1, 1, -1, true, false).run();
-        Outcome repaired = new Model(run.seed(), delays, 1, 1, -1, false, true).run();
-        Outcome both = new Model(run.seed(), delays, 1, 1, -1, true, true).run();
+        Outcome plain = new Model(run.seed(), delays, Setup.returning(false, false)).run();
+        Outcome hinted = new Model(run.seed(), delays, Setup.returning(true, false)).run();
+        Outcome repaired = new Model(run.seed(), delays, Setup.returning(false, true)).run();
+        Outcome both = new Model(run.seed(), delays, Setup.returning(true, true)).run();
         run.say("replica 3 down for 30%% of the run, R = 1, W = 1: stale reads in as long after it returned %d, with hinted handoff %d, with read repair %d,"
                 + " with both %d", plain.staleAfterReturn(), hinted.staleAfterReturn(), repaired.staleAfterReturn(), both.staleAfterReturn());
         return result
@@ -89,7 +89,7 @@ final class LeaderlessExperiment implements Experiment.Trial {
                 .measure("worstQuorumStale", worstQuorumStale)
                 .measure("staleAfterReturn", plain.staleAfterReturn()).measure("staleAfterReturnHinted", hinted.staleAfterReturn())
                 .measure("staleAfterReturnRepaired", repaired.staleAfterReturn())
-                .measure("writesOkOneDownW3", new Model(run.seed(), delays, 1, 3, 1, false, false).run().writeShare())
+                .measure("writesOkOneDownW3", new Model(run.seed(), delays, Setup.quorums(1, 3, 1)).run().writeShare())
                 .build();
     }
 
@@ -140,31 +140,44 @@ final class LeaderlessExperiment implements Experiment.Trial {
     }
 
     /**
+     * One run of the model: read and write quorums {@code r} and {@code w}; {@code down} replicas
+     * (the last ones) down the whole run, or {@link #RETURNS}; hinted handoff; read repair.
+     */
+    record Setup(int r, int w, int down, boolean hints, boolean repair) {
+        /** The last replica is down from 20% to 50% of the run only. */
+        static final int RETURNS = -1;
+
+        static Setup quorums(int r, int w, int down) {
+            return new Setup(r, w, down, false, false);
+        }
+
+        /** R = 1, W = 1, the last replica down for a while and back, with or without the two repairs. */
+        static Setup returning(boolean hints, boolean repair) {
+            return new Setup(1, 1, RETURNS, hints, repair);
+        }
+
+        boolean returns() {
+            return down == RETURNS;
+        }
+    }
+
+    /**
      * The model. Each replica keeps, per key, the versions it applied and when (a write's arrival
-     * time is known when it is sent), so its state at any moment can be asked. {@code down} replicas
-     * (the last ones) are down the whole run; -1 puts the last replica down from 20% to 50% of it only.
+     * time is known when it is sent), so its state at any moment can be asked.
      */
     static final class Model {
         private final Random random;
         private final List<Double> delays;
-        private final int r;
-        private final int w;
-        private final int down;
-        private final boolean hints;
-        private final boolean repair;
+        private final Setup setup;
         private final List<Map<Integer, TreeMap<Double, Long>>> replicas = new ArrayList<>();
         private final Map<Integer, TreeMap<Double, Long>> acknowledged = new HashMap<>();
         private final double unit;
         private final double end;
 
-        Model(long seed, List<Double> delays, int r, int w, int down, boolean hints, boolean repair) {
+        Model(long seed, List<Double> delays, Setup setup) {
             this.random = new Random(seed);
             this.delays = delays;
-            this.r = r;
-            this.w = w;
-            this.down = down;
-            this.hints = hints;
-            this.repair = repair;
+            this.setup = setup;
             for (int i = 0; i < N; i++) {
                 replicas.add(new HashMap<>());
             }
@@ -173,10 +186,10 @@ final class LeaderlessExperiment implements Experiment.Trial {
         }
 
         private boolean up(int replica, double t) {
-            if (down == -1) {
+            if (setup.returns()) {
                 return replica != N - 1 || t < 0.2 * end || t >= 0.5 * end;
             }
-            return replica < N - down;
+            return replica < N - setup.down();
         }
 
         private double delay(int replica) {
@@ -221,15 +234,15 @@ final class LeaderlessExperiment implements Experiment.Trial {
                             double at = t + delay(i);
                             apply(i, key, at, v);
                             arrivals.add(at);
-                        } else if (hints && down == -1) {
+                        } else if (setup.hints() && setup.returns()) {
                             // Hinted handoff: another replica keeps the write and hands it over on return.
                             apply(i, key, 0.5 * end + delay(i), v);
                         }
                     }
-                    if (arrivals.size() >= w) {
+                    if (arrivals.size() >= setup.w()) {
                         Collections.sort(arrivals);
                         acked++;
-                        acknowledged.computeIfAbsent(key, k -> new TreeMap<>()).merge(arrivals.get(w - 1), v, Math::max);
+                        acknowledged.computeIfAbsent(key, k -> new TreeMap<>()).merge(arrivals.get(setup.w() - 1), v, Math::max);
                     }
                 } else {
                     double t = nextRead;
@@ -242,11 +255,11 @@ final class LeaderlessExperiment implements Experiment.Trial {
                             candidates.add(i);
                         }
                     }
-                    if (candidates.size() < r) {
+                    if (candidates.size() < setup.r()) {
                         continue;
                     }
                     Collections.shuffle(candidates, random);
-                    List<Integer> asked = candidates.subList(0, r);
+                    List<Integer> asked = candidates.subList(0, setup.r());
                     long newest = 0;
                     Map<Integer, Long> answers = new HashMap<>();
                     for (int replica : asked) {
@@ -259,14 +272,14 @@ final class LeaderlessExperiment implements Experiment.Trial {
                     long latest = acks == null ? 0 : acks.headMap(t, true).values().stream().mapToLong(Long::longValue).max().orElse(0);
                     if (newest < latest) {
                         stale++;
-                        if (down == -1 && t >= 0.5 * end && t < 0.8 * end) {
+                        if (setup.returns() && t >= 0.5 * end && t < 0.8 * end) {
                             staleAfterReturn++;
                         }
                     }
-                    if (repair) {
+                    if (setup.repair()) {
                         // The replicas not waited for answer too; every one behind the newest gets it written back.
                         long newestOfAll = newest;
-                        for (int replica : candidates.subList(r, candidates.size())) {
+                        for (int replica : candidates.subList(setup.r(), candidates.size())) {
                             long seen = versionAt(replica, key, t + delay(replica));
                             answers.put(replica, seen);
                             newestOfAll = Math.max(newestOfAll, seen);

@@ -9,6 +9,17 @@ import java.util.Arrays;
  */
 public final class History {
 
+    /**
+     * The columns of the lag histories, in the order {@link #add} takes them: a group's history has
+     * all of them; a partition's the first two, {@link #LAG} and {@link #LAG_SECONDS}.
+     */
+    public enum Column {
+        LAG, LAG_SECONDS, CONSUME_RATE, PRODUCE_RATE, STATUS;
+
+        /** How many a partition's history keeps. */
+        static final int OF_A_PARTITION = 2;
+    }
+
     private final long[] times;
     private final double[][] columns;
     private int start;
@@ -62,8 +73,8 @@ public final class History {
             return times.length;
         }
 
-        public double[] column(int c) {
-            return values[c];
+        public double[] column(Column c) {
+            return values[c.ordinal()];
         }
 
         @Override

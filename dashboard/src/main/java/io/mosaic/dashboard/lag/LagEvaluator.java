@@ -39,15 +39,6 @@ public final class LagEvaluator {
     /** Group history spans at least this long. */
     public static final long GROUP_HISTORY_MS = 3_600_000;
 
-    /** Columns of a group's history. */
-    public static final int LAG = 0;
-    public static final int LAG_SECONDS = 1;
-    public static final int CONSUME_RATE = 2;
-    public static final int PRODUCE_RATE = 3;
-    public static final int STATUS = 4;
-    /** Columns of a partition's history: {@link #LAG} and {@link #LAG_SECONDS}. */
-    private static final int PARTITION_COLUMNS = 2;
-
     private final int windowSize;
     private final int groupHistorySize;
     private final Map<TopicPartition, OffsetTable> tables = new HashMap<>();
@@ -91,13 +82,13 @@ public final class LagEvaluator {
         return new LagReport(now, durationMs, List.copyOf(results), Collections.unmodifiableMap(partitions), null);
     }
 
-    /** A group's history after {@code sinceMs}: columns {@link #LAG} to {@link #STATUS}. */
+    /** A group's history after {@code sinceMs}: every {@link History.Column}. */
     public Optional<History.Series> groupHistory(String group, long sinceMs) {
         GroupState state = groups.get(group);
         return state == null ? Optional.empty() : Optional.of(state.history.since(sinceMs));
     }
 
-    /** Each partition's recent history in a group: columns {@link #LAG} and {@link #LAG_SECONDS}. */
+    /** Each partition's recent history in a group: {@link History.Column#LAG} and {@link History.Column#LAG_SECONDS}. */
     public Map<TopicPartition, History.Series> partitionHistory(String group) {
         GroupState state = groups.get(group);
         if (state == null) {
@@ -237,7 +228,7 @@ public final class LagEvaluator {
         long statusSince;
 
         GroupState(int historySize) {
-            this.history = new History(historySize, STATUS + 1);
+            this.history = new History(historySize, History.Column.values().length);
         }
 
         Status transition(Status next, long now) {
@@ -251,7 +242,7 @@ public final class LagEvaluator {
 
     private static final class PartitionState {
         final PartitionWindow window;
-        final History history = new History(PARTITION_HISTORY, PARTITION_COLUMNS);
+        final History history = new History(PARTITION_HISTORY, History.Column.OF_A_PARTITION);
 
         PartitionState(int windowSize) {
             this.window = new PartitionWindow(windowSize);

@@ -60,8 +60,8 @@ final class ApiViews {
                     : Map.of("consumerId", p.owner().consumerId(), "clientId", p.owner().clientId(), "host", p.owner().host()));
             History.Series h = histories.get(p.partition());
             if (h != null) {
-                m.put("history", Map.of("time", h.times(), "lag", nums(h.column(LagEvaluator.LAG)),
-                        "lagSeconds", nums(h.column(LagEvaluator.LAG_SECONDS))));
+                m.put("history", Map.of("time", h.times(), "lag", nums(h.column(History.Column.LAG)),
+                        "lagSeconds", nums(h.column(History.Column.LAG_SECONDS))));
             }
             partitions.add(m);
         }
@@ -172,11 +172,11 @@ final class ApiViews {
     private static Map<String, Object> history(History.Series h) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("time", h.times());
-        m.put("lag", nums(h.column(LagEvaluator.LAG)));
-        m.put("lagSeconds", nums(h.column(LagEvaluator.LAG_SECONDS)));
-        m.put("consumeRate", nums(h.column(LagEvaluator.CONSUME_RATE)));
-        m.put("produceRate", nums(h.column(LagEvaluator.PRODUCE_RATE)));
-        double[] codes = h.column(LagEvaluator.STATUS);
+        m.put("lag", nums(h.column(History.Column.LAG)));
+        m.put("lagSeconds", nums(h.column(History.Column.LAG_SECONDS)));
+        m.put("consumeRate", nums(h.column(History.Column.CONSUME_RATE)));
+        m.put("produceRate", nums(h.column(History.Column.PRODUCE_RATE)));
+        double[] codes = h.column(History.Column.STATUS);
         String[] statuses = new String[codes.length];
         Status[] all = Status.values();
         for (int i = 0; i < codes.length; i++) {

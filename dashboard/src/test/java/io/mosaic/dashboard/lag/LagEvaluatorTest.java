@@ -127,9 +127,9 @@ class LagEvaluatorTest {
         }
         History.Series history = evaluator.groupHistory("g", Long.MIN_VALUE).orElseThrow();
         assertThat(history.times()).containsExactly(1_000, 2_000, 3_000);
-        assertThat(history.column(LagEvaluator.LAG)).containsExactly(0, 1, 2);
+        assertThat(history.column(History.Column.LAG)).containsExactly(0, 1, 2);
         assertThat(evaluator.groupHistory("g", 2_000).orElseThrow().times()).containsExactly(3_000);
-        assertThat(evaluator.partitionHistory("g").get(TASKS_0).column(LagEvaluator.LAG)).containsExactly(0, 1, 2);
+        assertThat(evaluator.partitionHistory("g").get(TASKS_0).column(History.Column.LAG)).containsExactly(0, 1, 2);
 
         LagReport without = evaluator.evaluate(new OffsetSnapshot(4_000, Map.of(), Map.of(), List.of()), TransactionMarkers.NONE);
 

@@ -20,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,29 +35,21 @@ class DashboardServerTest {
     private final LagEvaluator evaluator = new LagEvaluator(3, 1_000);
     private final LagMetrics metrics = new LagMetrics("test", () -> 0, () -> 0, () -> 0);
     private final HttpClient http = HttpClient.newHttpClient();
-    private volatile LagReport current = LagReport.EMPTY;
+    private final AtomicReference<LagReport> current = new AtomicReference<>(LagReport.EMPTY);
     private DashboardServer server;
 
     @BeforeEach
     void start() throws IOException {
-        LagSource source = new LagSource() {
-            @Override
-            public LagReport current() {
-                return current;
-            }
-
-            @Override
-            public LagEvaluator evaluator() {
-                return evaluator;
-            }
-
-            @Override
-            public Duration interval() {
-                return Duration.ofSeconds(1);
-            }
-        };
-        server = new DashboardServer("127.0.0.1", 0, "test", source, metrics, null);
+        server = new DashboardServer("127.0.0.1", 0, "test", new Rounds(evaluator, Duration.ofSeconds(1), current), metrics, null);
         server.start();
+    }
+
+    /** The lag of the test's rounds: the evaluator's histories and the last report. */
+    private record Rounds(LagEvaluator evaluator, Duration interval, AtomicReference<LagReport> last) implements LagSource {
+        @Override
+        public LagReport current() {
+            return last.get();
+        }
     }
 
     @AfterEach
@@ -85,14 +78,14 @@ class DashboardServerTest {
         assertThat(get("/health").statusCode()).isEqualTo(503);
         // Tasks keep arriving, 10 a second; the analyzers stopped at offset 100 and left the group.
         for (int round = 0; round < 4; round++) {
-            current = evaluator.evaluate(new OffsetSnapshot(10_000 + round * 1_000L,
+            current.set(evaluator.evaluate(new OffsetSnapshot(10_000 + round * 1_000L,
                     Map.of(TASKS_0, 100L + 10 * round, TASKS_1, 40L), Map.of(TASKS_0, 0L, TASKS_1, 0L),
                     List.of(new GroupOffsets("mosaic-analyzers", "Empty", false, Map.of(TASKS_0, 100L, TASKS_1, 40L), Map.of(), 0, null),
                             new GroupOffsets("mosaic-aggregator", "Stable", false, Map.of(TASKS_1, 40L),
                                     Map.of(TASKS_1, new Owner("c-1", "agg", "/127.0.0.1")), 1, null))),
-                    TransactionMarkers.NONE);
+                    TransactionMarkers.NONE));
         }
-        metrics.update(current);
+        metrics.update(current.get());
 
         JsonNode groups = json("/api/groups");
         assertThat(groups.get("cluster").asText()).isEqualTo("test");
