@@ -289,8 +289,8 @@ public final class Bench {
                 builder.configure(config -> config.set(DispatchSettings.WINDOW, Integer.toString(window)));
             }
             try (Pipeline pipeline = builder.start();
-                 FairnessBench fairness = new FairnessBench(pipeline, scenes, dir, sizes.fairnessImages(), 10, sizes.fairnessEvery(),
-                         Math.max(3, sizes.rounds() + 2), text -> progress("%s", text))) {
+                 FairnessBench fairness = new FairnessBench(pipeline, scenes, dir, new FairnessBench.Load(sizes.fairnessImages(), 10,
+                         sizes.fairnessEvery(), Math.max(3, sizes.rounds() + 2)), text -> progress("%s", text))) {
                 fairness.warmUp();
                 String mode = String.format(Locale.ROOT, "dispatched, window %,d", pipeline.config().get(DispatchSettings.WINDOW));
                 BenchLine cost = alternate("fairness, big job alone (" + mode + " vs first come first served)", round -> fairness.alone(true),

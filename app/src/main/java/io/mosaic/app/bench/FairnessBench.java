@@ -31,6 +31,13 @@ import java.util.function.Consumer;
  */
 final class FairnessBench implements AutoCloseable {
 
+    /**
+     * A big job of {@code bigImages}, and a small job of {@code smallImages} submitted every
+     * {@code smallEvery} while it runs; {@code idleJobs} small jobs timed on the idle pipeline first.
+     */
+    record Load(int bigImages, int smallImages, Duration smallEvery, int idleJobs) {
+    }
+
     /** What one way of submitting measured. */
     record Round(String mode, double[] idleMillis, double[] behindMillis, double withSmallsRate) {
     }
@@ -38,10 +45,7 @@ final class FairnessBench implements AutoCloseable {
     private final Pipeline pipeline;
     private final Path big;
     private final Path small;
-    private final int bigImages;
-    private final int smallImages;
-    private final Duration smallEvery;
-    private final int idleJobs;
+    private final Load load;
     private final Consumer<String> progress;
     private final Completions completions;
     private final TopicFollower stages;
@@ -49,16 +53,12 @@ final class FairnessBench implements AutoCloseable {
     private final Map<String, long[]> lastStage = new ConcurrentHashMap<>();
     private int jobs;
 
-    FairnessBench(Pipeline pipeline, SceneLinks scenes, Path work, int bigImages, int smallImages, Duration smallEvery, int idleJobs,
-                  Consumer<String> progress) throws Exception {
+    FairnessBench(Pipeline pipeline, SceneLinks scenes, Path work, Load load, Consumer<String> progress) throws Exception {
         this.pipeline = pipeline;
-        this.bigImages = bigImages;
-        this.smallImages = smallImages;
-        this.smallEvery = smallEvery;
-        this.idleJobs = idleJobs;
+        this.load = load;
         this.progress = progress;
-        this.big = scenes.link(work.resolve("fairness-big"), bigImages);
-        this.small = scenes.link(work.resolve("fairness-small"), smallImages);
+        this.big = scenes.link(work.resolve("fairness-big"), load.bigImages());
+        this.small = scenes.link(work.resolve("fairness-small"), load.smallImages());
         this.completions = new Completions(pipeline, "bench-fairness");
         Topics topics = pipeline.topics();
         this.stages = new TopicFollower(pipeline.config(), "bench-fairness-stages",
@@ -89,11 +89,11 @@ final class FairnessBench implements AutoCloseable {
      */
     Round round(boolean dispatched, String mode) throws Exception {
         try (JobSubmitter submitter = submitter(dispatched)) {
-            double[] idle = new double[idleJobs];
-            for (int i = 0; i < idleJobs; i++) {
+            double[] idle = new double[load.idleJobs()];
+            for (int i = 0; i < load.idleJobs(); i++) {
                 idle[i] = timeJob(submitter, small, Duration.ofMinutes(1)) / 1e6;
             }
-            progress.accept(String.format(Locale.ROOT, "fairness, %s: %d-image job on the idle pipeline, %s ms", mode, smallImages,
+            progress.accept(String.format(Locale.ROOT, "fairness, %s: %d-image job on the idle pipeline, %s ms", mode, load.smallImages(),
                     Arrays.toString(Arrays.stream(idle).mapToLong(Math::round).toArray())));
             String bigJob = nextJobId();
             long start = System.nanoTime();
@@ -101,7 +101,7 @@ final class FairnessBench implements AutoCloseable {
             List<String> smallJobs = new ArrayList<>();
             List<Long> submitted = new ArrayList<>();
             List<Long> submittedWall = new ArrayList<>();
-            long nextSmall = start + smallEvery.toNanos();
+            long nextSmall = start + load.smallEvery().toNanos();
             while (completions.completedAt(bigJob) == null) {
                 if (System.nanoTime() >= nextSmall) {
                     String id = nextJobId();
@@ -110,14 +110,14 @@ final class FairnessBench implements AutoCloseable {
                     submitted.add(System.nanoTime());
                     submitter.submit(small, id, Progress.none());
                     smallJobs.add(id);
-                    nextSmall += smallEvery.toNanos();
+                    nextSmall += load.smallEvery().toNanos();
                 }
                 Thread.sleep(5);
                 if (System.nanoTime() - start > Duration.ofMinutes(30).toNanos()) {
                     throw new IllegalStateException("job " + bigJob + " was not COMPLETED within 30 minutes");
                 }
             }
-            double withSmalls = bigImages / ((completions.completedAt(bigJob) - start) / 1e9);
+            double withSmalls = load.bigImages() / ((completions.completedAt(bigJob) - start) / 1e9);
             double[] behind = new double[smallJobs.size()];
             double[] released = new double[behind.length];
             double[] analysed = new double[behind.length];
@@ -133,7 +133,7 @@ final class FairnessBench implements AutoCloseable {
                         BenchLine.median(released), BenchLine.median(analysed), BenchLine.median(behind)));
             }
             progress.accept(String.format(Locale.ROOT, "fairness, %s: %,d-image job with %d small jobs arriving, %.0f images/s;"
-                    + " the small jobs, ms: %s", mode, bigImages, behind.length, withSmalls,
+                    + " the small jobs, ms: %s", mode, load.bigImages(), behind.length, withSmalls,
                     Arrays.toString(Arrays.stream(behind).mapToLong(Math::round).toArray())));
             return new Round(mode, idle, behind, withSmalls);
         }
@@ -142,7 +142,7 @@ final class FairnessBench implements AutoCloseable {
     /** Images per second of the big job alone on the idle pipeline, through the dispatcher or straight to the workers' queue. */
     double alone(boolean dispatched) throws Exception {
         try (JobSubmitter submitter = submitter(dispatched)) {
-            return bigImages / (timeJob(submitter, big, Duration.ofMinutes(30)) / 1e9);
+            return load.bigImages() / (timeJob(submitter, big, Duration.ofMinutes(30)) / 1e9);
         }
     }
 
@@ -169,7 +169,7 @@ final class FairnessBench implements AutoCloseable {
             completions.awaitCompleted(a, Duration.ofMinutes(30));
             completions.awaitCompleted(b, Duration.ofMinutes(30));
             progress.accept(String.format(Locale.ROOT, "fairness, priorities: %s and %s jobs of %,d images submitted together;"
-                    + " when the first completed, %,.0f and %,.0f were done", first, second, bigImages, done, other));
+                    + " when the first completed, %,.0f and %,.0f were done", first, second, load.bigImages(), done, other));
             int window = pipeline.config().get(DispatchSettings.WINDOW);
             int a1 = DispatchSettings.window(first, window);
             int b1 = DispatchSettings.window(second, window);
@@ -201,7 +201,7 @@ final class FairnessBench implements AutoCloseable {
     List<BenchLine> lines(Round round, double[] aloneRates, boolean targets) {
         List<BenchLine> lines = new ArrayList<>();
         String behind = String.format(Locale.ROOT, "fairness, %s: %d-image job behind a %,d-image one, to COMPLETED vs idle",
-                round.mode(), smallImages, bigImages);
+                round.mode(), load.smallImages(), load.bigImages());
         if (round.behindMillis().length > 0) {
             lines.add(new BenchLine(behind + String.format(Locale.ROOT, ", median of %d", round.behindMillis().length), "ms",
                     round.behindMillis(), round.idleMillis(), targets ? Target.ratioAtMost(2) : Target.report()));
@@ -209,14 +209,14 @@ final class FairnessBench implements AutoCloseable {
                     round.idleMillis(), targets ? Target.ratioAtMost(2) : Target.report()));
         }
         lines.add(new BenchLine(String.format(Locale.ROOT, "fairness, %s: %,d-image job with small jobs arriving vs alone",
-                round.mode(), bigImages), "images/s", new double[] {round.withSmallsRate()}, aloneRates,
+                round.mode(), load.bigImages()), "images/s", new double[] {round.withSmallsRate()}, aloneRates,
                 targets ? Target.ratioAtLeast(0.9) : Target.report()));
         return lines;
     }
 
     /** What the dispatcher costs a job that runs alone: rounds of each, alternated. */
     BenchLine costLine(String dispatched, double[] dispatchedRates, double[] fifoRates) {
-        return new BenchLine(String.format(Locale.ROOT, "fairness: %,d-image job alone, %s vs first come first served", bigImages, dispatched),
+        return new BenchLine(String.format(Locale.ROOT, "fairness: %,d-image job alone, %s vs first come first served", load.bigImages(), dispatched),
                 "images/s", dispatchedRates, fifoRates, Target.ratioAtLeast(0.9));
     }
 

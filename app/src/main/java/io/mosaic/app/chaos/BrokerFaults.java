@@ -120,18 +120,17 @@ final class BrokerFaults {
 
     String isolate(FaultPlan.Fault fault) throws Exception {
         String before = beforeFault();
-        IsolatedNetwork network = network();
-        int id = victim(fault);
-        IsolatedNetwork.Host host = targets.kafka().brokerHost(id);
+        Victim victim = victimHost(fault);
+        IsolatedNetwork.Host host = victim.host();
         long cut = System.nanoTime();
-        network.isolate(host);
+        network().isolate(host);
         boolean unreachable = !reachable(host);
         Optional<Duration> noticed = await(() -> !targets.groups().fullyReplicated(), cut);
         noticed.ifPresent(d -> recovery.took(Recovery.Step.BROKER_NOTICED, d));
         sleepUntil(cut + CUT.toNanos());
-        network.heal(host);
-        measureInSync(fault, "broker " + id + " healed");
-        return "isolate broker " + id + " (" + host.address() + ", namespace " + host.namespace() + ")" + before
+        network().heal(host);
+        measureInSync(fault, "broker " + victim.id() + " healed");
+        return "isolate broker " + victim.id() + " (" + host.address() + ", namespace " + host.namespace() + ")" + before
                 + ": unreachable from the clients' side " + (unreachable ? "yes" : "NO") + "; out of sync after " + show(noticed)
                 + "; healed after " + Recovery.seconds(Duration.ofNanos(System.nanoTime() - cut));
     }
@@ -175,15 +174,13 @@ final class BrokerFaults {
 
     String slow(FaultPlan.Fault fault) throws Exception {
         String before = beforeFault();
-        IsolatedNetwork network = network();
-        int id = victim(fault);
-        IsolatedNetwork.Host host = targets.kafka().brokerHost(id);
+        Victim victim = victimHost(fault);
         long limited = System.nanoTime();
-        network.limit(host, SLOW_RATE);
+        network().limit(victim.host(), SLOW_RATE);
         sleepUntil(limited + CUT.toNanos());
-        network.unlimit(host);
-        measureInSync(fault, "broker " + id + " at full speed again");
-        return "limit broker " + id + "'s link to " + SLOW_RATE + before + " for " + Recovery.seconds(Duration.ofNanos(System.nanoTime() - limited));
+        network().unlimit(victim.host());
+        measureInSync(fault, "broker " + victim.id() + " at full speed again");
+        return "limit broker " + victim.id() + "'s link to " + SLOW_RATE + before + " for " + Recovery.seconds(Duration.ofNanos(System.nanoTime() - limited));
     }
 
     /** Waits for the previous broker fault's catching up, and for every replica in sync; says if they were not. */
@@ -206,6 +203,15 @@ final class BrokerFaults {
                 Thread.currentThread().interrupt();
             }
         });
+    }
+
+    /** A broker a network fault hits, and its host in the isolated network. */
+    private record Victim(int id, IsolatedNetwork.Host host) {
+    }
+
+    private Victim victimHost(FaultPlan.Fault fault) {
+        int id = victim(fault);
+        return new Victim(id, targets.kafka().brokerHost(id));
     }
 
     private int victim(FaultPlan.Fault fault) {

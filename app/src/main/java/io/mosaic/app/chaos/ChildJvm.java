@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One Mosaic service ({@code mosaic worker}, {@code mosaic aggregator}) in a JVM of its own, so
@@ -27,6 +26,9 @@ import java.util.concurrent.TimeUnit;
  * log file that survives restarts; it ends itself when this JVM is gone ({@link WatchedMain}).
  */
 public final class ChildJvm {
+
+    /** How long a killed process may take to be gone. */
+    private static final Duration GONE_WAIT = Duration.ofSeconds(30);
 
     private final String name;
     private final String service;
@@ -191,27 +193,14 @@ public final class ChildJvm {
     }
 
     /** SIGKILL: no shutdown hook runs, an open transaction stays open until it is fenced or times out. */
-    public void kill() throws InterruptedException {
-        Process p = currentProcess();
-        if (p == null) {
-            return;
-        }
-        p.destroyForcibly();
-        p.waitFor(30, TimeUnit.SECONDS);
+    public void kill() {
+        ChildProcesses.kill(currentProcess(), GONE_WAIT);
     }
 
     /** SIGTERM, then SIGKILL after {@code grace}; returns how long the process took to exit. */
-    public Duration terminate(Duration grace) throws InterruptedException {
-        Process p = currentProcess();
-        if (p == null) {
-            return Duration.ZERO;
-        }
+    public Duration terminate(Duration grace) {
         long started = System.nanoTime();
-        p.destroy();
-        if (!p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-            p.destroyForcibly();
-            p.waitFor(30, TimeUnit.SECONDS);
-        }
+        ChildProcesses.end(currentProcess(), grace, name);
         return Duration.ofNanos(System.nanoTime() - started);
     }
 
@@ -247,12 +236,7 @@ public final class ChildJvm {
         } catch (IOException | InterruptedException e) {
             // SIGKILL ends a stopped process too.
         }
-        p.destroyForcibly();
-        try {
-            p.waitFor(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ChildProcesses.kill(p, GONE_WAIT);
     }
 
     private void signal(String signal) throws IOException, InterruptedException {

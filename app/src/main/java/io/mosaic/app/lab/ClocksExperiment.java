@@ -35,10 +35,8 @@ final class ClocksExperiment implements Experiment.Trial {
 
     @Override
     public LabResult run(LabRun run) throws Exception {
-        try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder().brokers(1).build()) {
-            kafka.start();
+        try (EmbeddedKafkaCluster kafka = LabClients.oneBroker(new NewTopic(TOPIC, 1, (short) 1))) {
             String bootstrap = kafka.bootstrapServers();
-            LabClients.createTopics(bootstrap, new NewTopic(TOPIC, 1, (short) 1));
             try (KafkaProducer<String, String> producer = LabClients.producer(bootstrap, Map.of(ProducerConfig.LINGER_MS_CONFIG, 0))) {
                 for (int i = 0; i < EVENTS; i++) {
                     long now = System.currentTimeMillis();

@@ -54,8 +54,7 @@ final class CommunicationExperiment implements Experiment.Trial {
         run.say("request-response: %s sends/s, %d sender errors while the receiver was down", decimal(sync.sendRate()), sync.senderErrors());
         Outcome queue;
         Outcome pubSub;
-        try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder().brokers(1).build()) {
-            kafka.start();
+        try (EmbeddedKafkaCluster kafka = LabClients.oneBroker()) {
             queue = viaTopic(kafka.bootstrapServers(), "lab-queue", 1);
             run.say("queue: %s sends/s, %d handled of %d", decimal(queue.sendRate()), queue.handled(), queue.expected());
             pubSub = viaTopic(kafka.bootstrapServers(), "lab-pubsub", GROUPS);

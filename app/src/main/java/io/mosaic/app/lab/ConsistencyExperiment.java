@@ -37,11 +37,9 @@ final class ConsistencyExperiment implements Experiment.Trial {
 
     @Override
     public LabResult run(LabRun run) throws Exception {
-        try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder().brokers(1).build()) {
-            kafka.start();
+        try (EmbeddedKafkaCluster kafka = LabClients.oneBroker(new NewTopic(VALUES, 1, (short) 1),
+                new NewTopic("lab-prefix-shared", 6, (short) 1), new NewTopic("lab-prefix-own", 6, (short) 1))) {
             String bootstrap = kafka.bootstrapServers();
-            LabClients.createTopics(bootstrap, new NewTopic(VALUES, 1, (short) 1), new NewTopic("lab-prefix-shared", 6, (short) 1),
-                    new NewTopic("lab-prefix-own", 6, (short) 1));
 
             View fast = new View(bootstrap, Duration.ofMillis(20));
             View slow = new View(bootstrap, Duration.ofMillis(400));

@@ -2,6 +2,7 @@ package io.mosaic.app.lab;
 
 import io.mosaic.platform.config.KafkaSettings;
 import io.mosaic.platform.config.MosaicConfig;
+import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
 import io.mosaic.platform.kafka.TopicAdmin;
 import io.mosaic.platform.kafka.TopicFollower;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +29,21 @@ final class LabClients {
     static Admin admin(String bootstrap) {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000));
+    }
+
+    /** A one-broker cluster, started, with {@code topics} created and led; closed again if any of that fails. */
+    static EmbeddedKafkaCluster oneBroker(NewTopic... topics) throws Exception {
+        EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder().brokers(1).build();
+        try {
+            kafka.start();
+            if (topics.length > 0) {
+                createTopics(kafka.bootstrapServers(), topics);
+            }
+            return kafka;
+        } catch (Exception | Error e) {
+            kafka.close();
+            throw e;
+        }
     }
 
     static void createTopics(String bootstrap, NewTopic... topics) throws Exception {

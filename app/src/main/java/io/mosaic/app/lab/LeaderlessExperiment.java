@@ -96,10 +96,8 @@ final class LeaderlessExperiment implements Experiment.Trial {
     /** Produce-to-consume delays of 400 records on a real broker, in milliseconds, sorted. */
     private static List<Double> measureDelays() throws Exception {
         List<Double> delays = new ArrayList<>();
-        try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder().brokers(1).build()) {
-            kafka.start();
+        try (EmbeddedKafkaCluster kafka = LabClients.oneBroker(new NewTopic("lab-leaderless-delays", 1, (short) 1))) {
             String bootstrap = kafka.bootstrapServers();
-            LabClients.createTopics(bootstrap, new NewTopic("lab-leaderless-delays", 1, (short) 1));
             TopicPartition partition = new TopicPartition("lab-leaderless-delays", 0);
             try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                     ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5), new StringDeserializer(), new StringDeserializer());

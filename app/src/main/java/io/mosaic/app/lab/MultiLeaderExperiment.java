@@ -87,14 +87,9 @@ final class MultiLeaderExperiment implements Experiment.Trial {
 
     @Override
     public LabResult run(LabRun run) throws Exception {
-        try (EmbeddedKafkaCluster east = EmbeddedKafkaCluster.builder().brokers(1).build();
-             EmbeddedKafkaCluster west = EmbeddedKafkaCluster.builder().brokers(1).build()) {
-            east.start();
-            west.start();
+        try (EmbeddedKafkaCluster east = LabClients.oneBroker(new NewTopic(TOPIC, 1, (short) 1));
+             EmbeddedKafkaCluster west = LabClients.oneBroker(new NewTopic(TOPIC, 1, (short) 1))) {
             Map<String, String> bootstrap = Map.of("east", east.bootstrapServers(), "west", west.bootstrapServers());
-            for (String region : REGIONS) {
-                LabClients.createTopics(bootstrap.get(region), new NewTopic(TOPIC, 1, (short) 1));
-            }
             MirrorMakerProcess mirror = MirrorMakerProcess.start(mirrorConfig(bootstrap), run.directory().resolve("mirror-maker"));
             run.say("two regions, one broker each; MirrorMaker 2 replicating %s both ways", TOPIC);
             Map<String, View> views = new HashMap<>();

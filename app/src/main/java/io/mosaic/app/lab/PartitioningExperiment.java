@@ -59,10 +59,8 @@ final class PartitioningExperiment implements Experiment.Trial {
         int[] hotSpread;
         int[] before;
         int[] after;
-        try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder().brokers(1).build()) {
-            kafka.start();
+        try (EmbeddedKafkaCluster kafka = LabClients.oneBroker(new NewTopic(TOPIC, PARTITIONS, (short) 1))) {
             run.say("1 broker up at %s; topic %s with %d partitions", kafka.bootstrapServers(), TOPIC, PARTITIONS);
-            LabClients.createTopics(kafka.bootstrapServers(), new NewTopic(TOPIC, PARTITIONS, (short) 1));
             before = send(kafka.bootstrapServers(), taskIds, PARTITIONS);
             spread = histogram(before, PARTITIONS);
             hotSpread = histogram(send(kafka.bootstrapServers(), hotRecords, PARTITIONS), PARTITIONS);

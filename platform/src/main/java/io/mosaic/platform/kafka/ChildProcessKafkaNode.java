@@ -7,13 +7,13 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 final class ChildProcessKafkaNode implements KafkaNode {
 
     private static final Logger log = LoggerFactory.getLogger(ChildProcessKafkaNode.class);
-    private static final long STOP_TIMEOUT_SECONDS = 30;
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration KILL_WAIT = Duration.ofSeconds(10);
 
     private final int nodeId;
     private final Map<String, String> properties;
@@ -76,35 +77,13 @@ final class ChildProcessKafkaNode implements KafkaNode {
     /** SIGTERM: the node runs its controlled shutdown; SIGKILL if that takes too long. */
     @Override
     public void stop() {
-        Process p = process;
-        if (p == null) {
-            return;
-        }
-        p.destroy();
-        try {
-            if (!p.waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                log.warn("Kafka node {} did not stop within {} s; killing it", nodeId, STOP_TIMEOUT_SECONDS);
-                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        ChildProcesses.end(process, STOP_TIMEOUT, "Kafka node " + nodeId);
         process = null;
     }
 
     @Override
     public void kill() {
-        Process p = process;
-        if (p == null) {
-            return;
-        }
-        p.destroyForcibly();
-        try {
-            p.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ChildProcesses.kill(process, KILL_WAIT);
         process = null;
     }
 

@@ -106,6 +106,19 @@ public final class ChildProcesses {
         }
     }
 
+    /** SIGKILL, and waits up to {@code wait} for the child to be gone; nothing if there is no live child. */
+    public static void kill(Process child, Duration wait) {
+        if (child == null || !child.isAlive()) {
+            return;
+        }
+        child.destroyForcibly();
+        try {
+            child.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /**
      * Ends {@code child} as {@link #end} does, then deletes {@code workDir} (its logs, settings and
      * scratch files), best effort: a file left behind is logged, not thrown. Null arguments are ignored.

@@ -77,10 +77,7 @@ class EmbeddedKafkaClusterIT {
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void singleBrokerServesIdempotentAndTransactionalClientsAndCleansUp() throws Exception {
         Set<Thread> threadsBefore = liveNonDaemonThreads();
-        EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder().brokers(1).build();
-        long started = System.nanoTime();
-        kafka.start();
-        log.info("1-broker cluster started in {} ms", elapsedMillis(started));
+        EmbeddedKafkaCluster kafka = startTimed(1);
 
         String bootstrap = kafka.bootstrapServers();
         Path dataDir = kafka.baseDirectory().orElseThrow();
@@ -118,10 +115,7 @@ class EmbeddedKafkaClusterIT {
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void threeBrokersReplicateEveryPartitionThreeTimes() throws Exception {
         Set<Thread> threadsBefore = liveNonDaemonThreads();
-        EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder().brokers(3).build();
-        long started = System.nanoTime();
-        kafka.start();
-        log.info("3-broker cluster started in {} ms", elapsedMillis(started));
+        EmbeddedKafkaCluster kafka = startTimed(3);
         try {
             String bootstrap = kafka.bootstrapServers();
             assertThat(bootstrap).matches("127\\.0\\.0\\.1:\\d+(,127\\.0\\.0\\.1:\\d+){2}");
@@ -313,6 +307,15 @@ class EmbeddedKafkaClusterIT {
             Thread.sleep(100);
         } while (System.nanoTime() < deadline);
         assertThat(leftover).as("non-daemon threads left after stop").isEmpty();
+    }
+
+    /** A cluster of {@code brokers}, started, with how long that took in the log. */
+    private static EmbeddedKafkaCluster startTimed(int brokers) throws Exception {
+        EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder().brokers(brokers).build();
+        long started = System.nanoTime();
+        kafka.start();
+        log.info("{}-broker cluster started in {} ms", brokers, elapsedMillis(started));
+        return kafka;
     }
 
     private static long elapsedMillis(long startNanos) {

@@ -70,10 +70,7 @@ class RegistryBundleTest {
         Path fromProperty = Files.createFile(tmp.resolve("property.tar.gz"));
         Path fromEnvironment = Files.createFile(tmp.resolve("environment.tar.gz"));
         Path repository = tmp.resolve("repo");
-        Path fromRepository = repository.resolve("io/apicurio/apicurio-registry-app/" + RegistryBundle.VERSION
-                + "/" + RegistryBundle.ARCHIVE_NAME);
-        Files.createDirectories(fromRepository.getParent());
-        Files.createFile(fromRepository);
+        Path fromRepository = archiveIn(repository);
         properties.put("maven.repo.local", repository.toString());
 
         properties.put(RegistryBundle.BUNDLE_PROPERTY, fromProperty.toString());
@@ -94,10 +91,7 @@ class RegistryBundleTest {
     @Test
     void localRepositoryDefaultsToDotM2UnderTheHomeDirectory() throws IOException {
         Path home = tmp.resolve("someone");
-        Path archive = home.resolve(".m2/repository/io/apicurio/apicurio-registry-app/" + RegistryBundle.VERSION
-                + "/" + RegistryBundle.ARCHIVE_NAME);
-        Files.createDirectories(archive.getParent());
-        Files.createFile(archive);
+        Path archive = archiveIn(home.resolve(".m2/repository"));
         properties.put("user.home", home.toString());
 
         assertThat(bundle().archive()).isEqualTo(archive);
@@ -254,5 +248,12 @@ class RegistryBundleTest {
         try (Stream<Path> children = Files.list(cache)) {
             return children.filter(child -> child.getFileName().toString().contains(".partial-")).toList();
         }
+    }
+
+    /** An empty file where the bundle's archive lies in the Maven repository {@code repository}. */
+    private static Path archiveIn(Path repository) throws IOException {
+        Path archive = repository.resolve("io/apicurio/apicurio-registry-app/" + RegistryBundle.VERSION + "/" + RegistryBundle.ARCHIVE_NAME);
+        Files.createDirectories(archive.getParent());
+        return Files.createFile(archive);
     }
 }
