@@ -2,6 +2,7 @@ package io.mosaic.app;
 
 import io.mosaic.dashboard.Dashboard;
 import io.mosaic.platform.progress.Progress;
+import io.mosaic.platform.s3.EmbeddedS3Server;
 import io.mosaic.platform.samples.SampleImages;
 import io.mosaic.producers.JobSubmitter;
 import io.mosaic.schemas.JobSummary;
@@ -84,7 +85,7 @@ final class DemoCommand extends CommandBase.Local implements java.util.concurren
             Path imageDir = s3 ? Files.createDirectories(buckets.resolve(BUCKET).resolve("images"))
                     : images != null ? images : Files.createDirectories(workDir.resolve("images"));
             if (s3 && images != null) {
-                copyImages(images, imageDir);
+                EmbeddedS3Server.copyInto(images, imageDir);
             }
             // The sample set is drawn while the cluster starts: neither waits for the other.
             samplesWritten = images != null ? null : CompletableFuture.supplyAsync(() -> SampleImages.writeSampleSet(imageDir, samples, 42));
@@ -134,20 +135,6 @@ final class DemoCommand extends CommandBase.Local implements java.util.concurren
             }
             deleteRecursively(workDir);
             cleanedUp.countDown();
-        }
-    }
-
-    /** Copies the images of {@code from} into the bucket's folder, as an upload would. */
-    private static void copyImages(Path from, Path to) throws IOException {
-        try (var paths = Files.walk(from)) {
-            for (Path path : paths.toList()) {
-                Path target = to.resolve(from.relativize(path).toString());
-                if (Files.isDirectory(path)) {
-                    Files.createDirectories(target);
-                } else if (Files.isRegularFile(path)) {
-                    Files.copy(path, target);
-                }
-            }
         }
     }
 

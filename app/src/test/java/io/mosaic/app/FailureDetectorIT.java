@@ -84,14 +84,8 @@ class FailureDetectorIT {
         // -Dmosaic.detector.images=100000 repeats the measurement at the size of the acceptance run.
         Path images = writeImages(dir.resolve("images"), Integer.getInteger("mosaic.detector.images", IMAGES));
         List<String> table = new ArrayList<>();
-        try (Pipeline pipeline = Pipeline.builder().brokers(1).workers(2).images(images)
-                .reportDir(dir.resolve("reports")).workDir(dir).instanceId("detector")
-                // The detector is judged on a big backlog in the workers' queue: tasks go straight
-                // there, as they do without the dispatcher, instead of a window at a time.
-                .configure(config -> config.set(DispatchSettings.ENABLED, "false")).start()) {
-            LagMonitor monitor = new LagMonitor(pipeline.config(), Pattern.compile("mosaic-analyzers|detector-.*"), INTERVAL, WINDOW);
-            monitor.onReport(this::record);
-            monitor.start();
+        try (Pipeline pipeline = startPipeline(1, 2, images)) {
+            LagMonitor monitor = startMonitor(pipeline, "mosaic-analyzers|detector-.*");
             try {
                 table.addAll(healthyJob(pipeline, images, "2 threads"));
 
@@ -305,6 +299,22 @@ class FailureDetectorIT {
         return table;
     }
 
+    private Pipeline startPipeline(int brokers, int workers, Path images) throws Exception {
+        return Pipeline.builder().brokers(brokers).workers(workers).images(images)
+                .reportDir(dir.resolve("reports")).workDir(dir).instanceId("detector")
+                // The detector is judged on a big backlog in the workers' queue: tasks go straight
+                // there, as they do without the dispatcher, instead of a window at a time.
+                .configure(config -> config.set(DispatchSettings.ENABLED, "false")).start();
+    }
+
+    /** A lag monitor of the groups {@code groups} matches, every round recorded. */
+    private LagMonitor startMonitor(Pipeline pipeline, String groups) throws Exception {
+        LagMonitor monitor = new LagMonitor(pipeline.config(), Pattern.compile(groups), INTERVAL, WINDOW);
+        monitor.onReport(this::record);
+        monitor.start();
+        return monitor;
+    }
+
     /** Healthy jobs on other shapes of cluster and worker pool: never flagged either. */
     @ParameterizedTest(name = "{0} broker(s), {1} analyzer thread(s)")
     @CsvSource({"1, 1", "3, 4"})
@@ -312,14 +322,8 @@ class FailureDetectorIT {
     void healthyJobsOnOtherShapesAreNeverFlagged(int brokers, int workers) throws Exception {
         Path images = writeImages(dir.resolve("images"), IMAGES);
         List<String> table = new ArrayList<>();
-        try (Pipeline pipeline = Pipeline.builder().brokers(brokers).workers(workers).images(images)
-                .reportDir(dir.resolve("reports")).workDir(dir).instanceId("detector")
-                // The detector is judged on a big backlog in the workers' queue: tasks go straight
-                // there, as they do without the dispatcher, instead of a window at a time.
-                .configure(config -> config.set(DispatchSettings.ENABLED, "false")).start()) {
-            LagMonitor monitor = new LagMonitor(pipeline.config(), Pattern.compile("mosaic-analyzers"), INTERVAL, WINDOW);
-            monitor.onReport(this::record);
-            monitor.start();
+        try (Pipeline pipeline = startPipeline(brokers, workers, images)) {
+            LagMonitor monitor = startMonitor(pipeline, "mosaic-analyzers");
             try {
                 table.addAll(healthyJob(pipeline, images, brokers + " broker(s), " + workers + " thread(s)"));
             } finally {

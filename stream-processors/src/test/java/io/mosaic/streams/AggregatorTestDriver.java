@@ -9,6 +9,7 @@ import io.mosaic.schemas.TopicSettings;
 import io.mosaic.schemas.Topics;
 import io.mosaic.schemas.registry.InMemorySchemaRegistry;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -19,6 +20,11 @@ import org.apache.kafka.streams.TopologyTestDriver;
 
 /** The aggregator's topology under {@link TopologyTestDriver}, with its input and output topics; no broker. */
 final class AggregatorTestDriver implements AutoCloseable {
+
+    /** Where the tests' wall clock starts. */
+    static final Instant T0 = Instant.parse("2025-01-01T10:00:00Z");
+    /** How often the aggregator emits progress by default. */
+    static final Duration PROGRESS = AggregatorSettings.defaults().progressInterval();
 
     final Topics topics = Topics.create(TopicSettings.defaults(), new InMemorySchemaRegistry());
     final TopologyTestDriver driver;

@@ -1,5 +1,7 @@
 package io.mosaic.streams;
 
+import static io.mosaic.streams.AggregatorTestDriver.PROGRESS;
+import static io.mosaic.streams.AggregatorTestDriver.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -16,7 +18,6 @@ import io.mosaic.schemas.TopicSettings;
 import io.mosaic.schemas.Topics;
 import io.mosaic.schemas.registry.InMemorySchemaRegistry;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -38,9 +39,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class JobAggregatorTopologyTest {
-
-    private static final Instant T0 = Instant.parse("2025-01-01T10:00:00Z");
-    private static final Duration PROGRESS = AggregatorSettings.defaults().progressInterval();
 
     @TempDir
     Path stateDir;

@@ -1,5 +1,7 @@
 package io.mosaic.streams;
 
+import static io.mosaic.streams.AggregatorTestDriver.PROGRESS;
+import static io.mosaic.streams.AggregatorTestDriver.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mosaic.schemas.Cancellation;
@@ -14,8 +16,6 @@ import io.mosaic.schemas.TopicSettings;
 import io.mosaic.schemas.Topics;
 import io.mosaic.schemas.registry.InMemorySchemaRegistry;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -31,9 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A job record with {@code cancelled} set, as the jobs API publishes it on DELETE. */
 class JobCancellationTest {
-
-    private static final Instant T0 = Instant.parse("2025-01-01T10:00:00Z");
-    private static final Duration PROGRESS = AggregatorSettings.defaults().progressInterval();
 
     @TempDir
     Path stateDir;

@@ -101,7 +101,7 @@ class ComposeRehearsalIT {
                 LocalDeployment.interpolate(minio.get("MINIO_ROOT_USER")), LocalDeployment.interpolate(minio.get("MINIO_ROOT_PASSWORD"))));
         objectStore.start();
         // What the buckets service does: ./images mirrored into the bucket "photos".
-        copyTree(images, objectStore.createBucket("photos"));
+        EmbeddedS3Server.copyInto(images, objectStore.createBucket("photos"));
         deployment = new LocalDeployment(compose, DeployFiles.imageEnvironment(),
                 new Infrastructure(backend.bootstrapServers(), backend.schemaRegistryUrl(), backend.brokers(), objectStore.endpoint()),
                 Map.of("./images", images, "./reports", reports), work.resolve("containers"), MAX_REPLICAS,
@@ -183,13 +183,7 @@ class ComposeRehearsalIT {
         assertThat(accepted.path("taskCount").asInt()).isEqualTo(sample.taskCount());
 
         progress("job " + jobId + " submitted: " + accepted);
-        JsonNode summary;
-        try {
-            summary = await("job " + jobId + " COMPLETED").atMost(JOB_TIMEOUT).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> summary(api.url() + "/jobs/" + jobId), s -> s.path("state").asText().equals("COMPLETED"));
-        } catch (ConditionTimeoutException e) {
-            throw new AssertionError(e.getMessage() + "\nThe services' logs:\n" + logTails(), e);
-        }
+        JsonNode summary = awaitCompleted(api, jobId);
         progress("job " + jobId + " completed: " + summary);
         assertThat(summary.path("taskCount").asInt()).isEqualTo(sample.taskCount());
         assertThat(summary.path("succeeded").asInt()).isEqualTo(sample.images());
@@ -225,29 +219,20 @@ class ComposeRehearsalIT {
         String s3Job = accepted.path("jobId").asText();
         assertThat(accepted.path("taskCount").asInt()).isEqualTo(sample.taskCount());
         assertThat(accepted.path("skipped").asInt()).as("the same other files as the folder, no folder markers").isEqualTo(sample.nonImages());
-        JsonNode summary;
-        try {
-            summary = await("job " + s3Job + " COMPLETED").atMost(JOB_TIMEOUT).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> summary(api.url() + "/jobs/" + s3Job), s -> s.path("state").asText().equals("COMPLETED"));
-        } catch (ConditionTimeoutException e) {
-            throw new AssertionError(e.getMessage() + "\nThe services' logs:\n" + logTails(), e);
-        }
+        JsonNode summary = awaitCompleted(api, s3Job);
         progress("job " + s3Job + " from the bucket completed: " + summary);
         assertThat(summary.path("source").asText()).isEqualTo("s3://photos/sample/");
         assertThat(summary.path("succeeded").asInt()).isEqualTo(sample.images());
         assertThat(summary.path("failed").asInt()).isEqualTo(sample.broken());
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (var paths = Files.walk(from)) {
-            for (Path path : paths.toList()) {
-                Path target = to.resolve(from.relativize(path).toString());
-                if (Files.isDirectory(path)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(path, target);
-                }
-            }
+    /** The job's summary from the jobs API once it is COMPLETED; the services' logs if it does not complete in time. */
+    private JsonNode awaitCompleted(Replica api, String jobId) {
+        try {
+            return await("job " + jobId + " COMPLETED").atMost(JOB_TIMEOUT).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> summary(api.url() + "/jobs/" + jobId), s -> s.path("state").asText().equals("COMPLETED"));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "\nThe services' logs:\n" + logTails(), e);
         }
     }
 

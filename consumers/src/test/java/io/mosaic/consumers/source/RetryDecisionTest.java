@@ -15,12 +15,13 @@ import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RetryDecisionTest {
 
     static Stream<Arguments> errors() {
         return Stream.of(
-                // transient: the network or the server may answer differently a moment later
+                // transient: the network or the server may answer differently a moment later (HTTP statuses below)
                 Arguments.of("I/O error", new IOException("connection reset"), true),
                 Arguments.of("refused connection", new ConnectException(), true),
                 Arguments.of("end of stream", new EOFException(), true),
@@ -29,19 +30,7 @@ class RetryDecisionTest {
                 Arguments.of("connect timeout", new HttpConnectTimeoutException("connect timed out"), true),
                 Arguments.of("name lookup failed", new UnknownHostException("images.example"), true),
                 Arguments.of("timeout", new TimeoutException(), true),
-                Arguments.of("HTTP 500", new SourceException("HTTP 500", 500), true),
-                Arguments.of("HTTP 502", new SourceException("HTTP 502", 502), true),
-                Arguments.of("HTTP 503", new SourceException("HTTP 503", 503), true),
-                Arguments.of("HTTP 504", new SourceException("HTTP 504", 504), true),
-                Arguments.of("HTTP 429 too many requests", new SourceException("HTTP 429", 429), true),
-                Arguments.of("HTTP 408 request timeout", new SourceException("HTTP 408", 408), true),
-                // permanent: the same request would get the same answer
-                Arguments.of("HTTP 404", new SourceException("HTTP 404", 404), false),
-                Arguments.of("HTTP 403", new SourceException("HTTP 403", 403), false),
-                Arguments.of("HTTP 401", new SourceException("HTTP 401", 401), false),
-                Arguments.of("HTTP 400", new SourceException("HTTP 400", 400), false),
-                Arguments.of("HTTP 410", new SourceException("HTTP 410", 410), false),
-                Arguments.of("HTTP 3xx left over", new SourceException("HTTP 304", 304), false),
+                // permanent: the same request would get the same answer (HTTP statuses below)
                 Arguments.of("host not allowed", new SourceException("host not allowed: x"), false),
                 Arguments.of("outside the roots", new SourceException("path outside the allowed roots: /etc"), false),
                 Arguments.of("file not found", new SourceException("file not found: /a.png"), false),
@@ -56,5 +45,19 @@ class RetryDecisionTest {
     @MethodSource("errors")
     void decidesFromTheErrorAlone(String name, Throwable error, boolean retry) {
         assertThat(RetryDecision.shouldRetry(error)).isEqualTo(retry);
+    }
+
+    /** 5xx, 429 too many requests and 408 request timeout may be answered differently a moment later. */
+    @ParameterizedTest(name = "HTTP {0} is retried")
+    @ValueSource(ints = {500, 502, 503, 504, 429, 408})
+    void transientHttpAnswersAreRetried(int status) {
+        assertThat(RetryDecision.shouldRetry(new SourceException("HTTP " + status, status))).isTrue();
+    }
+
+    /** The same request would get the same answer; a 3xx here is a redirect left over. */
+    @ParameterizedTest(name = "HTTP {0} is not retried")
+    @ValueSource(ints = {404, 403, 401, 400, 410, 304})
+    void permanentHttpAnswersAreNot(int status) {
+        assertThat(RetryDecision.shouldRetry(new SourceException("HTTP " + status, status))).isFalse();
     }
 }

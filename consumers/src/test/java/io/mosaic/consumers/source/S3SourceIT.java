@@ -65,6 +65,13 @@ class S3SourceIT {
         return new ImageSources(retry, List.of(new S3Source(s3, maxBytes, breaker)));
     }
 
+    /** {@code s3://photos/a.png} fetched through the proxy with {@code retry}, by sources closed again after. */
+    private static FetchResult fetchThroughProxy(SourceSettings.RetrySettings retry) {
+        try (ImageSources s3 = sources(throughProxy(), retry, LENIENT, 1024)) {
+            return s3.fetch("s3://photos/a.png");
+        }
+    }
+
     private static S3Settings throughProxy() {
         return new S3Settings(direct.allowedBuckets(), Optional.of(URI.create(proxy.endpoint())), direct.region(), true, false,
                 Duration.ofSeconds(2), Duration.ofMillis(800), direct.credentials());
@@ -118,11 +125,11 @@ class S3SourceIT {
     @Test
     void throttlingIsRetriedWithBackoffAndWithoutRetriesFailsTheTask() {
         proxy.slowDown(2);
-        FetchResult retried = sources(throughProxy(), RETRIES, LENIENT, 1024).fetch("s3://photos/a.png");
+        FetchResult retried = fetchThroughProxy(RETRIES);
         assertThat(retried).isInstanceOfSatisfying(FetchResult.Fetched.class, fetched -> assertThat(fetched.attempts()).isEqualTo(3));
 
         proxy.slowDown(1);
-        FetchResult once = sources(throughProxy(), NO_RETRIES, LENIENT, 1024).fetch("s3://photos/a.png");
+        FetchResult once = fetchThroughProxy(NO_RETRIES);
         assertThat(once).isInstanceOfSatisfying(FetchResult.Failed.class,
                 failed -> assertThat(failed.reason()).startsWith("S3 answered HTTP 503 SlowDown for s3://photos/a.png"));
         proxy.slowDown(0);
@@ -131,11 +138,11 @@ class S3SourceIT {
     @Test
     void aStalledRequestTimesOutAndIsRetried() {
         proxy.hang(1);
-        FetchResult retried = sources(throughProxy(), RETRIES, LENIENT, 1024).fetch("s3://photos/a.png");
+        FetchResult retried = fetchThroughProxy(RETRIES);
         assertThat(retried).isInstanceOfSatisfying(FetchResult.Fetched.class, fetched -> assertThat(fetched.attempts()).isEqualTo(2));
 
         proxy.hang(1);
-        FetchResult once = sources(throughProxy(), NO_RETRIES, LENIENT, 1024).fetch("s3://photos/a.png");
+        FetchResult once = fetchThroughProxy(NO_RETRIES);
         assertThat(once).isInstanceOfSatisfying(FetchResult.Failed.class,
                 failed -> assertThat(failed.reason()).contains("timed out").contains("s3://photos/a.png"));
         proxy.hang(0);

@@ -57,8 +57,7 @@ class TaskProcessorTest {
 
     @Test
     void aFlakyRemoteImageIsAnalysedAfterRetriesAndCountsItsAttempts() {
-        server.on("/flaky.png", failFirst(2, 500, IMAGE));
-        ImageResult result = processor(4).process(task(server.uri("/flaky.png").toString()), "w-0");
+        ImageResult result = flakyImage(4);
         assertThat(result.getStatus()).isEqualTo(ResultStatus.OK);
         assertThat(result.getAttempts()).isEqualTo(3);
         assertThat(result.getFormat()).isEqualTo("png");
@@ -74,11 +73,16 @@ class TaskProcessorTest {
 
     @Test
     void withRetriesOffTheFlakyImageFails() {
-        server.on("/flaky.png", failFirst(2, 500, IMAGE));
-        ImageResult result = processor(1).process(task(server.uri("/flaky.png").toString()), "w-0");
+        ImageResult result = flakyImage(1);
         assertThat(result.getStatus()).isEqualTo(ResultStatus.FAILED);
         assertThat(result.getAttempts()).isEqualTo(1);
         assertThat(result.getError()).isEqualTo("HTTP 500 from " + server.uri("/flaky.png") + " (gave up after 1 attempt)");
+    }
+
+    /** An image whose first two fetches answer HTTP 500, fetched with at most {@code attempts}. */
+    private ImageResult flakyImage(int attempts) {
+        server.on("/flaky.png", failFirst(2, 500, IMAGE));
+        return processor(attempts).process(task(server.uri("/flaky.png").toString()), "w-0");
     }
 
     @Test

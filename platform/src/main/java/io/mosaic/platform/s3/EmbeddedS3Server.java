@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -184,6 +185,24 @@ public final class EmbeddedS3Server implements Lifecycle {
     public Path createBucket(String bucket) throws IOException {
         new S3Uri(bucket, "", null); // checks the name
         return Files.createDirectories(dataDir().resolve(bucket));
+    }
+
+    /**
+     * Copies the files under {@code from} into {@code folder}, a bucket's directory in a server's
+     * data directory or a folder inside it: what uploading the tree would make. Existing files
+     * are not replaced.
+     */
+    public static void copyInto(Path from, Path folder) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path path : paths.toList()) {
+                Path target = folder.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else if (Files.isRegularFile(path)) {
+                    Files.copy(path, target);
+                }
+            }
+        }
     }
 
     /** The child JVM, for checking it is alive or gone. */
