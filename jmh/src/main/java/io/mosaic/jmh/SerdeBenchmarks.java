@@ -5,13 +5,10 @@ import io.mosaic.schemas.Identity;
 import io.mosaic.schemas.ImageResult;
 import io.mosaic.schemas.ImageTask;
 import io.mosaic.schemas.ResultStatus;
-import io.mosaic.schemas.registry.RegisteredSchema;
-import io.mosaic.schemas.registry.SchemaRegistry;
+import io.mosaic.schemas.registry.InMemorySchemaRegistry;
 import io.mosaic.schemas.serde.AvroSerde;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.apache.avro.Schema;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -36,35 +33,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class SerdeBenchmarks {
 
-    /** A registry that knows one schema under id 1: the serde asks it once, then caches. */
-    private static final class OneSchema implements SchemaRegistry {
-        private final Schema schema;
-
-        OneSchema(Schema schema) {
-            this.schema = schema;
-        }
-
-        @Override
-        public int register(String subject, Schema s) {
-            return 1;
-        }
-
-        @Override
-        public Schema schemaById(int id) {
-            return schema;
-        }
-
-        @Override
-        public Optional<RegisteredSchema> lookup(String subject, Schema s) {
-            return Optional.empty();
-        }
-
-        @Override
-        public boolean isCompatible(String subject, Schema s) {
-            return true;
-        }
-    }
-
     private AvroSerde<ImageTask> tasks;
     private AvroSerde<ImageResult> results;
     private ImageTask task;
@@ -74,8 +42,9 @@ public class SerdeBenchmarks {
 
     @Setup
     public void setUp() {
-        tasks = new AvroSerde<>(new OneSchema(ImageTask.getClassSchema()), ImageTask.class);
-        results = new AvroSerde<>(new OneSchema(ImageResult.getClassSchema()), ImageResult.class);
+        InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+        tasks = new AvroSerde<>(registry, ImageTask.class);
+        results = new AvroSerde<>(registry, ImageResult.class);
         Instant now = Instant.now();
         String uri = "file:///data/photos/2024/05/holiday/IMG_20240517_140322.jpg";
         task = ImageTask.newBuilder().setTaskId(Identity.taskId("job-0123456789abcdef", uri)).setJobId("job-0123456789abcdef")

@@ -1,5 +1,6 @@
 package io.mosaic.app.deploy;
 
+import io.mosaic.platform.lifecycle.ChildProcesses;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * a log file. A JVM shutdown hook kills whatever a test left running, so a test JVM that is
  * stopped early leaves no service behind.
  */
-final class ServiceProcess {
+record ServiceProcess(String name, Process process, Path logFile) {
 
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
@@ -27,16 +28,6 @@ final class ServiceProcess {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
         }), "mosaic-service-processes-kill"));
-    }
-
-    private final String name;
-    private final Process process;
-    private final Path log;
-
-    private ServiceProcess(String name, Process process, Path log) {
-        this.name = name;
-        this.process = process;
-        this.log = log;
     }
 
     /**
@@ -66,10 +57,6 @@ final class ServiceProcess {
         }
     }
 
-    String name() {
-        return name;
-    }
-
     boolean isAlive() {
         return process.isAlive();
     }
@@ -91,12 +78,7 @@ final class ServiceProcess {
     /** SIGKILL, for a service that did not stop when asked; and anything it started. */
     void kill() {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-        try {
-            process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ChildProcesses.kill(process, Duration.ofSeconds(10));
         LIVE.remove(process);
     }
 
@@ -109,7 +91,7 @@ final class ServiceProcess {
     String log() {
         try {
             // Decoded leniently: a log cut mid-character still reads.
-            return new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
+            return new String(Files.readAllBytes(logFile), StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
         }

@@ -14,22 +14,8 @@ class LifecyclesTest {
 
     private final List<String> events = new CopyOnWriteArrayList<>();
 
-    /** A part whose start waits until every part of its group has begun starting. */
-    private final class Part implements Lifecycle {
-        private final String name;
-        private final CountDownLatch allStarting;
-        private final RuntimeException failure;
-
-        Part(String name, CountDownLatch allStarting, RuntimeException failure) {
-            this.name = name;
-            this.allStarting = allStarting;
-            this.failure = failure;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
+    /** A part whose start waits until every part of its group has begun starting; it writes what it does to {@code events}. */
+    private record Part(String name, CountDownLatch allStarting, RuntimeException failure, List<String> events) implements Lifecycle {
 
         @Override
         public void start() throws Exception {
@@ -49,12 +35,16 @@ class LifecyclesTest {
         }
     }
 
+    private Part part(String name, CountDownLatch allStarting, RuntimeException failure) {
+        return new Part(name, allStarting, failure, events);
+    }
+
     @Test
     @Timeout(20)
     void partsStartedTogetherStartAtTheSameTime() throws Exception {
         CountDownLatch allStarting = new CountDownLatch(3);
         try (Lifecycles parts = new Lifecycles()) {
-            parts.startTogether(new Part("a", allStarting, null), new Part("b", allStarting, null), new Part("c", allStarting, null));
+            parts.startTogether(part("a", allStarting, null), part("b", allStarting, null), part("c", allStarting, null));
             assertThat(events).containsExactlyInAnyOrder("started a", "started b", "started c");
         }
         assertThat(events).filteredOn(e -> e.startsWith("stopped")).hasSize(3);
@@ -65,8 +55,8 @@ class LifecyclesTest {
     void aFailureIsThrownOnceAllHaveFinishedStartingAndTheOthersAreStoppedOnClose() {
         CountDownLatch allStarting = new CountDownLatch(3);
         Lifecycles parts = new Lifecycles();
-        assertThatThrownBy(() -> parts.startTogether(new Part("a", allStarting, null),
-                new Part("b", allStarting, new IllegalStateException("b cannot start")), new Part("c", allStarting, null)))
+        assertThatThrownBy(() -> parts.startTogether(part("a", allStarting, null),
+                part("b", allStarting, new IllegalStateException("b cannot start")), part("c", allStarting, null)))
                 .isInstanceOf(IllegalStateException.class).hasMessage("b cannot start");
         assertThat(events).contains("started a", "started c", "stopped b");
         parts.close();
@@ -76,8 +66,8 @@ class LifecyclesTest {
     @Test
     void partsStartedOneByOneStopInReverseOrder() throws Exception {
         try (Lifecycles parts = new Lifecycles()) {
-            parts.start(new Part("first", new CountDownLatch(1), null));
-            parts.start(new Part("second", new CountDownLatch(1), null));
+            parts.start(part("first", new CountDownLatch(1), null));
+            parts.start(part("second", new CountDownLatch(1), null));
         }
         assertThat(events).containsExactly("started first", "started second", "stopped second", "stopped first");
     }
@@ -86,7 +76,7 @@ class LifecyclesTest {
     void nothingStartsOnceClosed() {
         Lifecycles parts = new Lifecycles();
         parts.close();
-        assertThatThrownBy(() -> parts.start(new Part("late", new CountDownLatch(1), null)))
+        assertThatThrownBy(() -> parts.start(part("late", new CountDownLatch(1), null)))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("late");
         assertThat(events).isEmpty();
     }
