@@ -17,9 +17,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -49,8 +49,8 @@ final class ChaosCommand extends CommandBase.Local implements Callable<Integer> 
     @Option(names = "--faults", paramLabel = "K", defaultValue = "10", description = "Faults to inject. Default: ${DEFAULT-VALUE}.")
     int faults;
 
-    @Option(names = "--seed", paramLabel = "S", description = "Seed of the images, the faults and their moments; printed, so a run can be repeated. Default: random.")
-    Long seed;
+    @Mixin
+    SeedOption seed;
 
     @Option(names = "--unsafe", description = "Turn the protections off (workers acks=1 without transactions, the aggregator at least once without de-duplication, unclean leader election): the checker must then find duplicates or losses.")
     boolean unsafe;
@@ -99,7 +99,7 @@ final class ChaosCommand extends CommandBase.Local implements Callable<Integer> 
         if (isolated && noNetwork.isPresent()) {
             throw usageError("--isolated needs network namespaces, which this machine cannot make: " + noNetwork.get());
         }
-        long first = seed != null ? seed : ThreadLocalRandom.current().nextLong(1, 1_000_000);
+        long first = seed.value();
         List<ChaosSettings> runs = new ArrayList<>();
         try {
             for (int i = 0; i < seeds; i++) {

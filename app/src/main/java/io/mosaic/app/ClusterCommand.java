@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
@@ -36,8 +37,8 @@ import picocli.CommandLine;
                 + "network between nodes can be cut (needs root, iproute2 and nftables)."})
 final class ClusterCommand extends CommandBase.Local implements Callable<Integer> {
 
-    @Option(names = "--brokers", paramLabel = "1|3", defaultValue = "3", description = "Brokers. Default: ${DEFAULT-VALUE}.")
-    int brokers;
+    @Mixin
+    BrokersOption brokers;
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Keep the brokers' data here across runs. Default: a temporary directory, deleted on exit.")
     Path dataDir;
@@ -58,9 +59,6 @@ final class ClusterCommand extends CommandBase.Local implements Callable<Integer
 
     @Override
     public Integer call() throws Exception {
-        if (brokers != 1 && brokers != 3) {
-            throw usageError("--brokers must be 1 or 3, got " + brokers);
-        }
         Logging.configure(verbose);
         PrintWriter out = out();
         if (isolated) {
@@ -69,22 +67,22 @@ final class ClusterCommand extends CommandBase.Local implements Callable<Integer
                 throw usageError("--isolated cannot be used here: " + reason.get());
             }
         }
-        EmbeddedKafkaCluster.Builder builder = EmbeddedKafkaCluster.builder().brokers(brokers).childProcesses(true).isolated(isolated);
+        EmbeddedKafkaCluster.Builder builder = EmbeddedKafkaCluster.builder().brokers(brokers.count()).childProcesses(true).isolated(isolated);
         if (dataDir != null) {
             builder.baseDirectory(dataDir);
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "mosaic-cluster-stop"));
         try (Lifecycles parts = new Lifecycles()) {
-            out.printf("Starting %d Kafka broker%s (each its own JVM) and the schema registry...%n", brokers, brokers == 1 ? "" : "s");
+            out.printf("Starting %d Kafka broker%s (each its own JVM) and the schema registry...%n", brokers.count(), brokers.count() == 1 ? "" : "s");
             out.flush();
             EmbeddedKafkaCluster kafka = parts.start(builder.build());
             EmbeddedSchemaRegistry registry = parts.start(new EmbeddedSchemaRegistry(registryPort, EmbeddedSchemaRegistry.DEFAULT_STARTUP_TIMEOUT));
             MosaicConfig config = MosaicConfig.builder()
                     .set(KafkaSettings.BOOTSTRAP_SERVERS, kafka.bootstrapServers())
                     .set(KafkaSettings.SCHEMA_REGISTRY_URL, registry.url())
-                    .set(TopicConfig.REPLICATION_FACTOR, brokers >= 3 ? "3" : "1")
-                    .set(TopicConfig.MIN_INSYNC_REPLICAS, brokers >= 3 ? "2" : "1")
+                    .set(TopicConfig.REPLICATION_FACTOR, brokers.count() >= 3 ? "3" : "1")
+                    .set(TopicConfig.MIN_INSYNC_REPLICAS, brokers.count() >= 3 ? "2" : "1")
                     .build();
             Topics topics = Topics.create(config.topicSettings(), new SchemaRegistryClient(registry.url()));
             TopicAdmin.createTopics(config, topics);

@@ -17,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -36,9 +37,8 @@ final class DemoCommand extends CommandBase.Local implements java.util.concurren
     @Option(names = "--images", paramLabel = "DIR", description = "Directory of images to analyse (recursive). Default: a generated sample set.")
     Path images;
 
-    @Option(names = "--brokers", paramLabel = "1|3", defaultValue = "3",
-            description = "Kafka brokers to start: 3 (default; replication factor 3, min ISR 2) or 1 (lighter).")
-    int brokers;
+    @Mixin
+    BrokersOption brokers;
 
     @Option(names = "--workers", paramLabel = "N", defaultValue = "4", description = "Analyzer threads (consumers in group mosaic-analyzers). Default: ${DEFAULT-VALUE}.")
     int workers;
@@ -89,9 +89,9 @@ final class DemoCommand extends CommandBase.Local implements java.util.concurren
             }
             // The sample set is drawn while the cluster starts: neither waits for the other.
             samplesWritten = images != null ? null : CompletableFuture.supplyAsync(() -> SampleImages.writeSampleSet(imageDir, samples, 42));
-            out.printf("Starting %d Kafka broker%s (KRaft) and the schema registry...%n", brokers, brokers == 1 ? "" : "s");
+            out.printf("Starting %d Kafka broker%s (KRaft) and the schema registry...%n", brokers.count(), brokers.count() == 1 ? "" : "s");
             out.flush();
-            Pipeline.Builder builder = Pipeline.builder().brokers(brokers).workers(workers).images(s3 ? workDir.resolve("no-files") : imageDir)
+            Pipeline.Builder builder = Pipeline.builder().brokers(brokers.count()).workers(workers).images(s3 ? workDir.resolve("no-files") : imageDir)
                     .reportDir(reportDir).workDir(workDir).instanceId("demo").dashboard(true)
                     .environment(System.getenv());
             if (s3) {
@@ -168,9 +168,6 @@ final class DemoCommand extends CommandBase.Local implements java.util.concurren
     }
 
     private void validate() {
-        if (brokers != 1 && brokers != 3) {
-            throw usageError("--brokers must be 1 or 3, got " + brokers);
-        }
         if (workers < 1 || workers > 64) {
             throw usageError("--workers must be between 1 and 64, got " + workers);
         }

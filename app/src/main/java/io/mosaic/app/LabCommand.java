@@ -8,8 +8,8 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -27,8 +27,8 @@ final class LabCommand extends CommandBase.Local implements Callable<Integer> {
             completionCandidates = Names.class)
     String name;
 
-    @Option(names = "--seed", paramLabel = "S", description = "Seed of whatever the experiment draws at random; printed, so a run can be repeated. Default: random.")
-    Long seed;
+    @Mixin
+    SeedOption seed;
 
     @Override
     public Integer call() throws Exception {
@@ -44,7 +44,7 @@ final class LabCommand extends CommandBase.Local implements Callable<Integer> {
         Experiment experiment = Lab.find(name)
                 .orElseThrow(() -> usageError("no experiment '" + name + "'; the experiments are " + Lab.names() + " (or 'list')"));
         Logging.configure(verbose);
-        long chosen = seed != null ? seed : ThreadLocalRandom.current().nextLong(1, 1_000_000);
+        long chosen = seed.value();
         out.printf("mosaic lab %s --seed %d%n", experiment.name(), chosen);
         out.flush();
         Path directory = Files.createTempDirectory("mosaic-lab-");
