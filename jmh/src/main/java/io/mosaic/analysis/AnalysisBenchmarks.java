@@ -1,5 +1,6 @@
 package io.mosaic.analysis;
 
+import io.mosaic.jmh.MeasuredAlike;
 import io.mosaic.platform.samples.SampleImages;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
@@ -7,16 +8,11 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The analysis's hot functions on one generated 640 x 480 scene (the size {@code mosaic bench}
@@ -24,12 +20,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * hashes. In this package because the first two are package-private.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class AnalysisBenchmarks {
+public class AnalysisBenchmarks extends MeasuredAlike {
 
     @Param({"1000", "10000"})
     int images;

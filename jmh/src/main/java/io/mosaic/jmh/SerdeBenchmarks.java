@@ -10,15 +10,10 @@ import io.mosaic.schemas.serde.AvroSerde;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The per-record functions of the pipeline: a task's id, and the Avro serde (Confluent wire
@@ -26,12 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * process's first record.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class SerdeBenchmarks {
+public class SerdeBenchmarks extends MeasuredAlike {
 
     private AvroSerde<ImageTask> tasks;
     private AvroSerde<ImageResult> results;
