@@ -3,6 +3,7 @@ package io.mosaic.dashboard;
 import io.mosaic.dashboard.alert.AlertPolicy;
 import io.mosaic.dashboard.alert.WebhookNotifier;
 import io.mosaic.dashboard.jobs.JobProgressTracker;
+import io.mosaic.dashboard.jobs.JobStalls;
 import io.mosaic.dashboard.lag.LagMonitor;
 import io.mosaic.dashboard.metrics.LagMetrics;
 import io.mosaic.dashboard.web.DashboardServer;
@@ -100,6 +101,17 @@ public final class Dashboard implements Lifecycle {
         monitor.onReport(report -> metrics.updateJobs(jobs == null ? List.of() : jobs.jobs()));
         if (alerts != null) {
             monitor.onReport(alerts);
+            if (jobs != null) {
+                // Stalls of jobs that moved while this dashboard watched: one whose last summary is
+                // older than the dashboard is old news, shown in the table but not sent.
+                long watchedSince = System.currentTimeMillis();
+                JobProgressTracker tracker = jobs;
+                JobStalls stalls = new JobStalls();
+                WebhookNotifier notifier = alerts;
+                monitor.onReport(report -> notifier.jobs(stalls.update(
+                        tracker.jobs().stream().filter(job -> job.updatedAt() >= watchedSince).toList(),
+                        tracker::stalled, System.currentTimeMillis())));
+            }
         }
         if (jobs != null) {
             jobs.start();

@@ -3,13 +3,14 @@ package io.mosaic.app.chaos;
 import io.mosaic.dashboard.DashboardSettings;
 import io.mosaic.dashboard.jobs.JobProgress;
 import io.mosaic.dashboard.jobs.JobProgressTracker;
+import io.mosaic.dashboard.jobs.JobStalls;
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.lifecycle.Lifecycle;
 import io.mosaic.schemas.JobSummary;
 import io.mosaic.schemas.Topic;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,9 +32,8 @@ final class StallWatch implements Lifecycle {
     private final JobProgressTracker tracker;
     private final String jobId;
     private final Consumer<String> log;
+    private final JobStalls seen = new JobStalls();
     private ScheduledExecutorService sampler;
-    /** When the job's last result came, on the tracker's clock, while it is stalled; -1 while it moves. */
-    private long quietSince = -1;
     private int stalls;
     private long longestMs;
 
@@ -60,28 +60,25 @@ final class StallWatch implements Lifecycle {
     }
 
     private synchronized void sample() {
-        Optional<JobProgress> job = tracker.jobs().stream().filter(j -> j.jobId().equals(jobId)).findFirst();
+        List<JobProgress> job = tracker.jobs().stream().filter(j -> j.jobId().equals(jobId)).toList();
         if (job.isEmpty()) {
             return;
         }
-        long now = System.currentTimeMillis();
-        boolean stalled = tracker.stalled(job.get());
-        if (stalled && quietSince < 0) {
-            quietSince = job.get().resultAt();
-            stalls++;
-            log.accept(String.format(Locale.ROOT, "  dashboard: job STALLED, no result for %.1f s (%d task(s) at the workers, %d held back)",
-                    (now - quietSince) / 1e3, job.get().inFlight(), job.get().queued()));
-        } else if (!stalled && quietSince >= 0) {
-            long quietMs = now - quietSince;
-            longestMs = Math.max(longestMs, quietMs);
-            quietSince = -1;
-            log.accept(String.format(Locale.ROOT, "  dashboard: job moving again after %.1f s without a result", quietMs / 1e3));
+        for (JobStalls.Change change : seen.update(job, tracker::stalled, System.currentTimeMillis())) {
+            if (!change.ended()) {
+                stalls++;
+                log.accept(String.format(Locale.ROOT, "  dashboard: job STALLED, no result for %.1f s (%d task(s) at the workers, %d held back)",
+                        change.quietMs() / 1e3, change.job().inFlight(), change.job().queued()));
+            } else {
+                longestMs = Math.max(longestMs, change.quietMs());
+                log.accept(String.format(Locale.ROOT, "  dashboard: job moving again after %.1f s without a result", change.quietMs() / 1e3));
+            }
         }
     }
 
     /** {@code jobStalls=N longestJobStall=Xs}, and {@code stalledAtEnd=true} if the last stall never ended. */
     synchronized String describe() {
-        return String.format(Locale.ROOT, "jobStalls=%d longestJobStall=%.1fs", stalls, longestMs / 1e3) + (quietSince >= 0 ? " stalledAtEnd=true" : "");
+        return String.format(Locale.ROOT, "jobStalls=%d longestJobStall=%.1fs", stalls, longestMs / 1e3) + (seen.stalledNow() > 0 ? " stalledAtEnd=true" : "");
     }
 
     @Override

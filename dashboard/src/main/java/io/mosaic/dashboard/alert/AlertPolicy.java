@@ -1,14 +1,17 @@
 package io.mosaic.dashboard.alert;
 
+import io.mosaic.dashboard.jobs.JobStalls;
 import io.mosaic.dashboard.lag.LagReport;
 import io.mosaic.dashboard.lag.LagReport.GroupLag;
 import io.mosaic.dashboard.lag.Status;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Decides when a group's health is worth a message: when it has stayed WARN, STALL or STOP for
@@ -22,6 +25,11 @@ import java.util.Map;
  *
  * <p>The decision is {@link #step}, a pure function; this class applies it to each group of each
  * report.
+ *
+ * <p>Jobs: a job's stall ({@link JobStalls}) is worth a FIRING when it begins (the stall time,
+ * {@code dashboard.job.stall.ms}, has already passed) and a RESOLVED when it ends, with the same
+ * rate limit per job: a stall that begins within {@code alert.min.interval.ms} of the job's last
+ * FIRING is not reported, nor is its end.
  */
 public final class AlertPolicy {
 
@@ -42,6 +50,10 @@ public final class AlertPolicy {
         public static final State HEALTHY = new State(-1, false, Long.MIN_VALUE);
     }
 
+    /** A notification about a job's stall. */
+    public record JobAlert(Kind kind, JobStalls.Change change) {
+    }
+
     /** The next state, and what to send now (null: nothing). */
     public record Step(State next, Kind send) {
     }
@@ -50,6 +62,10 @@ public final class AlertPolicy {
     private final long minIntervalMs;
     private final Map<String, State> states = new HashMap<>();
     private final Map<String, GroupLag> lastSeen = new HashMap<>();
+    /** Per job: when its last FIRING was sent. */
+    private final Map<String, Long> jobFiredAt = new HashMap<>();
+    /** Jobs with a FIRING not yet resolved. */
+    private final Set<String> jobsFiring = new HashSet<>();
 
     public AlertPolicy(Duration after, Duration minInterval) {
         this.afterMs = after.toMillis();
@@ -103,6 +119,30 @@ public final class AlertPolicy {
         }
         lastSeen.clear();
         lastSeen.putAll(present);
+        return alerts;
+    }
+
+    /** The alerts these stalls call for. Called from one thread at a time. */
+    public synchronized List<JobAlert> evaluate(List<JobStalls.Change> changes) {
+        List<JobAlert> alerts = new ArrayList<>();
+        for (JobStalls.Change change : changes) {
+            String job = change.jobId();
+            if (!change.ended()) {
+                Long last = jobFiredAt.get(job);
+                if (last == null || change.timeMs() - last >= minIntervalMs) {
+                    jobFiredAt.put(job, change.timeMs());
+                    jobsFiring.add(job);
+                    alerts.add(new JobAlert(Kind.FIRING, change));
+                }
+            } else if (jobsFiring.remove(job)) {
+                alerts.add(new JobAlert(Kind.RESOLVED, change));
+            }
+        }
+        if (!changes.isEmpty()) {
+            // A job whose last FIRING is older than the interval may fire again anyway: forget it.
+            long now = changes.get(changes.size() - 1).timeMs();
+            jobFiredAt.entrySet().removeIf(e -> !jobsFiring.contains(e.getKey()) && now - e.getValue() >= minIntervalMs);
+        }
         return alerts;
     }
 }

@@ -3,7 +3,10 @@ package io.mosaic.dashboard.alert;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mosaic.dashboard.alert.AlertPolicy.Alert;
+import io.mosaic.dashboard.alert.AlertPolicy.JobAlert;
 import io.mosaic.dashboard.alert.AlertPolicy.Kind;
+import io.mosaic.dashboard.jobs.JobProgress;
+import io.mosaic.dashboard.jobs.JobStalls;
 import io.mosaic.dashboard.lag.LagReport;
 import io.mosaic.dashboard.lag.LagReport.GroupLag;
 import java.io.IOException;
@@ -30,9 +33,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Posts alerts as JSON to the configured webhooks, on a thread of its own, so a slow or failing
- * receiver delays nothing but other alerts: failures are logged and dropped, never retried into a
- * backlog, and the monitor never waits. The body carries a {@code text} field, which chat
+ * Posts alerts as JSON to the configured webhooks, about a consumer group's health and about a
+ * job's stalls, on a thread of its own, so a slow or failing receiver delays nothing but other
+ * alerts: failures are logged and dropped, never retried into a backlog, and the monitor never
+ * waits. The body carries a {@code text} field, which chat
  * webhooks (Slack, Mattermost) display as is, and the details as fields for anything else.
  */
 public final class WebhookNotifier implements Consumer<LagReport>, AutoCloseable {
@@ -73,20 +77,30 @@ public final class WebhookNotifier implements Consumer<LagReport>, AutoCloseable
     @Override
     public void accept(LagReport report) {
         for (Alert alert : policy.evaluate(report)) {
-            Map<String, Object> body = body(alert);
-            log.warn("Alert: {}", body.get("text"));
-            synchronized (recent) {
-                recent.addFirst(body);
-                while (recent.size() > RECENT) {
-                    recent.removeLast();
-                }
+            send(body(alert));
+        }
+    }
+
+    /** Sends what these job stalls call for: a stall begun, a stall ended ({@link AlertPolicy#evaluate(List)}). */
+    public void jobs(List<JobStalls.Change> stalls) {
+        for (JobAlert alert : policy.evaluate(stalls)) {
+            send(body(alert));
+        }
+    }
+
+    private void send(Map<String, Object> body) {
+        log.warn("Alert: {}", body.get("text"));
+        synchronized (recent) {
+            recent.addFirst(body);
+            while (recent.size() > RECENT) {
+                recent.removeLast();
             }
-            for (URI webhook : webhooks) {
-                try {
-                    sender.execute(() -> post(webhook, body));
-                } catch (RejectedExecutionException e) {
-                    log.warn("Alert to {} dropped: {} alerts are already waiting", webhook, QUEUE);
-                }
+        }
+        for (URI webhook : webhooks) {
+            try {
+                sender.execute(() -> post(webhook, body));
+            } catch (RejectedExecutionException e) {
+                log.warn("Alert to {} dropped: {} alerts are already waiting", webhook, QUEUE);
             }
         }
     }
@@ -118,6 +132,48 @@ public final class WebhookNotifier implements Consumer<LagReport>, AutoCloseable
         body.put("dashboard", dashboardUrl + "/#group=" + URLEncoder.encode(alert.group(), StandardCharsets.UTF_8));
         body.put("text", text(alert, seconds));
         return body;
+    }
+
+    /** A job's stall: {@code job} instead of {@code group}; {@code status} STALLED, then RUNNING, COMPLETED or CANCELLED (null: gone). */
+    Map<String, Object> body(JobAlert alert) {
+        JobStalls.Change change = alert.change();
+        JobProgress job = change.job();
+        double seconds = change.quietMs() / 1000.0;
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("event", alert.kind().name());
+        body.put("cluster", cluster);
+        body.put("job", change.jobId());
+        body.put("status", !change.ended() ? "STALLED" : job == null ? null : job.state());
+        body.put("since", Instant.ofEpochMilli(change.quietSinceMs()).toString());
+        body.put("time", Instant.ofEpochMilli(change.timeMs()).toString());
+        body.put("durationSeconds", seconds);
+        if (job != null) {
+            body.put("taskCount", job.taskCount());
+            body.put("done", job.done());
+            body.put("inFlight", job.inFlight());
+            body.put("queued", job.queued());
+        }
+        body.put("dashboard", dashboardUrl);
+        body.put("text", text(alert, seconds));
+        return body;
+    }
+
+    private String text(JobAlert alert, double seconds) {
+        JobStalls.Change change = alert.change();
+        JobProgress job = change.job();
+        if (alert.kind() == Kind.FIRING) {
+            return String.format(Locale.ROOT, "[%s] job %s is STALLED: no result for %.0f s, %d of %s tasks done, %d at the workers,"
+                    + " %d held back", cluster, change.jobId(), seconds, job.done(), count(job), job.inFlight(), job.queued());
+        }
+        if (job == null) {
+            return String.format(Locale.ROOT, "[%s] job %s is gone from the jobs table; its alert is closed", cluster, change.jobId());
+        }
+        return String.format(Locale.ROOT, "[%s] job %s is no longer stalled (%s) after %.0f s without a result: %d of %s tasks done",
+                cluster, change.jobId(), job.state(), seconds, job.done(), count(job));
+    }
+
+    private static String count(JobProgress job) {
+        return job.taskCount() < 0 ? "?" : Integer.toString(job.taskCount());
     }
 
     private String text(Alert alert, double seconds) {

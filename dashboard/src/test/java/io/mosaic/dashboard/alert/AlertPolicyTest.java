@@ -3,8 +3,11 @@ package io.mosaic.dashboard.alert;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mosaic.dashboard.alert.AlertPolicy.Alert;
+import io.mosaic.dashboard.alert.AlertPolicy.JobAlert;
 import io.mosaic.dashboard.alert.AlertPolicy.Kind;
 import io.mosaic.dashboard.alert.AlertPolicy.State;
+import io.mosaic.dashboard.jobs.JobProgress;
+import io.mosaic.dashboard.jobs.JobStalls;
 import io.mosaic.dashboard.lag.LagReport;
 import io.mosaic.dashboard.lag.LagReport.GroupLag;
 import io.mosaic.dashboard.lag.LagReport.LittlesLaw;
@@ -68,6 +71,33 @@ class AlertPolicyTest {
         assertThat(sent.get(0).sinceMs()).isZero();
         assertThat(sent.get(1).sinceMs()).isZero();
         assertThat(sent.get(3).status()).isNull();
+    }
+
+    @Test
+    void aJobStallFiresWhenItBeginsAndResolvesWhenItEndsAtMostOncePerInterval() {
+        AlertPolicy policy = new AlertPolicy(Duration.ofSeconds(60), Duration.ofMinutes(5));
+        List<JobAlert> sent = new ArrayList<>();
+        sent.addAll(policy.evaluate(List.of(stall("a", false, 0, 61_000))));
+        sent.addAll(policy.evaluate(List.of(stall("a", true, 0, 70_000))));
+        // Stalled again within five minutes of the FIRING: neither the stall nor its end is sent.
+        sent.addAll(policy.evaluate(List.of(stall("a", false, 80_000, 141_000))));
+        sent.addAll(policy.evaluate(List.of(stall("a", true, 80_000, 150_000))));
+        // Five minutes after the FIRING a stall is news again.
+        sent.addAll(policy.evaluate(List.of(stall("a", false, 300_000, 361_000), stall("b", true, 0, 361_000))));
+        sent.addAll(policy.evaluate(List.of(stall("a", true, 300_000, 362_000))));
+
+        assertThat(sent).extracting(JobAlert::kind, a -> a.change().jobId(), a -> a.change().timeMs()).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(Kind.FIRING, "a", 61_000L),
+                org.assertj.core.groups.Tuple.tuple(Kind.RESOLVED, "a", 70_000L),
+                org.assertj.core.groups.Tuple.tuple(Kind.FIRING, "a", 361_000L),
+                org.assertj.core.groups.Tuple.tuple(Kind.RESOLVED, "a", 362_000L));
+    }
+
+    /** A stall of job {@code id}, quiet since {@code since}, that began ({@code ended} false) or ended at {@code time}. */
+    static JobStalls.Change stall(String id, boolean ended, long since, long time) {
+        JobProgress job = new JobProgress(id, "RUNNING", "file:/photos/" + id + "/", 10, 3, 0, 0, 0, null, since, null, "NORMAL", 0, 2,
+                null, since);
+        return new JobStalls.Change(id, ended, job, since, time);
     }
 
     static GroupLag group(String name, Status status) {

@@ -2,6 +2,7 @@ package io.mosaic.dashboard.alert;
 
 import static io.mosaic.dashboard.alert.AlertPolicyTest.group;
 import static io.mosaic.dashboard.alert.AlertPolicyTest.report;
+import static io.mosaic.dashboard.alert.AlertPolicyTest.stall;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -50,6 +51,30 @@ class WebhookNotifierTest {
     @AfterEach
     void stopReceiver() {
         receiver.stop(0);
+    }
+
+    @Test
+    void postsAJobsStallAndItsEndWithTheJobInsteadOfAGroup() throws IOException {
+        try (WebhookNotifier notifier = new WebhookNotifier(new AlertPolicy(Duration.ofSeconds(10), Duration.ofMinutes(5)),
+                List.of(url("/hook")), "test-cluster", "http://127.0.0.1:8080", Duration.ofSeconds(2))) {
+            notifier.jobs(List.of(stall("job-7", false, 1_000, 76_000)));
+            notifier.jobs(List.of(stall("job-7", true, 1_000, 90_000)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 2);
+        }
+        JsonNode firing = received.get(0);
+        assertThat(firing.get("event").asText()).isEqualTo("FIRING");
+        assertThat(firing.get("job").asText()).isEqualTo("job-7");
+        assertThat(firing.has("group")).isFalse();
+        assertThat(firing.get("status").asText()).isEqualTo("STALLED");
+        assertThat(firing.get("durationSeconds").asDouble()).isEqualTo(75.0);
+        assertThat(firing.get("done").asInt()).isEqualTo(3);
+        assertThat(firing.get("taskCount").asInt()).isEqualTo(10);
+        assertThat(firing.get("text").asText()).isEqualTo("[test-cluster] job job-7 is STALLED: no result for 75 s, 3 of 10 tasks done,"
+                + " 2 at the workers, 0 held back");
+        JsonNode resolved = received.get(1);
+        assertThat(resolved.get("event").asText()).isEqualTo("RESOLVED");
+        assertThat(resolved.get("status").asText()).isEqualTo("RUNNING");
+        assertThat(resolved.get("text").asText()).contains("job job-7 is no longer stalled (RUNNING) after 89 s without a result");
     }
 
     @Test
