@@ -3,23 +3,18 @@ package io.mosaic.app;
 import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Option;
 
-/** {@code --seed S}: the seed of a run that draws at random, given or drawn once; the command prints it so the run can be repeated. */
+/** {@code --seed S}: the seed of a run that draws at random, given or drawn; the command prints it so the run can be repeated. */
 final class SeedOption {
 
     @Option(names = "--seed", paramLabel = "S",
             description = "Seed of everything the run draws at random; printed, so a run can be repeated. Default: random.")
     private Long given;
 
-    private long drawn;
+    /** Drawn when the option is made, from 1 to 999,999: the same however often {@link #value()} is asked. */
+    private final long drawn = ThreadLocalRandom.current().nextLong(1, 1_000_000);
 
-    /** The given seed, or one drawn from 1 to 999,999 on the first call and kept. */
-    synchronized long value() {
-        if (given == null) {
-            if (drawn == 0) {
-                drawn = ThreadLocalRandom.current().nextLong(1, 1_000_000);
-            }
-            return drawn;
-        }
-        return given;
+    /** The given seed, or the drawn one. */
+    long value() {
+        return given != null ? given : drawn;
     }
 }

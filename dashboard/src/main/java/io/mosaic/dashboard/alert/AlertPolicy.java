@@ -7,11 +7,9 @@ import io.mosaic.dashboard.lag.Status;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Decides when a group's health is worth a message: when it has stayed WARN, STALL or STOP for
@@ -62,10 +60,8 @@ public final class AlertPolicy {
     private final long minIntervalMs;
     private final Map<String, State> states = new HashMap<>();
     private final Map<String, GroupLag> lastSeen = new HashMap<>();
-    /** Per job: when its last FIRING was sent. */
-    private final Map<String, Long> jobFiredAt = new HashMap<>();
-    /** Jobs with a FIRING not yet resolved. */
-    private final Set<String> jobsFiring = new HashSet<>();
+    /** Per job with a stall or a recent FIRING: what the rule ({@link #step}) remembers of it. */
+    private final Map<String, State> jobs = new HashMap<>();
 
     public AlertPolicy(Duration after, Duration minInterval) {
         this.afterMs = after.toMillis();
@@ -122,26 +118,26 @@ public final class AlertPolicy {
         return alerts;
     }
 
-    /** The alerts these stalls call for. Called from one thread at a time. */
+    /**
+     * The alerts these stalls call for, by the groups' rule ({@link #step}): a stall begun is an
+     * alerting status whose time ({@code dashboard.job.stall.ms}) has already passed, a stall ended
+     * is OK. Called from one thread at a time.
+     */
     public synchronized List<JobAlert> evaluate(List<JobStalls.Change> changes) {
         List<JobAlert> alerts = new ArrayList<>();
         for (JobStalls.Change change : changes) {
-            String job = change.jobId();
-            if (!change.ended()) {
-                Long last = jobFiredAt.get(job);
-                if (last == null || change.timeMs() - last >= minIntervalMs) {
-                    jobFiredAt.put(job, change.timeMs());
-                    jobsFiring.add(job);
-                    alerts.add(new JobAlert(Kind.FIRING, change));
-                }
-            } else if (jobsFiring.remove(job)) {
-                alerts.add(new JobAlert(Kind.RESOLVED, change));
+            State before = jobs.getOrDefault(change.jobId(), State.HEALTHY);
+            Step step = step(before, change.ended() ? Status.OK : Status.STALL, change.timeMs(), 0, minIntervalMs);
+            jobs.put(change.jobId(), step.next());
+            if (step.send() != null) {
+                alerts.add(new JobAlert(step.send(), change));
             }
         }
         if (!changes.isEmpty()) {
-            // A job whose last FIRING is older than the interval may fire again anyway: forget it.
+            // A job neither stalled nor within the interval of its last FIRING is as good as new: forget it.
             long now = changes.get(changes.size() - 1).timeMs();
-            jobFiredAt.entrySet().removeIf(e -> !jobsFiring.contains(e.getKey()) && now - e.getValue() >= minIntervalMs);
+            jobs.values().removeIf(state -> state.badSinceMs() < 0 && !state.firing()
+                    && (state.lastFiredMs() == Long.MIN_VALUE || now - state.lastFiredMs() >= minIntervalMs));
         }
         return alerts;
     }

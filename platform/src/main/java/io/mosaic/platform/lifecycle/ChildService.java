@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What every service run as a child JVM has (the schema registry, the S3 server): a private
@@ -99,12 +98,12 @@ public final class ChildService {
     }
 
     /** Kills the child as a crash would (SIGKILL), keeping its directory; returns it. */
-    public Process kill() throws InterruptedException {
+    public Process kill() {
         Process child = process;
         if (child == null) {
             throw new IllegalStateException(name + " is not running");
         }
-        child.destroyForcibly().waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        ChildProcesses.kill(child, STOP_GRACE);
         return child;
     }
 

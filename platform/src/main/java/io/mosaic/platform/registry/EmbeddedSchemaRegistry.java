@@ -155,7 +155,7 @@ public final class EmbeddedSchemaRegistry implements Lifecycle {
     }
 
     /** Kills the child as a crash would (SIGKILL), keeping its database and port for {@link #restart()}. */
-    public synchronized void kill() throws InterruptedException {
+    public synchronized void kill() {
         killed = child.kill();
     }
 

@@ -189,8 +189,8 @@ public final class EmbeddedS3Server implements Lifecycle {
 
     /**
      * Copies the files under {@code from} into {@code folder}, a bucket's directory in a server's
-     * data directory or a folder inside it: what uploading the tree would make. Existing files
-     * are not replaced.
+     * data directory or a folder inside it: what uploading the tree would make. A file already
+     * there is not replaced: {@link java.nio.file.FileAlreadyExistsException}.
      */
     public static void copyInto(Path from, Path folder) throws IOException {
         try (Stream<Path> paths = Files.walk(from)) {
