@@ -4,6 +4,7 @@ import io.mosaic.app.bench.Bench;
 import io.mosaic.app.bench.BenchLine;
 import io.mosaic.app.bench.BenchPart;
 import io.mosaic.app.bench.BenchSizes;
+import io.mosaic.platform.kafka.ClusterSize;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,8 +137,13 @@ final class BenchCommand extends CommandBase.Local implements Callable<Integer> 
         if ((scaleWorkers != null || scaleBrokers != 1) && scaleProcesses == null) {
             throw usageError("--scale-workers and --scale-brokers go with --scale-processes");
         }
-        if ((scaleWorkers != null && scaleWorkers.stream().anyMatch(n -> n < 1 || n > 8)) || (scaleBrokers != 1 && scaleBrokers != 3)) {
-            throw usageError("--scale-workers takes 1 to 8 processes, --scale-brokers 1 or 3");
+        if (scaleWorkers != null && scaleWorkers.stream().anyMatch(n -> n < 1 || n > 8)) {
+            throw usageError("--scale-workers takes 1 to 8 processes");
+        }
+        try {
+            ClusterSize.require(scaleBrokers, "--scale-brokers");
+        } catch (IllegalArgumentException e) {
+            throw usageError(e.getMessage());
         }
         Set<BenchPart> chosen = scale || scaleSizes != null || scaleProcesses != null ? EnumSet.of(BenchPart.SCALE) : BenchPart.standard();
         if (parts != null && !parts.isEmpty()) {

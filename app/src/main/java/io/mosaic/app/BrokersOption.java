@@ -1,5 +1,6 @@
 package io.mosaic.app;
 
+import io.mosaic.platform.kafka.ClusterSize;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -16,10 +17,11 @@ final class BrokersOption {
     @Option(names = "--brokers", paramLabel = "1|3", defaultValue = "3",
             description = "Kafka brokers to start: 3 (replication factor 3, min.insync.replicas 2) or 1 (lighter). Default: ${DEFAULT-VALUE}.")
     void set(int brokers) {
-        if (brokers != 1 && brokers != 3) {
-            throw new ParameterException(mixee.commandLine(), "--brokers must be 1 or 3, got " + brokers);
+        try {
+            this.count = ClusterSize.require(brokers, "--brokers");
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(mixee.commandLine(), e.getMessage());
         }
-        this.count = brokers;
     }
 
     int count() {

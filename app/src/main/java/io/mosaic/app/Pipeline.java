@@ -9,6 +9,7 @@ import io.mosaic.platform.config.KafkaSettings;
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.config.SourceRoots;
 import io.mosaic.platform.config.TopicConfig;
+import io.mosaic.platform.kafka.ClusterSize;
 import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
 import io.mosaic.platform.kafka.TopicAdmin;
 import io.mosaic.platform.lifecycle.Lifecycle;
@@ -286,7 +287,7 @@ public final class Pipeline implements AutoCloseable {
 
         /** 1 or 3 brokers; with 3, every topic has replication factor 3 and min.insync.replicas 2. */
         public Builder brokers(int count) {
-            this.brokers = count;
+            this.brokers = ClusterSize.require(count, "brokers");
             return this;
         }
 
@@ -386,9 +387,6 @@ public final class Pipeline implements AutoCloseable {
         }
 
         public Pipeline start() throws Exception {
-            if (brokers != 1 && brokers != 3) {
-                throw new IllegalArgumentException("brokers must be 1 or 3, got " + brokers);
-            }
             Objects.requireNonNull(images, "images");
             Objects.requireNonNull(reportDir, "reportDir");
             Objects.requireNonNull(workDir, "workDir");

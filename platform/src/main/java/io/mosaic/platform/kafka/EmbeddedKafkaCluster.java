@@ -97,10 +97,6 @@ public final class EmbeddedKafkaCluster implements Lifecycle {
 
     @Override
     public void validate() {
-        if (brokerCount != 1 && brokerCount != 3) {
-            throw new IllegalArgumentException(
-                    "an embedded Kafka cluster has 1 or 3 brokers, not " + brokerCount);
-        }
         KafkaNodeConfig.refuseReserved(extraProperties);
         if (isolated) {
             IsolatedNetwork.unavailable().ifPresent(reason -> {
@@ -358,9 +354,9 @@ public final class EmbeddedKafkaCluster implements Lifecycle {
             return this;
         }
 
-        /** 1 or 3. */
+        /** 1 or 3 ({@link ClusterSize}). */
         public Builder brokers(int count) {
-            this.brokerCount = count;
+            this.brokerCount = ClusterSize.require(count, "brokers");
             return this;
         }
 
@@ -390,7 +386,7 @@ public final class EmbeddedKafkaCluster implements Lifecycle {
             return this;
         }
 
-        /** Throws {@link IllegalArgumentException} for an unsupported broker count or a reserved setting. */
+        /** Throws {@link IllegalArgumentException} for a reserved setting. */
         public EmbeddedKafkaCluster build() {
             EmbeddedKafkaCluster cluster = new EmbeddedKafkaCluster(this);
             cluster.validate();

@@ -94,8 +94,8 @@ final class KafkaNodeConfig {
 
     /** Settings every node shares, then the caller's, which may override them. */
     private Map<String, Object> common() {
-        int replicationFactor = replicationFactor();
-        int minInsyncReplicas = brokerCount == 3 ? 2 : 1;
+        int replicationFactor = ClusterSize.replicationFactor(brokerCount);
+        int minInsyncReplicas = ClusterSize.minInsyncReplicas(brokerCount);
         Map<String, Object> props = new HashMap<>();
         props.put(KRaftConfigs.CONTROLLER_LISTENER_NAMES_CONFIG, CONTROLLER_LISTENER);
         // Plain TCP: every listener is bound to loopback, or to a namespace's address on a bridge
@@ -134,10 +134,6 @@ final class KafkaNodeConfig {
         return props;
     }
 
-    private int replicationFactor() {
-        return brokerCount == 3 ? 3 : 1;
-    }
-
     /** The controller's settings: the whole quorum, listening on {@code host:port}, with its metadata log in {@code dir}. */
     Map<String, Object> controller(Path dir, String host, int port) {
         Map<String, Object> props = common();
@@ -145,7 +141,7 @@ final class KafkaNodeConfig {
         props.put(KRaftConfigs.NODE_ID_CONFIG, CONTROLLER_NODE_ID);
         // Topics created without a replication factor get the cluster's: 3 on three brokers, else
         // 1. Only the controller applies this default; brokers warn that they ignore it.
-        props.putIfAbsent(ReplicationConfigs.DEFAULT_REPLICATION_FACTOR_CONFIG, replicationFactor());
+        props.putIfAbsent(ReplicationConfigs.DEFAULT_REPLICATION_FACTOR_CONFIG, ClusterSize.replicationFactor(brokerCount));
         props.put(SocketServerConfigs.LISTENERS_CONFIG, CONTROLLER_LISTENER + "://" + host + ":" + port);
         // A controller keeps only the metadata log, in its own directory.
         props.put(ServerLogConfigs.LOG_DIRS_CONFIG, dir.toString());

@@ -63,7 +63,7 @@ class EmbeddedKafkaClusterIT {
     void rejectsUnsupportedShapesBeforeStarting() {
         assertThatThrownBy(() -> EmbeddedKafkaCluster.builder().brokers(2).build())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("1 or 3 brokers");
+                .hasMessage("brokers must be 1 or 3, got 2");
         assertThatThrownBy(() -> EmbeddedKafkaCluster.builder()
                         .brokerProperty(ServerLogConfigs.LOG_DIRS_CONFIG, "/tmp/x")
                         .build())

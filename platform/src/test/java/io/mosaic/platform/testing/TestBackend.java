@@ -3,6 +3,7 @@ package io.mosaic.platform.testing;
 import io.mosaic.platform.config.KafkaSettings;
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.config.TopicConfig;
+import io.mosaic.platform.kafka.ClusterSize;
 import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
 import io.mosaic.platform.kafka.KafkaClients;
 import io.mosaic.platform.registry.EmbeddedSchemaRegistry;
@@ -65,10 +66,7 @@ public abstract class TestBackend implements AutoCloseable {
     private final int brokers;
 
     private TestBackend(int brokers) {
-        if (brokers != 1 && brokers != 3) {
-            throw new IllegalArgumentException("a test backend has 1 or 3 brokers, not " + brokers);
-        }
-        this.brokers = brokers;
+        this.brokers = ClusterSize.require(brokers, "brokers");
     }
 
     public abstract Kind kind();
