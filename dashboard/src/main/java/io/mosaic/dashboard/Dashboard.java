@@ -104,13 +104,13 @@ public final class Dashboard implements Lifecycle {
             if (jobs != null) {
                 // Stalls of jobs that moved while this dashboard watched: one whose last summary is
                 // older than the dashboard is old news, shown in the table but not sent.
-                long watchedSince = System.currentTimeMillis();
                 JobProgressTracker tracker = jobs;
+                long watchedSince = tracker.now();
                 JobStalls stalls = new JobStalls();
                 WebhookNotifier notifier = alerts;
                 monitor.onReport(report -> notifier.jobs(stalls.update(
                         tracker.jobs().stream().filter(job -> job.updatedAt() >= watchedSince).toList(),
-                        tracker::stalled, System.currentTimeMillis())));
+                        tracker::stalled, tracker.now())));
             }
         }
         if (jobs != null) {

@@ -87,6 +87,11 @@ public final class JobProgressTracker implements Lifecycle {
         return jobs.values().stream().filter(JobProgress::running).count();
     }
 
+    /** The time on this tracker's clock, which judges stalls and stamps results. */
+    public long now() {
+        return clock.getAsLong();
+    }
+
     /** Whether {@code job} is stalled now ({@link JobProgress#stalled}). */
     public boolean stalled(JobProgress job) {
         return job.stalled(clock.getAsLong(), stallAfterMs);

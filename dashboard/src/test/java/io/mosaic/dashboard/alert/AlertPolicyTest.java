@@ -1,13 +1,14 @@
 package io.mosaic.dashboard.alert;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import io.mosaic.dashboard.alert.AlertPolicy.Alert;
 import io.mosaic.dashboard.alert.AlertPolicy.JobAlert;
 import io.mosaic.dashboard.alert.AlertPolicy.Kind;
 import io.mosaic.dashboard.alert.AlertPolicy.State;
-import io.mosaic.dashboard.jobs.JobProgress;
 import io.mosaic.dashboard.jobs.JobStalls;
+import io.mosaic.dashboard.jobs.TestJobs;
 import io.mosaic.dashboard.lag.LagReport;
 import io.mosaic.dashboard.lag.LagReport.GroupLag;
 import io.mosaic.dashboard.lag.LagReport.LittlesLaw;
@@ -64,10 +65,10 @@ class AlertPolicyTest {
         sent.addAll(policy.evaluate(report(20_000)));
 
         assertThat(sent).extracting(Alert::kind, Alert::group, Alert::timeMs).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(Kind.FIRING, "a", 10_000L),
-                org.assertj.core.groups.Tuple.tuple(Kind.RESOLVED, "a", 15_000L),
-                org.assertj.core.groups.Tuple.tuple(Kind.FIRING, "b", 15_000L),
-                org.assertj.core.groups.Tuple.tuple(Kind.RESOLVED, "b", 20_000L));
+                tuple(Kind.FIRING, "a", 10_000L),
+                tuple(Kind.RESOLVED, "a", 15_000L),
+                tuple(Kind.FIRING, "b", 15_000L),
+                tuple(Kind.RESOLVED, "b", 20_000L));
         assertThat(sent.get(0).sinceMs()).isZero();
         assertThat(sent.get(1).sinceMs()).isZero();
         assertThat(sent.get(3).status()).isNull();
@@ -87,17 +88,15 @@ class AlertPolicyTest {
         sent.addAll(policy.evaluate(List.of(stall("a", true, 300_000, 362_000))));
 
         assertThat(sent).extracting(JobAlert::kind, a -> a.change().jobId(), a -> a.change().timeMs()).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(Kind.FIRING, "a", 61_000L),
-                org.assertj.core.groups.Tuple.tuple(Kind.RESOLVED, "a", 70_000L),
-                org.assertj.core.groups.Tuple.tuple(Kind.FIRING, "a", 361_000L),
-                org.assertj.core.groups.Tuple.tuple(Kind.RESOLVED, "a", 362_000L));
+                tuple(Kind.FIRING, "a", 61_000L),
+                tuple(Kind.RESOLVED, "a", 70_000L),
+                tuple(Kind.FIRING, "a", 361_000L),
+                tuple(Kind.RESOLVED, "a", 362_000L));
     }
 
     /** A stall of job {@code id}, quiet since {@code since}, that began ({@code ended} false) or ended at {@code time}. */
     static JobStalls.Change stall(String id, boolean ended, long since, long time) {
-        JobProgress job = new JobProgress(id, "RUNNING", "file:/photos/" + id + "/", 10, 3, 0, 0, 0, null, since, null, "NORMAL", 0, 2,
-                null, since);
-        return new JobStalls.Change(id, ended, job, since, time);
+        return new JobStalls.Change(id, ended, TestJobs.job(id, "RUNNING", 3, since), since, time);
     }
 
     static GroupLag group(String name, Status status) {

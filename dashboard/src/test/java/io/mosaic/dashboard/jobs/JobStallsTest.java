@@ -1,5 +1,6 @@
 package io.mosaic.dashboard.jobs;
 
+import static io.mosaic.dashboard.jobs.TestJobs.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
@@ -13,10 +14,6 @@ class JobStallsTest {
     private final JobStalls stalls = new JobStalls();
 
     /** A running job of 10 tasks with {@code done} finished, whose last result came at {@code resultAt}; 2 tasks at the workers. */
-    static JobProgress job(String id, String state, int done, long resultAt) {
-        return new JobProgress(id, state, "file:/photos/" + id + "/", 10, done, 0, 0, 0, null, resultAt, null, "NORMAL", 0, 2, null, resultAt);
-    }
-
     private List<JobStalls.Change> look(long now, JobProgress... jobs) {
         return stalls.update(List.of(jobs), job -> job.stalled(now, STALL_AFTER), now);
     }
