@@ -119,15 +119,10 @@ public final class ChildJvm {
      * on this JVM's class path, ending itself when this JVM is gone ({@link WatchedMain}).
      */
     public static List<String> command(List<String> jvmOptions, String service, List<String> arguments) {
-        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> command = new ArrayList<>();
-        command.add(java);
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", ChildProcesses.absoluteClassPath(),
-                WatchedMain.class.getName(), "--parent-pid", Long.toString(ProcessHandle.current().pid()),
-                MosaicCommand.class.getName(), service));
-        command.addAll(arguments);
-        return command;
+        List<String> serviceArguments = new ArrayList<>();
+        serviceArguments.add(service);
+        serviceArguments.addAll(arguments);
+        return ChildProcesses.watchedJava(jvmOptions, ChildProcesses.absoluteClassPath(), MosaicCommand.class.getName(), serviceArguments);
     }
 
     /**

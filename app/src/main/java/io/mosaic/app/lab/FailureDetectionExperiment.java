@@ -2,7 +2,6 @@ package io.mosaic.app.lab;
 
 import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
 import io.mosaic.platform.lifecycle.ChildProcesses;
-import io.mosaic.platform.lifecycle.WatchedMain;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,10 +70,9 @@ final class FailureDetectionExperiment implements Experiment.Trial {
      * resumes it); the milliseconds until the group had no member, or -1 when it kept it.
      */
     private static long trial(LabRun run, EmbeddedKafkaCluster kafka, String group, int sessionMs, boolean pause) throws Exception {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx128m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-cp", ChildProcesses.absoluteClassPath(), WatchedMain.class.getName(), "--parent-pid",
-                Long.toString(ProcessHandle.current().pid()), GroupMember.class.getName(), kafka.bootstrapServers(), group, TOPIC, BEATS,
-                Integer.toString(sessionMs), Integer.toString(sessionMs / 3)));
+        List<String> command = ChildProcesses.watchedJava(List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+                ChildProcesses.absoluteClassPath(), GroupMember.class.getName(),
+                List.of(kafka.bootstrapServers(), group, TOPIC, BEATS, Integer.toString(sessionMs), Integer.toString(sessionMs / 3)));
         Path log = run.directory().resolve(group + ".log");
         Process member = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try (Admin admin = LabClients.admin(kafka.bootstrapServers())) {
@@ -85,9 +83,9 @@ final class FailureDetectionExperiment implements Experiment.Trial {
             Thread.sleep(1_500);
             long at = System.nanoTime();
             if (pause) {
-                signal("STOP", member.pid());
+                ChildProcesses.signal(member.pid(), "STOP");
                 boolean dropped = await(() -> members(admin, group) == 0, PAUSE_MS);
-                signal("CONT", member.pid());
+                ChildProcesses.signal(member.pid(), "CONT");
                 long after = (System.nanoTime() - at) / 1_000_000;
                 run.say("session %d ms: paused %d ms: %s", sessionMs, PAUSE_MS, dropped ? "dropped from the group after " + after + " ms" : "kept");
                 return dropped ? after : -1;
@@ -131,13 +129,6 @@ final class FailureDetectionExperiment implements Experiment.Trial {
             Thread.sleep(50);
         } while (System.nanoTime() < deadline);
         return check.holds();
-    }
-
-    private static void signal(String signal, long pid) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start();
-        if (kill.waitFor() != 0) {
-            throw new IllegalStateException("kill -" + signal + " " + pid + " failed");
-        }
     }
 
     /** The member's heartbeat records, their broker timestamps in arrival order. */

@@ -1,7 +1,6 @@
 package io.mosaic.app.lab;
 
 import io.mosaic.platform.lifecycle.ChildProcesses;
-import io.mosaic.platform.lifecycle.WatchedMain;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,10 +42,10 @@ final class MirrorMakerProcess implements AutoCloseable {
         Files.writeString(config, new TreeMap<>(properties).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining("\n", "", "\n")));
         Path log = dir.resolve("mirror-maker.log");
-        List<String> command = new ArrayList<>(List.of(ChildProcesses.javaExecutable(), "-Xmx256m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                "-cp", ChildProcesses.watchdogClasses(dir.resolve("watchdog")) + File.pathSeparator + lib.resolve("*"),
-                WatchedMain.class.getName(), "--parent-pid", Long.toString(ProcessHandle.current().pid()), MAIN_CLASS, config.toString()));
+        List<String> command = ChildProcesses.watchedJava(
+                List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"),
+                ChildProcesses.watchdogClasses(dir.resolve("watchdog")) + File.pathSeparator + lib.resolve("*"),
+                MAIN_CLASS, List.of(config.toString()));
         Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         process.getOutputStream().close();
         return new MirrorMakerProcess(process, log);

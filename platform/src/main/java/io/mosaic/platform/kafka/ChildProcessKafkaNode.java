@@ -58,9 +58,8 @@ final class ChildProcessKafkaNode implements KafkaNode {
         try (Writer writer = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
             props.store(writer, "Kafka node " + nodeId + ", written by Mosaic");
         }
-        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> command = new ArrayList<>(launcher);
-        command.addAll(List.of(java, "-Xmx" + heap, "-XX:+UseSerialGC",
+        command.addAll(List.of(ChildProcesses.javaExecutable(), "-Xmx" + heap, "-XX:+UseSerialGC",
                 "-cp", ChildProcesses.absoluteClassPath(),
                 KafkaNodeMain.class.getName(),
                 "--parent-pid", Long.toString(ProcessHandle.current().pid()),

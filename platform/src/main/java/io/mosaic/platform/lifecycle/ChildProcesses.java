@@ -6,13 +6,14 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URISyntaxException;
 import java.security.CodeSource;
-import java.util.Optional;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
@@ -60,6 +61,22 @@ public final class ChildProcesses {
     public static String javaExecutable() {
         boolean windows = System.getProperty("os.name", "").toLowerCase().startsWith("windows");
         return Path.of(System.getProperty("java.home"), "bin", windows ? "java.exe" : "java").toString();
+    }
+
+    /**
+     * The command line of {@code mainClass arguments} in a new JVM with {@code jvmOptions} on
+     * {@code classPath}, started through {@link WatchedMain} so that it ends itself when this JVM
+     * is gone, even by SIGKILL. {@code classPath} must hold {@link WatchedMain} ({@link
+     * #absoluteClassPath()} does; else put {@link #watchdogClasses(Path)} on it).
+     */
+    public static List<String> watchedJava(List<String> jvmOptions, String classPath, String mainClass, List<String> arguments) {
+        List<String> command = new ArrayList<>();
+        command.add(javaExecutable());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", classPath, WatchedMain.class.getName(), "--parent-pid",
+                Long.toString(ProcessHandle.current().pid()), mainClass));
+        command.addAll(arguments);
+        return command;
     }
 
     /** A port free on {@code host} now; the caller's child may still lose it to another process before binding. */

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mosaic.platform.lifecycle.ChildProcesses;
 import io.mosaic.platform.lifecycle.ChildService;
 import io.mosaic.platform.lifecycle.Lifecycle;
-import io.mosaic.platform.lifecycle.WatchedMain;
 import java.io.File;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -15,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -214,8 +212,7 @@ public final class EmbeddedSchemaRegistry implements Lifecycle {
         Path workDir = child.workDir();
         Path tmp = Files.createDirectories(workDir.resolve("tmp"));
         Files.createDirectories(workDir.resolve("data"));
-        List<String> command = new ArrayList<>(List.of(
-                ChildProcesses.javaExecutable(),
+        List<String> command = ChildProcesses.watchedJava(List.of(
                 "-Xmx384m",
                 "-XX:+UseSerialGC",
                 // C1 only: the registry is ready in about half the time on a small machine, and a
@@ -248,13 +245,10 @@ public final class EmbeddedSchemaRegistry implements Lifecycle {
                 "-DREGISTRY_DATASOURCE_URL=jdbc:h2:file:" + workDir.resolve("data").resolve("registry").toAbsolutePath() + ";WRITE_DELAY=0",
                 "-Dquarkus.datasource.jdbc.initial-size=2",
                 "-Dquarkus.datasource.jdbc.min-size=2",
-                "-Dquarkus.datasource.jdbc.max-size=10",
-                // Started through WatchedMain, so that the registry ends when this JVM is gone,
-                // even by SIGKILL; the runner jar's manifest brings its own lib/ on the class path.
-                "-cp",
+                "-Dquarkus.datasource.jdbc.max-size=10"),
+                // The runner jar's manifest brings its own lib/ on the class path.
                 ChildProcesses.watchdogClasses(workDir.resolve("watchdog")) + File.pathSeparator + home.resolve(RegistryBundle.RUNNER_JAR),
-                WatchedMain.class.getName(), "--parent-pid", Long.toString(ProcessHandle.current().pid()),
-                RUNNER_MAIN_CLASS));
+                RUNNER_MAIN_CLASS, List.of());
         // Apicurio reads settings from environment variables with generic names
         // (KAFKA_BOOTSTRAP_SERVERS sends registry events to Kafka, HTTP_PORT, AUTH_ENABLED,
         // LOG_LEVEL): the child keeps none of this JVM's but a few.

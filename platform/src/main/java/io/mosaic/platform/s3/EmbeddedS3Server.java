@@ -5,7 +5,6 @@ import io.mosaic.platform.config.Setting;
 import io.mosaic.platform.lifecycle.ChildProcesses;
 import io.mosaic.platform.lifecycle.ChildService;
 import io.mosaic.platform.lifecycle.Lifecycle;
-import io.mosaic.platform.lifecycle.WatchedMain;
 import java.io.File;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -226,11 +225,10 @@ public final class EmbeddedS3Server implements Lifecycle {
                 "jclouds.provider=filesystem",
                 "jclouds.filesystem.basedir=" + dataDir.toAbsolutePath(),
                 ""));
-        List<String> command = new ArrayList<>(List.of(ChildProcesses.javaExecutable(), "-Xmx256m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=" + Files.createDirectories(workDir.resolve("tmp")),
-                "-cp", ChildProcesses.watchdogClasses(workDir.resolve("watchdog")) + File.pathSeparator + jar,
-                WatchedMain.class.getName(), "--parent-pid", Long.toString(ProcessHandle.current().pid()),
-                MAIN_CLASS, "--properties", properties.toString()));
+        List<String> command = ChildProcesses.watchedJava(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                        "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=" + Files.createDirectories(workDir.resolve("tmp"))),
+                ChildProcesses.watchdogClasses(workDir.resolve("watchdog")) + File.pathSeparator + jar,
+                MAIN_CLASS, List.of("--properties", properties.toString()));
         // S3Proxy's logback configuration reads its level here: warnings and errors only.
         child.launch(command, Map.of("LOG_LEVEL", "warn"));
     }
