@@ -9,14 +9,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -164,17 +171,33 @@ final class MultiLeaderExperiment implements Experiment.Trial {
             }
         }
         for (String region : REGIONS) {
-            String remote = other(region) + "." + TOPIC;
-            Waits.until(WAIT, () -> {
-                if (!mirror.isAlive()) {
-                    throw new IllegalStateException("MirrorMaker 2 exited:\n" + mirror.logTail());
-                }
-                try {
-                    return LabClients.readAll(bootstrap.get(region), remote, "read_committed").size() > 0;
-                } catch (RuntimeException notYet) {
-                    return false;
-                }
-            }, "MirrorMaker to copy " + other(region) + "'s probe into " + region);
+            TopicPartition remote = new TopicPartition(other(region) + "." + TOPIC, 0);
+            try (Admin admin = LabClients.admin(bootstrap.get(region))) {
+                Waits.until(WAIT, () -> {
+                    if (!mirror.isAlive()) {
+                        throw new IllegalStateException("MirrorMaker 2 exited:\n" + mirror.logTail());
+                    }
+                    return holdsACommittedRecord(admin, remote);
+                }, "MirrorMaker to copy " + other(region) + "'s probe into " + region);
+            }
+        }
+    }
+
+    /** Whether {@code partition} exists and has a committed record: Admin calls, no consumer. */
+    private static boolean holdsACommittedRecord(Admin admin, TopicPartition partition) {
+        try {
+            // Asked first, since the offsets of a topic not yet created are logged as an error.
+            if (!admin.listTopics().names().get(5, TimeUnit.SECONDS).contains(partition.topic())) {
+                return false;
+            }
+            return admin.listOffsets(Map.of(partition, OffsetSpec.latest()), new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                    .partitionResult(partition).get(5, TimeUnit.SECONDS).offset() > 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException notYet) {
+            // The copy's topic is not created yet, or the broker is slow to answer: look again.
+            return false;
         }
     }
 
