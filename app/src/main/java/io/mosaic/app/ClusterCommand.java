@@ -10,6 +10,7 @@ import io.mosaic.platform.net.IsolatedNetwork;
 import io.mosaic.platform.registry.EmbeddedSchemaRegistry;
 import io.mosaic.platform.s3.EmbeddedS3Server;
 import io.mosaic.platform.s3.S3Settings;
+import io.mosaic.schemas.TopicSettings;
 import io.mosaic.schemas.Topics;
 import io.mosaic.schemas.registry.SchemaRegistryClient;
 import java.io.PrintWriter;
@@ -81,8 +82,8 @@ final class ClusterCommand extends CommandBase.Local implements Callable<Integer
             MosaicConfig config = MosaicConfig.builder()
                     .set(KafkaSettings.BOOTSTRAP_SERVERS, kafka.bootstrapServers())
                     .set(KafkaSettings.SCHEMA_REGISTRY_URL, registry.url())
-                    .set(TopicConfig.REPLICATION_FACTOR, brokers.count() >= 3 ? "3" : "1")
-                    .set(TopicConfig.MIN_INSYNC_REPLICAS, brokers.count() >= 3 ? "2" : "1")
+                    .set(TopicConfig.REPLICATION_FACTOR, String.valueOf(TopicSettings.replicationFactorFor(brokers.count())))
+                    .set(TopicConfig.MIN_INSYNC_REPLICAS, String.valueOf(TopicSettings.minInsyncReplicasFor(brokers.count())))
                     .build();
             Topics topics = Topics.create(config.topicSettings(), new SchemaRegistryClient(registry.url()));
             TopicAdmin.createTopics(config, topics);

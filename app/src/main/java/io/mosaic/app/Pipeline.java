@@ -24,6 +24,7 @@ import io.mosaic.producers.JobSubmitter;
 import io.mosaic.schemas.JobPriority;
 import io.mosaic.schemas.JobState;
 import io.mosaic.schemas.JobSummary;
+import io.mosaic.schemas.TopicSettings;
 import io.mosaic.schemas.Topics;
 import io.mosaic.schemas.registry.SchemaRegistryClient;
 import io.mosaic.streams.AggregatorSettings;
@@ -227,12 +228,10 @@ public final class Pipeline implements AutoCloseable {
             config.environment(b.environment);
         }
         if (cluster != null) {
-            boolean replicated = b.brokers >= 3;
             config.set(KafkaSettings.BOOTSTRAP_SERVERS, cluster.bootstrapServers())
                     .set(KafkaSettings.SCHEMA_REGISTRY_URL, registry.url())
-                    // A write survives the loss of one of three replicas; one broker can only hold one.
-                    .set(TopicConfig.REPLICATION_FACTOR, replicated ? "3" : "1")
-                    .set(TopicConfig.MIN_INSYNC_REPLICAS, replicated ? "2" : "1");
+                    .set(TopicConfig.REPLICATION_FACTOR, String.valueOf(TopicSettings.replicationFactorFor(b.brokers)))
+                    .set(TopicConfig.MIN_INSYNC_REPLICAS, String.valueOf(TopicSettings.minInsyncReplicasFor(b.brokers)));
         } else {
             config.set(KafkaSettings.BOOTSTRAP_SERVERS, b.bootstrapServers)
                     .set(KafkaSettings.SCHEMA_REGISTRY_URL, b.schemaRegistryUrl);

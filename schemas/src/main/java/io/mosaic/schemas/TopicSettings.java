@@ -39,7 +39,17 @@ public record TopicSettings(
      * of losing them; with fewer, 1 and 1.
      */
     public TopicSettings withReplicationFor(int brokers) {
-        return brokers >= 3 ? withReplication((short) 3, 2) : withReplication((short) 1, 1);
+        return withReplication((short) replicationFactorFor(brokers), minInsyncReplicasFor(brokers));
+    }
+
+    /** The replication factor that fits a cluster of {@code brokers} ({@link #withReplicationFor}). */
+    public static int replicationFactorFor(int brokers) {
+        return brokers >= 3 ? 3 : 1;
+    }
+
+    /** The {@code min.insync.replicas} that fits a cluster of {@code brokers} ({@link #withReplicationFor}). */
+    public static int minInsyncReplicasFor(int brokers) {
+        return brokers >= 3 ? 2 : 1;
     }
 
     public TopicSettings withReplication(short factor, int minIsr) {

@@ -8,6 +8,7 @@ import io.mosaic.platform.config.Setting;
 import io.mosaic.platform.config.TopicConfig;
 import io.mosaic.platform.kafka.KafkaClients;
 import io.mosaic.schemas.JobPriority;
+import io.mosaic.schemas.TopicSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -170,11 +171,10 @@ public final class Bench {
         if (external == null) {
             return builder;
         }
-        int replicas = Math.min(3, brokers);
         return builder.external(external.bootstrapServers(), external.schemaRegistryUrl()).configure(config -> {
             config.set(KafkaSettings.GROUP_PREFIX, namespace)
-                    .set(TopicConfig.REPLICATION_FACTOR, Integer.toString(replicas))
-                    .set(TopicConfig.MIN_INSYNC_REPLICAS, replicas >= 3 ? "2" : "1");
+                    .set(TopicConfig.REPLICATION_FACTOR, Integer.toString(TopicSettings.replicationFactorFor(brokers)))
+                    .set(TopicConfig.MIN_INSYNC_REPLICAS, Integer.toString(TopicSettings.minInsyncReplicasFor(brokers)));
             for (Setting<String> name : TopicConfig.NAMES) {
                 config.set(name, namespace + "." + name.defaultValue());
             }

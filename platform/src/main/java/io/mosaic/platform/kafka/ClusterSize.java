@@ -1,9 +1,9 @@
 package io.mosaic.platform.kafka;
 
 /**
- * The sizes an {@link EmbeddedKafkaCluster} comes in, and the replication each gives: one broker
- * (one replica of everything), or three (three replicas, {@code min.insync.replicas=2}, so that
- * one broker may be down without refusing a write). The one place that rule is written.
+ * The sizes an {@link EmbeddedKafkaCluster} comes in: one broker, or three, which replicate
+ * every topic as {@link io.mosaic.schemas.TopicSettings#withReplicationFor} says (three replicas,
+ * {@code min.insync.replicas=2}, so that one broker may be down without refusing a write).
  */
 public final class ClusterSize {
 
@@ -16,13 +16,5 @@ public final class ClusterSize {
             throw new IllegalArgumentException(what + " must be 1 or 3, got " + brokers);
         }
         return brokers;
-    }
-
-    static int replicationFactor(int brokers) {
-        return brokers == 3 ? 3 : 1;
-    }
-
-    static int minInsyncReplicas(int brokers) {
-        return brokers == 3 ? 2 : 1;
     }
 }

@@ -1,5 +1,6 @@
 package io.mosaic.platform.kafka;
 
+import io.mosaic.schemas.TopicSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -94,8 +95,8 @@ final class KafkaNodeConfig {
 
     /** Settings every node shares, then the caller's, which may override them. */
     private Map<String, Object> common() {
-        int replicationFactor = ClusterSize.replicationFactor(brokerCount);
-        int minInsyncReplicas = ClusterSize.minInsyncReplicas(brokerCount);
+        int replicationFactor = TopicSettings.replicationFactorFor(brokerCount);
+        int minInsyncReplicas = TopicSettings.minInsyncReplicasFor(brokerCount);
         Map<String, Object> props = new HashMap<>();
         props.put(KRaftConfigs.CONTROLLER_LISTENER_NAMES_CONFIG, CONTROLLER_LISTENER);
         // Plain TCP: every listener is bound to loopback, or to a namespace's address on a bridge
@@ -141,7 +142,7 @@ final class KafkaNodeConfig {
         props.put(KRaftConfigs.NODE_ID_CONFIG, CONTROLLER_NODE_ID);
         // Topics created without a replication factor get the cluster's: 3 on three brokers, else
         // 1. Only the controller applies this default; brokers warn that they ignore it.
-        props.putIfAbsent(ReplicationConfigs.DEFAULT_REPLICATION_FACTOR_CONFIG, ClusterSize.replicationFactor(brokerCount));
+        props.putIfAbsent(ReplicationConfigs.DEFAULT_REPLICATION_FACTOR_CONFIG, TopicSettings.replicationFactorFor(brokerCount));
         props.put(SocketServerConfigs.LISTENERS_CONFIG, CONTROLLER_LISTENER + "://" + host + ":" + port);
         // A controller keeps only the metadata log, in its own directory.
         props.put(ServerLogConfigs.LOG_DIRS_CONFIG, dir.toString());

@@ -21,13 +21,4 @@ class ClusterSizeTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("--brokers must be 1 or 3, got " + brokers);
     }
-
-    @ParameterizedTest
-    @ValueSource(ints = {1, 3})
-    void threeBrokersKeepAWriteGoingWithOneDownOneBrokerHasOneReplica(int brokers) {
-        int replicas = ClusterSize.replicationFactor(brokers);
-        int minInsync = ClusterSize.minInsyncReplicas(brokers);
-        assertThat(replicas).isEqualTo(brokers);
-        assertThat(replicas - minInsync).as("replicas that may be down while acks=all writes go on").isEqualTo(brokers == 3 ? 1 : 0);
-    }
 }
