@@ -9,6 +9,7 @@ import io.mosaic.consumers.worker.WorkerSettings;
 import io.mosaic.dashboard.DashboardSettings;
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.config.Setting;
+import io.mosaic.platform.s3.S3Settings;
 import io.mosaic.producers.api.JobsApi;
 import io.mosaic.streams.AggregatorSettings;
 import java.time.Clock;
@@ -26,6 +27,7 @@ public final class Wiring {
         List<Setting<?>> all = new ArrayList<>(MosaicConfig.platformSettings());
         all.addAll(WorkerSettings.SETTINGS);
         all.addAll(SourceSettings.SETTINGS);
+        all.addAll(S3Settings.SETTINGS);
         all.addAll(ReportWriter.SETTINGS);
         all.addAll(AggregatorSettings.SETTINGS);
         all.addAll(JobsApi.SETTINGS);

@@ -1,7 +1,6 @@
 package io.mosaic.platform.config;
 
 import io.mosaic.schemas.TopicSettings;
-import io.mosaic.platform.s3.S3Settings;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -31,10 +30,12 @@ public final class MosaicConfig {
     static final String ENV_PREFIX = "MOSAIC_";
     static final String KAFKA_PREFIX = "kafka.";
 
-
-    /** The settings platform itself declares; services add theirs with {@link #builder(List)}. */
-    private static final List<Setting<?>> PLATFORM = concat(KafkaSettings.SETTINGS, List.of(SourceRoots.FILE_ALLOWED_ROOTS, SourceRoots.HTTP_ALLOWED_HOSTS), S3Settings.SETTINGS,
-            TopicConfig.SETTINGS, DispatchSettings.SETTINGS);
+    /**
+     * The settings of this package; the rest ({@code S3Settings} and the services') are added with
+     * {@link #builder(List)}.
+     */
+    private static final List<Setting<?>> PLATFORM = concat(KafkaSettings.SETTINGS,
+            List.of(SourceRoots.FILE_ALLOWED_ROOTS, SourceRoots.HTTP_ALLOWED_HOSTS), TopicConfig.SETTINGS, DispatchSettings.SETTINGS);
 
     private final Map<String, String> values;
     private final Map<String, Setting<?>> known;
