@@ -57,7 +57,7 @@ class DemoServeIT {
     static void startDemo() {
         originalOut = System.out;
         originalErr = System.err;
-        PrintStream both = new PrintStream(new Tee(output, originalOut), true);
+        PrintStream both = new PrintStream(tee(output, originalOut), true);
         System.setOut(both);
         System.setErr(both);
         demo = new Thread(() -> exitCode.set(MosaicCommand.execute("demo", "--brokers", "1", "--workers", "2", "--samples", "40",
@@ -192,38 +192,23 @@ class DemoServeIT {
         }
     }
 
-    /** Writes to both streams: the test keeps what the demo prints and the build log shows it. */
-    private static final class Tee extends OutputStream {
-        private final ByteArrayOutputStream copy;
-        private final OutputStream out;
-
-        Tee(ByteArrayOutputStream copy, OutputStream out) {
-            this.copy = copy;
-            this.out = out;
-        }
-
-        @Override
-        public void write(int b) {
-            synchronized (copy) {
+    /**
+     * Writes to both: the test keeps what the demo prints and the build log shows it. Neither
+     * throws: a PrintStream keeps its errors, and a ByteArrayOutputStream has none.
+     */
+    private static OutputStream tee(ByteArrayOutputStream copy, PrintStream console) {
+        return new OutputStream() {
+            @Override
+            public void write(int b) {
                 copy.write(b);
+                console.write(b);
             }
-            try {
-                out.write(b);
-            } catch (java.io.IOException e) {
-                // The console went away; the copy is what the test reads.
-            }
-        }
 
-        @Override
-        public void write(byte[] b, int off, int len) {
-            synchronized (copy) {
+            @Override
+            public void write(byte[] b, int off, int len) {
                 copy.write(b, off, len);
+                console.write(b, off, len);
             }
-            try {
-                out.write(b, off, len);
-            } catch (java.io.IOException e) {
-                // As above.
-            }
-        }
+        };
     }
 }

@@ -5,19 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mosaic.schemas.registry.InMemorySchemaRegistry;
 import io.mosaic.schemas.serde.AvroSerde;
-import io.mosaic.schemas.serde.WireFormat;
-import java.io.ByteArrayOutputStream;
+import io.mosaic.schemas.serde.EarlierWriter;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,31 +32,15 @@ class ImageResultEvolutionTest {
     }
 
     @Test
-    void aRecordWrittenWithTheLongHashIsStillReadItsHashLeftOut() throws IOException {
-        GenericRecord old = new GenericData.Record(PREVIOUS);
-        old.put("taskId", "t-1");
-        old.put("jobId", "job-1");
-        old.put("uri", "file:/a.png");
-        old.put("status", new GenericData.EnumSymbol(PREVIOUS.getField("status").schema(), "OK"));
-        old.put("perceptualHash", 0xF0E1_D2C3_B4A5_9687L);
-        old.put("analyzedAt", Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
-        for (Schema.Field field : PREVIOUS.getFields()) {
-            if (old.get(field.name()) == null && field.hasDefaultValue()) {
-                old.put(field.name(), GenericData.get().getDefaultValue(field));
-            }
-        }
-        // As an old worker wrote it: the wire format's magic byte and schema id, then the Avro body.
+    void aRecordWrittenWithTheLongHashIsStillReadItsHashLeftOut() {
         InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
-        int oldId = registry.register("mosaic.image-results-value", PREVIOUS);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        bytes.write(WireFormat.MAGIC_BYTE);
-        bytes.write(ByteBuffer.allocate(4).putInt(oldId).array());
-        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
-        new GenericDatumWriter<GenericRecord>(PREVIOUS).write(old, encoder);
-        encoder.flush();
+        EarlierWriter oldWorker = new EarlierWriter(registry, "mosaic.image-results-value", PREVIOUS);
+        byte[] bytes = oldWorker.serialize(oldWorker.record(Map.of("taskId", "t-1", "jobId", "job-1", "uri", "file:/a.png",
+                "status", "OK", "perceptualHash", 0xF0E1_D2C3_B4A5_9687L,
+                "analyzedAt", Instant.parse("2026-01-01T00:00:00Z").toEpochMilli())));
 
         ImageResult read = new AvroSerde<>(registry, ImageResult.class).deserializer()
-                .deserialize("mosaic.image-results", bytes.toByteArray());
+                .deserialize("mosaic.image-results", bytes);
 
         assertThat(read.getTaskId()).isEqualTo("t-1");
         assertThat(read.getStatus()).isEqualTo(ResultStatus.OK);

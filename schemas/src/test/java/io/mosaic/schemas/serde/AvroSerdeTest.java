@@ -10,13 +10,9 @@ import io.mosaic.schemas.registry.InMemorySchemaRegistry;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
@@ -62,28 +58,18 @@ class AvroSerdeTest {
     }
 
     @Test
-    void readsRecordsWrittenWithAnOlderSchemaUsingTheReadersDefaults() throws Exception {
+    void readsRecordsWrittenWithAnOlderSchemaUsingTheReadersDefaults() {
         // A writer that predates every optional field of ImageResult.
         Schema old = SchemaBuilder.record("ImageResult").namespace("io.mosaic.schemas").fields()
                 .requiredString("taskId").requiredString("jobId").requiredString("uri")
                 .name("status").type(ImageResult.getClassSchema().getField("status").schema()).noDefault()
                 .name("analyzedAt").type(ImageResult.getClassSchema().getField("analyzedAt").schema()).noDefault()
                 .endRecord();
-        int id = registry.register("mosaic.image-results-value", old);
-        GenericRecord record = new GenericData.Record(old);
-        record.put("taskId", "t");
-        record.put("jobId", "j");
-        record.put("uri", "file:/x.jpg");
-        record.put("status", new GenericData.EnumSymbol(old.getField("status").schema(), "FAILED"));
-        record.put("analyzedAt", 5L);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(0);
-        out.writeBytes(ByteBuffer.allocate(4).putInt(id).array());
-        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-        new GenericDatumWriter<GenericRecord>(old).write(record, encoder);
-        encoder.flush();
+        EarlierWriter oldWorker = new EarlierWriter(registry, "mosaic.image-results-value", old);
+        byte[] bytes = oldWorker.serialize(oldWorker.record(Map.of("taskId", "t", "jobId", "j", "uri", "file:/x.jpg",
+                "status", "FAILED", "analyzedAt", 5L)));
 
-        ImageResult read = new AvroSerde<>(registry, ImageResult.class).deserialize("mosaic.image-results", out.toByteArray());
+        ImageResult read = new AvroSerde<>(registry, ImageResult.class).deserialize("mosaic.image-results", bytes);
         assertThat(read.getStatus()).isEqualTo(ResultStatus.FAILED);
         assertThat(read.getError()).isNull();
         assertThat(read.getWidth()).isZero();
