@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import io.mosaic.analysis.samples.SampleImages;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -202,7 +203,7 @@ class ImageAnalyzerTest {
                         (Supplier<byte[]>) () -> "Shopping: milk, eggs, film\n".repeat(40)
                                 .getBytes(StandardCharsets.UTF_8), NOT_AN_IMAGE),
                 Arguments.of("20000 x 20000 PNG header", "bomb.png",
-                        (Supplier<byte[]>) () -> TestImages.pngDeclaring(20_000, 20_000),
+                        (Supplier<byte[]>) () -> SampleImages.pngHeaderOnly(20_000, 20_000),
                         "image declares 20000 x 20000 pixels, over the limit of 100000000 (decompression bomb?)"));
     }
 
@@ -259,7 +260,7 @@ class ImageAnalyzerTest {
     void aBombIsRefusedBeforeAnyPixelIsAllocated() {
         // 400 megapixels of RGB would need 1.2 GB, more than this JVM has (surefire runs it with -Xmx512m):
         // getting a Failed back at all shows the pixels were never allocated.
-        byte[] bomb = TestImages.pngDeclaring(20_000, 20_000);
+        byte[] bomb = SampleImages.pngHeaderOnly(20_000, 20_000);
 
         assertThat(bomb.length).isLessThan(200);
         assertThat(failed(analyzer.analyze(bomb)).reason()).contains("decompression bomb");

@@ -21,12 +21,8 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
-import java.util.zip.CRC32;
-import java.util.zip.Deflater;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
@@ -287,47 +283,11 @@ final class TestImages {
         }
     }
 
-    /**
-     * A valid PNG whose header declares {@code width} x {@code height} RGB pixels but whose data is a few
-     * bytes: what a decompression bomb looks like before anyone inflates it.
-     */
-    static byte[] pngDeclaring(int width, int height) {
-        ByteBuffer header = ByteBuffer.allocate(13)
-                .putInt(width).putInt(height)
-                .put((byte) 8)   // bits per sample
-                .put((byte) 2)   // colour type: RGB
-                .put((byte) 0).put((byte) 0).put((byte) 0); // deflate, adaptive filtering, not interlaced
-        Deflater deflater = new Deflater();
-        deflater.setInput(new byte[64]);
-        deflater.finish();
-        byte[] data = new byte[128];
-        int length = deflater.deflate(data);
-        deflater.end();
-
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        png.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-        chunk(png, "IHDR", header.array());
-        chunk(png, "IDAT", Arrays.copyOf(data, length));
-        chunk(png, "IEND", new byte[0]);
-        return png.toByteArray();
-    }
-
     /** Uniform random bytes: noise that no decoder should accept. */
     static byte[] randomBytes(long seed, int length) {
         byte[] bytes = new byte[length];
         new Random(seed).nextBytes(bytes);
         return bytes;
-    }
-
-    private static void chunk(ByteArrayOutputStream png, String type, byte[] data) {
-        byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
-        CRC32 crc = new CRC32();
-        crc.update(typeBytes);
-        crc.update(data);
-        png.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
-        png.writeBytes(typeBytes);
-        png.writeBytes(data);
-        png.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
 
     private static Color color(Random random, int alpha) {

@@ -1,9 +1,9 @@
 package io.mosaic.app;
 
+import io.mosaic.analysis.samples.SampleImages;
 import io.mosaic.dashboard.Dashboard;
 import io.mosaic.platform.progress.Progress;
 import io.mosaic.platform.s3.EmbeddedS3Server;
-import io.mosaic.platform.samples.SampleImages;
 import io.mosaic.producers.JobSubmitter;
 import io.mosaic.schemas.JobSummary;
 import java.io.IOException;

@@ -3,6 +3,7 @@ package io.mosaic.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.mosaic.analysis.samples.SampleImages;
 import io.mosaic.app.chaos.ChildJvm;
 import io.mosaic.consumers.worker.AnalyzerWorker;
 import io.mosaic.dashboard.alert.AlertPolicy;
@@ -12,7 +13,6 @@ import io.mosaic.dashboard.lag.LagReport.GroupLag;
 import io.mosaic.dashboard.lag.Status;
 import io.mosaic.platform.config.DispatchSettings;
 import io.mosaic.platform.progress.Progress;
-import io.mosaic.platform.samples.SampleImages;
 import io.mosaic.producers.JobSubmitter;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mosaic.analysis.samples.SampleImages;
 import io.mosaic.consumers.worker.AnalyzerWorker;
 import io.mosaic.dashboard.DashboardSettings;
 import io.mosaic.platform.progress.Progress;
-import io.mosaic.platform.samples.SampleImages;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;

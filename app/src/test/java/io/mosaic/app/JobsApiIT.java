@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mosaic.analysis.samples.SampleImages;
 import io.mosaic.consumers.reports.ReportWriter;
 import io.mosaic.consumers.worker.AnalyzerWorker;
 import io.mosaic.consumers.worker.CancelledJobs;
@@ -18,7 +19,6 @@ import io.mosaic.platform.kafka.KafkaClients;
 import io.mosaic.platform.kafka.TopicAdmin;
 import io.mosaic.platform.lifecycle.Lifecycle;
 import io.mosaic.platform.registry.EmbeddedSchemaRegistry;
-import io.mosaic.platform.samples.SampleImages;
 import io.mosaic.producers.api.JobsApi;
 import io.mosaic.schemas.ImageResult;
 import io.mosaic.schemas.ResultStatus;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mosaic.analysis.samples.SampleImages;
 import io.mosaic.consumers.worker.AnalyzerWorker;
 import io.mosaic.consumers.worker.WorkerSettings;
 import io.mosaic.dashboard.Dashboard;
@@ -18,7 +19,6 @@ import io.mosaic.platform.config.TopicConfig;
 import io.mosaic.platform.kafka.TopicAdmin;
 import io.mosaic.platform.lifecycle.Lifecycles;
 import io.mosaic.platform.progress.Progress;
-import io.mosaic.platform.samples.SampleImages;
 import io.mosaic.platform.testing.TestBackend;
 import io.mosaic.producers.JobSubmitter;
 import io.mosaic.schemas.Topics;

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mosaic.analysis.samples.SampleImages;
 import io.mosaic.app.chaos.ChaosImages;
 import io.mosaic.app.chaos.ChildJvm;
 import io.mosaic.platform.config.KafkaSettings;
@@ -12,7 +13,6 @@ import io.mosaic.platform.config.SourceRoots;
 import io.mosaic.platform.lifecycle.ChildProcesses;
 import io.mosaic.platform.s3.EmbeddedS3Server;
 import io.mosaic.platform.s3.S3Settings;
-import io.mosaic.platform.samples.SampleImages;
 import io.mosaic.platform.testing.FaultyTcpProxy;
 import io.mosaic.schemas.JobState;
 import io.mosaic.schemas.JobSummary;

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mosaic.analysis.samples.SampleImages;
 import io.mosaic.consumers.reports.ReportWriter;
 import io.mosaic.consumers.worker.AnalyzerWorker;
 import io.mosaic.consumers.worker.WorkerSettings;
@@ -12,7 +13,6 @@ import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.config.SourceRoots;
 import io.mosaic.platform.config.TopicConfig;
 import io.mosaic.platform.lifecycle.Lifecycles;
-import io.mosaic.platform.samples.SampleImages;
 import io.mosaic.platform.testing.TestBackend;
 import io.mosaic.schemas.Topics;
 import io.mosaic.schemas.registry.SchemaRegistryClient;

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mosaic.analysis.samples.SampleImages;
 import io.mosaic.consumers.deadletter.DeadLetterTopic;
 import io.mosaic.consumers.worker.DeadLetters;
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.kafka.KafkaClients;
 import io.mosaic.platform.progress.Progress;
-import io.mosaic.platform.samples.SampleImages;
 import io.mosaic.producers.JobSubmitter;
 import io.mosaic.schemas.ImageTask;
 import io.mosaic.schemas.Topics;

@@ -2,9 +2,9 @@ package io.mosaic.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mosaic.analysis.samples.SampleImages;
 import io.mosaic.platform.progress.Progress;
 import io.mosaic.platform.registry.EmbeddedSchemaRegistry;
-import io.mosaic.platform.samples.SampleImages;
 import io.mosaic.schemas.JobState;
 import io.mosaic.schemas.JobSummary;
 import io.mosaic.schemas.Topics;

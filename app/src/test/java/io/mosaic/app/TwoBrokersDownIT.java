@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mosaic.analysis.samples.SampleImages;
 import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
 import io.mosaic.platform.progress.Progress;
-import io.mosaic.platform.samples.SampleImages;
 import io.mosaic.producers.JobSubmitter;
 import io.mosaic.schemas.JobState;
 import io.mosaic.schemas.JobSummary;

@@ -1,7 +1,7 @@
 package io.mosaic.analysis;
 
+import io.mosaic.analysis.samples.SampleImages;
 import io.mosaic.jmh.MeasuredAlike;
-import io.mosaic.platform.samples.SampleImages;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;

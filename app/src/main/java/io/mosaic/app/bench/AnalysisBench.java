@@ -2,6 +2,7 @@ package io.mosaic.app.bench;
 
 import io.mosaic.analysis.Analysis;
 import io.mosaic.analysis.ImageAnalyzer;
+import io.mosaic.analysis.samples.SampleImages;
 import io.mosaic.app.Pipeline;
 import io.mosaic.app.bench.BenchLine.Target;
 import io.mosaic.consumers.worker.AnalyzerWorker;
@@ -10,7 +11,6 @@ import io.mosaic.dashboard.lag.LagMonitor;
 import io.mosaic.dashboard.lag.LagReport;
 import io.mosaic.dashboard.lag.Status;
 import io.mosaic.platform.progress.Progress;
-import io.mosaic.platform.samples.SampleImages;
 import io.mosaic.producers.JobSubmitter;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package io.mosaic.app.chaos;
 
-import io.mosaic.platform.samples.SampleImages;
+import io.mosaic.analysis.samples.SampleImages;
 import io.mosaic.schemas.ResultStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -2,10 +2,10 @@ package io.mosaic.app.lab;
 
 import static io.mosaic.app.lab.LabResult.decimal;
 
+import io.mosaic.analysis.samples.SampleImages;
 import io.mosaic.app.Pipeline;
 import io.mosaic.platform.kafka.TopicFollower;
 import io.mosaic.platform.progress.Progress;
-import io.mosaic.platform.samples.SampleImages;
 import io.mosaic.schemas.ImageResult;
 import io.mosaic.schemas.ImageTask;
 import io.mosaic.schemas.Topics;

@@ -2,6 +2,7 @@ package io.mosaic.app.lab;
 
 import com.sun.management.OperatingSystemMXBean;
 import io.mosaic.analysis.ImageAnalyzer;
+import io.mosaic.analysis.samples.SampleImages;
 import io.mosaic.app.Pipeline;
 import io.mosaic.app.Wiring;
 import io.mosaic.app.bench.AnalysisBench;
@@ -14,7 +15,6 @@ import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.config.SourceRoots;
 import io.mosaic.platform.kafka.TopicFollower;
 import io.mosaic.platform.progress.Progress;
-import io.mosaic.platform.samples.SampleImages;
 import io.mosaic.producers.JobSubmitter;
 import io.mosaic.schemas.ImageResult;
 import io.mosaic.schemas.ImageTask;

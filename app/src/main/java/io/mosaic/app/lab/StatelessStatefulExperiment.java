@@ -1,5 +1,6 @@
 package io.mosaic.app.lab;
 
+import io.mosaic.analysis.samples.SampleImages;
 import io.mosaic.app.Pipeline;
 import io.mosaic.app.Wiring;
 import io.mosaic.consumers.worker.AnalyzerWorker;
@@ -9,7 +10,6 @@ import io.mosaic.platform.config.KafkaSettings;
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.config.Setting;
 import io.mosaic.platform.progress.Progress;
-import io.mosaic.platform.samples.SampleImages;
 import io.mosaic.producers.JobSubmitter;
 import io.mosaic.streams.AggregatorSettings;
 import io.mosaic.streams.JobAggregator;

@@ -5,12 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mosaic.analysis.samples.SampleImages;
 import io.mosaic.app.MosaicCommand;
 import io.mosaic.app.deploy.ComposeFile.Service;
 import io.mosaic.app.deploy.LocalDeployment.Infrastructure;
 import io.mosaic.app.deploy.LocalDeployment.Replica;
 import io.mosaic.platform.s3.EmbeddedS3Server;
-import io.mosaic.platform.samples.SampleImages;
 import io.mosaic.platform.testing.TestBackend;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -5,12 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mosaic.analysis.samples.SampleImages;
 import io.mosaic.app.MosaicCommand;
 import io.mosaic.platform.config.SourceRoots;
 import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
 import io.mosaic.platform.lifecycle.Lifecycles;
 import io.mosaic.platform.registry.EmbeddedSchemaRegistry;
-import io.mosaic.platform.samples.SampleImages;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

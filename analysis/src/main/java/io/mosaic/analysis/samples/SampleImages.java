@@ -1,4 +1,4 @@
-package io.mosaic.platform.samples;
+package io.mosaic.analysis.samples;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
