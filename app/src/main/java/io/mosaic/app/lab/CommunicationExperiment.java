@@ -158,11 +158,8 @@ final class CommunicationExperiment implements Experiment.Trial {
         }
         up.set(true);
         receivers = startConsumers(bootstrap, topic, groups, handled, joined, latencies, up);
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         int expected = (MESSAGES + WHILE_DOWN) * groups;
-        while (handledCount(handled) < expected && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
+        Waits.within(Duration.ofSeconds(30), Duration.ofMillis(100), () -> handledCount(handled) >= expected);
         stop(receivers, up);
         List<Double> upLatencies;
         synchronized (latencies) {
@@ -209,13 +206,7 @@ final class CommunicationExperiment implements Experiment.Trial {
     }
 
     private static void awaitJoined(Set<String> joined, int groups) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (joined.size() < groups) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the receivers did not join their groups within 30 s");
-            }
-            Thread.sleep(50);
-        }
+        Waits.until(Duration.ofSeconds(30), () -> joined.size() >= groups, "the receivers to join their groups");
     }
 
     private static int handledCount(Map<String, Set<String>> handled) {

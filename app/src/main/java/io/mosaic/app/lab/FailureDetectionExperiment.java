@@ -7,9 +7,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 
 /**
  * Failure detection, as Kafka's group coordinator does it and as a phi-accrual detector would. A
@@ -24,6 +27,8 @@ final class FailureDetectionExperiment implements Experiment.Trial {
 
     static final int[] SESSION_TIMEOUTS_MS = {2_000, 5_000, 10_000};
     static final long PAUSE_MS = 3_500;
+    /** How often the group's members are listed while waiting: the resolution of the times measured. */
+    private static final Duration LOOK_EVERY = Duration.ofMillis(50);
     static final double PHI_THRESHOLD = 8;
     private static final String TOPIC = "lab-fd-work";
     private static final String BEATS = "lab-fd-heartbeats";
@@ -76,7 +81,7 @@ final class FailureDetectionExperiment implements Experiment.Trial {
         Path log = run.directory().resolve(group + ".log");
         Process member = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try (Admin admin = LabClients.admin(kafka.bootstrapServers())) {
-            if (!await(() -> members(admin, group) == 1, 60_000)) {
+            if (!Waits.within(Duration.ofSeconds(60), LOOK_EVERY, () -> members(admin, group) == 1)) {
                 throw new IllegalStateException("the member of " + group + " did not join within 60 s; see " + log);
             }
             // Let it beat for a while, so the phi detector has intervals to learn from.
@@ -84,14 +89,14 @@ final class FailureDetectionExperiment implements Experiment.Trial {
             long at = System.nanoTime();
             if (pause) {
                 ChildProcesses.signal(member.pid(), "STOP");
-                boolean dropped = await(() -> members(admin, group) == 0, PAUSE_MS);
+                boolean dropped = Waits.within(Duration.ofMillis(PAUSE_MS), LOOK_EVERY, () -> members(admin, group) == 0);
                 ChildProcesses.signal(member.pid(), "CONT");
                 long after = (System.nanoTime() - at) / 1_000_000;
                 run.say("session %d ms: paused %d ms: %s", sessionMs, PAUSE_MS, dropped ? "dropped from the group after " + after + " ms" : "kept");
                 return dropped ? after : -1;
             }
             member.destroyForcibly();
-            boolean noticed = await(() -> members(admin, group) == 0, sessionMs * 3L + 10_000);
+            boolean noticed = Waits.within(Duration.ofMillis(sessionMs * 3L + 10_000), LOOK_EVERY, () -> members(admin, group) == 0);
             long after = (System.nanoTime() - at) / 1_000_000;
             run.say("session %d ms: killed: %s", sessionMs, noticed ? "noticed after " + after + " ms" : "not noticed");
             if (!noticed) {
@@ -104,31 +109,22 @@ final class FailureDetectionExperiment implements Experiment.Trial {
         }
     }
 
-    private static int members(Admin admin, String group) throws Exception {
+    /** Members of {@code group} as the coordinator lists them; 0 before any has joined. */
+    private static int members(Admin admin, String group) {
         try {
             return admin.describeConsumerGroups(List.of(group)).all().get(5, TimeUnit.SECONDS).get(group).members().size();
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof org.apache.kafka.common.errors.GroupIdNotFoundException) {
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
                 // Not created yet: no member has joined.
                 return 0;
             }
-            throw e;
+            throw new IllegalStateException("cannot describe group " + group + ": " + e.getCause(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while describing group " + group, e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("cannot describe group " + group + " within 5 s", e);
         }
-    }
-
-    private interface Check {
-        boolean holds() throws Exception;
-    }
-
-    private static boolean await(Check check, long millis) throws Exception {
-        long deadline = System.nanoTime() + millis * 1_000_000;
-        do {
-            if (check.holds()) {
-                return true;
-            }
-            Thread.sleep(50);
-        } while (System.nanoTime() < deadline);
-        return check.holds();
     }
 
     /** The member's heartbeat records, their broker timestamps in arrival order. */

@@ -95,10 +95,7 @@ final class LittlesLawExperiment implements Experiment.Trial {
                     Thread.sleep(Math.round(-Math.log(1 - random.nextDouble()) * MEAN_GAP.toMillis()));
                 }
                 run.say("submitted %d jobs, %d tasks; waiting for every result", JOBS, submitted.size());
-                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while (answered.size() < files.size() && System.nanoTime() < deadline) {
-                    Thread.sleep(100);
-                }
+                Waits.within(Duration.ofSeconds(60), Duration.ofMillis(100), () -> answered.size() >= files.size());
             } finally {
                 sampler.interrupt();
                 sampler.join();

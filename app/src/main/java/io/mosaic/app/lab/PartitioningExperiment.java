@@ -6,6 +6,7 @@ import static io.mosaic.app.lab.LabResult.percent;
 import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
 import io.mosaic.schemas.Identity;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -146,13 +147,8 @@ final class PartitioningExperiment implements Experiment.Trial {
         int[] partitions = new int[keys.size()];
         try (KafkaProducer<String, String> producer = LabClients.producer(bootstrap, Map.of(
                 ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.ACKS_CONFIG, "1", ProducerConfig.METADATA_MAX_AGE_CONFIG, 500))) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (producer.partitionsFor(TOPIC).size() < partitionCount) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the producer did not see " + partitionCount + " partitions of " + TOPIC + " within 30 s");
-                }
-                Thread.sleep(200);
-            }
+            Waits.until(Duration.ofSeconds(30), Duration.ofMillis(200), () -> producer.partitionsFor(TOPIC).size() >= partitionCount,
+                    "the producer to see " + partitionCount + " partitions of " + TOPIC);
             List<Future<RecordMetadata>> sent = new ArrayList<>(keys.size());
             for (String key : keys) {
                 sent.add(producer.send(new ProducerRecord<>(TOPIC, key, "x")));

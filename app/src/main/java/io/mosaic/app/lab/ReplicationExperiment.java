@@ -140,14 +140,9 @@ final class ReplicationExperiment implements Experiment.Trial {
     }
 
     private static void awaitInSync(String bootstrap) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (describe(bootstrap).map(p -> p.isr().stream().map(Node::id).distinct().count() == 3).orElse(false)) {
-                return;
-            }
-            Thread.sleep(500);
-        }
-        throw new IllegalStateException("the replicas of " + TOPIC + " were not all in sync within 90 s of the restart");
+        Waits.until(Duration.ofSeconds(90), Duration.ofMillis(500),
+                () -> describe(bootstrap).map(p -> p.isr().stream().map(Node::id).distinct().count() == 3).orElse(false),
+                "the replicas of " + TOPIC + " to be all in sync after the restart");
     }
 
     private static Optional<TopicPartitionInfo> describe(String bootstrap) {
