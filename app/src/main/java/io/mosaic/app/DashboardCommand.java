@@ -4,6 +4,7 @@ import io.mosaic.dashboard.Dashboard;
 import io.mosaic.dashboard.DashboardSettings;
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.config.Setting;
+import io.mosaic.platform.lifecycle.ChildProcesses;
 import io.mosaic.platform.lifecycle.Lifecycles;
 import io.mosaic.schemas.Topics;
 import java.io.PrintWriter;
@@ -84,11 +85,7 @@ final class DashboardCommand extends CommandBase.Client implements Callable<Inte
             out.flush();
             stopped.await();
         } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // The JVM is stopping; the hook is running.
-            }
+            ChildProcesses.removeShutdownHook(hook);
         }
         return 0;
     }

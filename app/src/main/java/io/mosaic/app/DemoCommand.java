@@ -2,6 +2,7 @@ package io.mosaic.app;
 
 import io.mosaic.analysis.samples.SampleImages;
 import io.mosaic.dashboard.Dashboard;
+import io.mosaic.platform.lifecycle.ChildProcesses;
 import io.mosaic.platform.progress.Progress;
 import io.mosaic.platform.s3.EmbeddedS3Server;
 import io.mosaic.producers.JobSubmitter;
@@ -159,11 +160,7 @@ final class DemoCommand extends CommandBase.Local implements java.util.concurren
             // An interrupt asks the demo to stop, like Ctrl-C; the flag is not kept, so that
             // stopping the parts can still wait for their threads.
         } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // The JVM is stopping; the hook is running.
-            }
+            ChildProcesses.removeShutdownHook(hook);
         }
     }
 

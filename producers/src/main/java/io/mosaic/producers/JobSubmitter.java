@@ -2,6 +2,7 @@ package io.mosaic.producers;
 
 import io.mosaic.platform.config.DispatchSettings;
 import io.mosaic.platform.config.MosaicConfig;
+import io.mosaic.platform.kafka.Acknowledgements;
 import io.mosaic.platform.kafka.KafkaClients;
 import io.mosaic.platform.progress.Progress;
 import io.mosaic.schemas.Identity;
@@ -16,8 +17,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -101,8 +100,7 @@ public final class JobSubmitter implements AutoCloseable {
                 .build();
         publishJob(job);
 
-        AtomicInteger acknowledged = new AtomicInteger();
-        AtomicReference<Exception> firstFailure = new AtomicReference<>();
+        Acknowledgements acknowledged = new Acknowledgements(count -> progress.stepTo(count, total));
         int[] published = new int[1];
         images.forEachTaskUri(uri -> {
             ImageTask task = ImageTask.newBuilder()
@@ -113,19 +111,10 @@ public final class JobSubmitter implements AutoCloseable {
                     .build();
             published[0]++;
             var record = dispatched ? topics.taskBacklog().record(id, task) : topics.imageTasks().record(task.getTaskId(), task);
-            producer.send(record, (metadata, error) -> {
-                if (error != null) {
-                    firstFailure.compareAndSet(null, error);
-                } else {
-                    progress.stepTo(acknowledged.incrementAndGet(), total);
-                }
-            });
+            producer.send(record, acknowledged);
         });
         producer.flush();
-        if (firstFailure.get() != null) {
-            throw new IllegalStateException("publishing the tasks of job " + id + " failed after "
-                    + acknowledged.get() + " of " + total + ": " + firstFailure.get().getMessage(), firstFailure.get());
-        }
+        acknowledged.throwIfFailed("publishing the " + total + " tasks of job " + id);
         if (published[0] != total) {
             throw new IllegalStateException(source + " changed while job " + id + " was submitted: " + total
                     + " images counted, " + published[0] + " found when publishing; submit it again when it is complete");

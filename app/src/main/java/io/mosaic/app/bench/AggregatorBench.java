@@ -4,6 +4,7 @@ import io.mosaic.app.bench.BenchLine.Target;
 import io.mosaic.app.chaos.GroupWatch;
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.config.KafkaSettings;
+import io.mosaic.platform.kafka.Acknowledgements;
 import io.mosaic.platform.kafka.KafkaClients;
 import io.mosaic.schemas.HashHex;
 import io.mosaic.schemas.ImageJob;
@@ -22,7 +23,6 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.TopicPartition;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -84,14 +84,14 @@ final class AggregatorBench {
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
         Random random = new Random(11);
         Instant now = Instant.now();
-        AtomicReference<Exception> failure = new AtomicReference<>();
+        Acknowledgements acknowledged = new Acknowledgements();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             awaitLeaders(producer, bench.topics().jobs().name());
             awaitLeaders(producer, bench.topics().imageResults().name());
             for (int j = 0; j < jobs; j++) {
                 String jobId = jobId(j);
                 producer.send(bench.topics().jobs().record(jobId, ImageJob.newBuilder().setJobId(jobId)
-                        .setSource("file:/bench/" + jobId + "/").setTaskCount(perJob).setSubmittedAt(now).build()));
+                        .setSource("file:/bench/" + jobId + "/").setTaskCount(perJob).setSubmittedAt(now).build()), acknowledged);
             }
             for (int t = 0; t < perJob; t++) {
                 for (int j = 0; j < jobs; j++) {
@@ -102,18 +102,12 @@ final class AggregatorBench {
                             .setMeanLuma(random.nextDouble()).setSharpness(1 + 6 * random.nextDouble()).setBlurry(random.nextInt(10) == 0)
                             .setPerceptualHashHex(HashHex.of(random.nextLong())).setWideHashHex(HashHex.of(random.nextLong())).setAnalyzedAt(now)
                             .setWorker("bench/loader-0").setDurationMs(5).build();
-                    producer.send(bench.topics().imageResults().record(jobId, result), (metadata, error) -> {
-                        if (error != null) {
-                            failure.compareAndSet(null, error);
-                        }
-                    });
+                    producer.send(bench.topics().imageResults().record(jobId, result), acknowledged);
                 }
             }
             producer.flush();
         }
-        if (failure.get() != null) {
-            throw new IllegalStateException("loading the aggregator's results failed: " + failure.get(), failure.get());
-        }
+        acknowledged.throwIfFailed("loading the aggregator's results");
         long loaded = endOffsets(config, bench.topics().imageResults());
         if (loaded != (long) jobs * perJob) {
             throw new IllegalStateException("the results topic holds " + loaded + " records, " + jobs * perJob + " were loaded");

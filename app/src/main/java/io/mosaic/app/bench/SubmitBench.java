@@ -2,6 +2,7 @@ package io.mosaic.app.bench;
 
 import io.mosaic.app.bench.BenchLine.Target;
 import io.mosaic.platform.config.MosaicConfig;
+import io.mosaic.platform.kafka.Acknowledgements;
 import io.mosaic.platform.kafka.KafkaClients;
 import io.mosaic.platform.progress.Progress;
 import io.mosaic.producers.JobSubmitter;
@@ -14,7 +15,6 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -88,22 +88,16 @@ final class SubmitBench {
         for (byte[] value : values) {
             random.nextBytes(value);
         }
-        AtomicReference<Exception> failure = new AtomicReference<>();
+        Acknowledgements acknowledged = new Acknowledgements();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerSettings(), new ByteArraySerializer(), new ByteArraySerializer())) {
             long start = System.nanoTime();
             for (int i = 0; i < tasks; i++) {
                 byte[] key = new byte[keySize];
                 random.nextBytes(key);
-                producer.send(new ProducerRecord<>(baselineTopic, key, values[i & 63]), (metadata, error) -> {
-                    if (error != null) {
-                        failure.compareAndSet(null, error);
-                    }
-                });
+                producer.send(new ProducerRecord<>(baselineTopic, key, values[i & 63]), acknowledged);
             }
             producer.flush();
-            if (failure.get() != null) {
-                throw new IllegalStateException("the producer baseline failed: " + failure.get().getMessage(), failure.get());
-            }
+            acknowledged.throwIfFailed("the producer baseline");
             return tasks / seconds(start);
         }
     }

@@ -3,10 +3,6 @@ package io.mosaic.dashboard.metrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mosaic.dashboard.jobs.JobProgress;
@@ -15,6 +11,7 @@ import io.mosaic.dashboard.lag.LagReport.GroupLag;
 import io.mosaic.dashboard.lag.LagReport.PartitionLag;
 import io.mosaic.dashboard.lag.LagReport.PartitionOffsets;
 import io.mosaic.dashboard.lag.OffsetSnapshot.Owner;
+import io.mosaic.platform.metrics.ServiceMetrics;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -111,10 +108,7 @@ public final class LagMetrics {
         Gauge.builder("mosaic_images_per_second", imagesPerSecond, DoubleSupplier::getAsDouble)
                 .description("Images analysed per second across jobs, over the last ten seconds")
                 .tags(clusterTag).strongReference(true).register(registry);
-        new JvmMemoryMetrics().bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
+        ServiceMetrics.bindProcessMeters(registry);
     }
 
     /** Publishes a monitoring round. Called from one thread at a time. */

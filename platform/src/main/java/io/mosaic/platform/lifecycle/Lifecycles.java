@@ -118,10 +118,6 @@ public final class Lifecycles implements AutoCloseable {
     @Override
     public void close() {
         stopAll();
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException alreadyShuttingDown) {
-            // The hook is running or has run; nothing to remove.
-        }
+        ChildProcesses.removeShutdownHook(shutdownHook);
     }
 }

@@ -23,11 +23,16 @@ public final class ServiceMetrics {
 
     public ServiceMetrics(String service) {
         registry.config().commonTags("service", service);
+        bindProcessMeters(registry);
+        new JvmGcMetrics().bindTo(registry);
+    }
+
+    /** The JVM's memory and threads, the process's CPU and uptime: what every Mosaic registry shows of its process. */
+    public static void bindProcessMeters(MeterRegistry registry) {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
     }
 
     public MeterRegistry registry() {
