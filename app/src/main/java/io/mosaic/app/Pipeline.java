@@ -14,6 +14,7 @@ import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
 import io.mosaic.platform.kafka.TopicAdmin;
 import io.mosaic.platform.lifecycle.Lifecycle;
 import io.mosaic.platform.lifecycle.Lifecycles;
+import io.mosaic.platform.lifecycle.Poll;
 import io.mosaic.platform.progress.Progress;
 import io.mosaic.platform.registry.EmbeddedSchemaRegistry;
 import io.mosaic.platform.s3.EmbeddedS3Server;
@@ -138,19 +139,12 @@ public final class Pipeline implements AutoCloseable {
      */
     public JobSummary awaitCompleted(String jobId, Duration timeout, Duration poll, Consumer<JobSummary> progress)
             throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
+        return Poll.find(timeout, poll, () -> {
             Optional<JobSummary> summary = aggregator.localSummary(jobId);
-            if (summary.isPresent()) {
-                progress.accept(summary.get());
-                if (summary.get().getState() == JobState.COMPLETED) {
-                    return summary.get();
-                }
-            }
-            Thread.sleep(poll.toMillis());
-        }
-        throw new IllegalStateException("job " + jobId + " did not complete within " + timeout.toSeconds()
-                + " s; last summary: " + aggregator.localSummary(jobId).map(Object::toString).orElse("none"));
+            summary.ifPresent(progress);
+            return summary.filter(s -> s.getState() == JobState.COMPLETED);
+        }).orElseThrow(() -> new IllegalStateException("job " + jobId + " did not complete within " + timeout.toSeconds()
+                + " s; last summary: " + aggregator.localSummary(jobId).map(Object::toString).orElse("none")));
     }
 
     /** The report of {@code jobId}, once the report writer has written it. */
@@ -160,15 +154,7 @@ public final class Pipeline implements AutoCloseable {
 
     /** Waits for the report of {@code jobId}; empty when it is not written within {@code timeout}. */
     public Optional<Path> awaitReport(String jobId, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<Path> report = report(jobId);
-            if (report.isPresent()) {
-                return report;
-            }
-            Thread.sleep(100);
-        }
-        return report(jobId);
+        return Poll.find(timeout, Duration.ofMillis(100), () -> report(jobId));
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.config.KafkaSettings;
 import io.mosaic.platform.kafka.Acknowledgements;
 import io.mosaic.platform.kafka.KafkaClients;
+import io.mosaic.platform.lifecycle.Poll;
 import io.mosaic.schemas.HashHex;
 import io.mosaic.schemas.ImageJob;
 import io.mosaic.schemas.ImageResult;
@@ -117,13 +118,9 @@ final class AggregatorBench {
 
     /** Waits until every partition of a just-created topic has a leader the producer knows. */
     private static void awaitLeaders(KafkaProducer<byte[], byte[]> producer, String topic) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (producer.partitionsFor(topic).stream().anyMatch(p -> p.leader() == null || p.leader().isEmpty())) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("partitions of " + topic + " have no leader after 60 s");
-            }
-            Thread.sleep(100);
-        }
+        Poll.until(Duration.ofSeconds(60), Duration.ofMillis(100),
+                () -> producer.partitionsFor(topic).stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()),
+                "a leader for every partition of " + topic);
     }
 
     private static long endOffsets(MosaicConfig config, Topic<?, ?> topic) throws Exception {

@@ -2,11 +2,13 @@ package io.mosaic.app.bench;
 
 import io.mosaic.app.Pipeline;
 import io.mosaic.platform.kafka.TopicFollower;
+import io.mosaic.platform.lifecycle.Poll;
 import io.mosaic.schemas.JobState;
 import io.mosaic.schemas.JobSummary;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -44,17 +46,9 @@ final class Completions implements AutoCloseable {
 
     /** Waits for {@code jobId} to be COMPLETED; returns the {@link System#nanoTime()} it was seen. */
     long awaitCompleted(String jobId, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            Long at = completedAt.get(jobId);
-            if (at != null) {
-                return at;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("job " + jobId + " was not COMPLETED within " + timeout.toSeconds() + " s");
-            }
-            Thread.sleep(1);
-        }
+        // Every millisecond: the time returned is when the summary was seen, but the caller measures on.
+        return Poll.find(timeout, Duration.ofMillis(1), () -> Optional.ofNullable(completedAt.get(jobId)))
+                .orElseThrow(() -> new IllegalStateException("job " + jobId + " was not COMPLETED within " + timeout.toSeconds() + " s"));
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.mosaic.app.bench;
 
 import io.mosaic.app.Pipeline;
 import io.mosaic.app.chaos.ChildJvm;
+import io.mosaic.platform.lifecycle.Poll;
 import io.mosaic.producers.SummaryWatcher;
 import io.mosaic.schemas.JobState;
 import io.mosaic.schemas.JobSummary;
@@ -222,14 +223,7 @@ abstract class ScaleDeployment implements AutoCloseable {
         @Override
         Optional<Path> awaitReport(String jobId, Duration timeout) throws InterruptedException {
             Path report = reports.resolve(jobId + ".json");
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                if (Files.exists(report)) {
-                    return Optional.of(report);
-                }
-                Thread.sleep(50);
-            }
-            return Optional.empty();
+            return Poll.find(timeout, Duration.ofMillis(50), () -> Optional.of(report).filter(Files::exists));
         }
 
         @Override

@@ -5,6 +5,7 @@ import io.mosaic.app.bench.BenchLine.Target;
 import io.mosaic.app.chaos.ChildJvm;
 import io.mosaic.app.chaos.GroupWatch;
 import io.mosaic.consumers.worker.AnalyzerWorker;
+import io.mosaic.platform.lifecycle.Poll;
 import io.mosaic.platform.progress.Progress;
 import io.mosaic.producers.JobSubmitter;
 import java.nio.file.Path;
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.GroupState;
 
 /**
@@ -68,20 +68,15 @@ final class ScalingBench implements AutoCloseable {
 
     /** Waits until the analyzer group is stable, its members from {@code processes} worker processes. */
     private void awaitMembers(int processes) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         try (GroupWatch watch = new GroupWatch(pipeline.config(), "bench-scaling")) {
-            while (System.nanoTime() < deadline) {
+            Poll.until(Duration.ofSeconds(120), Duration.ofMillis(200), () -> {
                 GroupWatch.GroupView group = watch.describe(AnalyzerWorker.groupId(pipeline.config()));
                 long seen = group.members().stream().map(m -> m.clientId().contains("scale-2")).distinct().count();
                 // Every member holds partitions: the tasks topic has more partitions than both processes have threads.
-                if (group.state() == GroupState.STABLE && seen == processes
-                        && group.members().stream().noneMatch(m -> m.partitions().isEmpty())) {
-                    return;
-                }
-                Thread.sleep(200);
-            }
+                return group.state() == GroupState.STABLE && seen == processes
+                        && group.members().stream().noneMatch(m -> m.partitions().isEmpty());
+            }, "the analyzer group to settle on " + processes + " worker process(es)");
         }
-        throw new IllegalStateException("the analyzer group did not settle on " + processes + " worker process(es) within 120 s");
     }
 
     static BenchLine line(int threads, double[] two, double[] one) {

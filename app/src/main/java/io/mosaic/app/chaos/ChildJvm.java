@@ -6,6 +6,7 @@ import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.config.Setting;
 import io.mosaic.platform.config.TopicConfig;
 import io.mosaic.platform.lifecycle.ChildProcesses;
+import io.mosaic.platform.lifecycle.Poll;
 import io.mosaic.platform.lifecycle.WatchedMain;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -143,18 +144,19 @@ public final class ChildJvm {
     /** Waits until the service prints that it runs; fails at once if the process exits first. */
     public void awaitRunning(Duration timeout) throws IOException, InterruptedException {
         String marker = service + ": running";
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
+        boolean running = Poll.within(timeout, Duration.ofMillis(200), () -> {
             if (logSinceStart().contains(marker)) {
-                return;
+                return true;
             }
             Process p = currentProcess();
             if (p == null || !p.isAlive()) {
                 throw new IllegalStateException(name + " exited during start-up; see " + logFile);
             }
-            Thread.sleep(200);
+            return false;
+        });
+        if (!running) {
+            throw new IllegalStateException(name + " did not start within " + timeout.toSeconds() + " s; see " + logFile);
         }
-        throw new IllegalStateException(name + " did not start within " + timeout.toSeconds() + " s; see " + logFile);
     }
 
     /** The log written since the latest start. */

@@ -120,28 +120,30 @@ final class CapExperiment implements Experiment.Trial {
      * stale cache until the controller reaches it.
      */
     private static void awaitAgreed(EmbeddedKafkaCluster kafka, int leader) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            Set<String> views = new HashSet<>();
-            boolean inSync = true;
-            for (int id : kafka.brokerIds()) {
-                try (Admin admin = LabClients.admin(kafka.brokerHost(id).address() + ":" + EmbeddedKafkaCluster.ISOLATED_BROKER_PORT)) {
-                    for (TopicDescription topic : admin.describeTopics(List.of(CP, AP)).allTopicNames().get(10, TimeUnit.SECONDS).values()) {
-                        TopicPartitionInfo p = topic.partitions().get(0);
-                        inSync &= p.isr().size() == 3 && p.leader() != null && (leader == -1 || p.leader().id() == leader);
-                        views.add(topic.name() + " " + (p.leader() == null ? -1 : p.leader().id()) + " "
-                                + p.isr().stream().map(Node::id).sorted().toList());
-                    }
-                } catch (Exception e) {
-                    inSync = false;
+        Waits.until(Duration.ofSeconds(120), Duration.ofMillis(500), () -> agreed(kafka, leader),
+                "the brokers to agree on " + CP + " and " + AP + " with all replicas in sync");
+    }
+
+    /** Whether every broker's own view of both topics is the same, all replicas in sync (and {@code leader} leading, unless -1). */
+    private static boolean agreed(EmbeddedKafkaCluster kafka, int leader) {
+        Set<String> views = new HashSet<>();
+        boolean inSync = true;
+        for (int id : kafka.brokerIds()) {
+            try (Admin admin = LabClients.admin(kafka.brokerHost(id).address() + ":" + EmbeddedKafkaCluster.ISOLATED_BROKER_PORT)) {
+                for (TopicDescription topic : admin.describeTopics(List.of(CP, AP)).allTopicNames().get(10, TimeUnit.SECONDS).values()) {
+                    TopicPartitionInfo p = topic.partitions().get(0);
+                    inSync &= p.isr().size() == 3 && p.leader() != null && (leader == -1 || p.leader().id() == leader);
+                    views.add(topic.name() + " " + (p.leader() == null ? -1 : p.leader().id()) + " "
+                            + p.isr().stream().map(Node::id).sorted().toList());
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } catch (Exception e) {
+                inSync = false;
             }
-            if (inSync && views.size() == 2) {
-                return;
-            }
-            Thread.sleep(500);
         }
-        throw new IllegalStateException("the brokers did not agree on " + CP + " and " + AP + " with all replicas in sync within 120 s");
+        return inSync && views.size() == 2;
     }
 
     private static Set<String> values(String bootstrap, String topic) {

@@ -1,6 +1,7 @@
 package io.mosaic.app.lab;
 
 import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
+import io.mosaic.platform.lifecycle.Poll;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -127,16 +128,10 @@ final class ReplicationExperiment implements Experiment.Trial {
 
     /** The partition's leader once it is one of the brokers not in {@code gone}. */
     private static Optional<Integer> awaitLeader(String bootstrap, Set<Integer> gone) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<TopicPartitionInfo> partition = describe(bootstrap);
-            if (partition.isPresent() && partition.get().leader() != null && !partition.get().leader().isEmpty()
-                    && !gone.contains(partition.get().leader().id())) {
-                return Optional.of(partition.get().leader().id());
-            }
-            Thread.sleep(200);
-        }
-        return Optional.empty();
+        return Poll.find(Duration.ofSeconds(60), Duration.ofMillis(200), () -> describe(bootstrap)
+                .map(TopicPartitionInfo::leader)
+                .filter(leader -> !leader.isEmpty() && !gone.contains(leader.id()))
+                .map(Node::id));
     }
 
     private static void awaitInSync(String bootstrap) throws Exception {

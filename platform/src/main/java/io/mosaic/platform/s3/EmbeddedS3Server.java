@@ -5,6 +5,7 @@ import io.mosaic.platform.config.Setting;
 import io.mosaic.platform.lifecycle.ChildProcesses;
 import io.mosaic.platform.lifecycle.ChildService;
 import io.mosaic.platform.lifecycle.Lifecycle;
+import io.mosaic.platform.lifecycle.Poll;
 import java.io.File;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -236,8 +237,7 @@ public final class EmbeddedS3Server implements Lifecycle {
     private void awaitReady() throws IOException, InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest probe = HttpRequest.newBuilder(URI.create(endpoint() + "/")).timeout(Duration.ofSeconds(2)).GET().build();
-        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
-        while (true) {
+        boolean listening = Poll.within(STARTUP_TIMEOUT, Duration.ofMillis(200), () -> {
             Process running = child.process();
             if (!running.isAlive()) {
                 throw new IOException("the S3 server exited with code " + running.exitValue());
@@ -245,14 +245,13 @@ public final class EmbeddedS3Server implements Lifecycle {
             try {
                 // Any answer, even 403 for an unsigned request, says it listens.
                 http.send(probe, HttpResponse.BodyHandlers.discarding());
-                return;
+                return true;
             } catch (ConnectException notListeningYet) {
-                // Still starting.
+                return false;
             }
-            if (System.nanoTime() > deadline) {
-                throw new IOException("no answer from " + endpoint() + " within " + STARTUP_TIMEOUT.toSeconds() + " s");
-            }
-            Thread.sleep(200);
+        });
+        if (!listening) {
+            throw new IOException("no answer from " + endpoint() + " within " + STARTUP_TIMEOUT.toSeconds() + " s");
         }
     }
 
