@@ -46,7 +46,7 @@ final class Completions implements AutoCloseable {
 
     /** Waits for {@code jobId} to be COMPLETED; returns the {@link System#nanoTime()} it was seen. */
     long awaitCompleted(String jobId, Duration timeout) throws InterruptedException {
-        // Every millisecond: the time returned is when the summary was seen, but the caller measures on.
+        // The time returned is when the follower saw the summary; looking every millisecond only returns it promptly.
         return Poll.find(timeout, Duration.ofMillis(1), () -> Optional.ofNullable(completedAt.get(jobId)))
                 .orElseThrow(() -> new IllegalStateException("job " + jobId + " was not COMPLETED within " + timeout.toSeconds() + " s"));
     }

@@ -51,12 +51,12 @@ public final class Poll {
     public static <E extends Exception> void until(Duration limit, Duration every, Check<E> check, String what)
             throws E, InterruptedException {
         if (!within(limit, every, check)) {
-            throw new IllegalStateException("waited " + seconds(limit) + " for " + what);
+            throw new IllegalStateException("waited " + readable(limit) + " for " + what);
         }
     }
 
     /** {@code limit} as people read it: "90 s", "500 ms". */
-    static String seconds(Duration limit) {
+    static String readable(Duration limit) {
         return limit.toMillis() % 1000 == 0 ? limit.toSeconds() + " s" : limit.toMillis() + " ms";
     }
 }
