@@ -3,6 +3,7 @@ package io.mosaic.app.chaos;
 import io.mosaic.consumers.worker.AnalyzerWorker;
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
+import io.mosaic.platform.lifecycle.Poll;
 import io.mosaic.platform.net.IsolatedNetwork;
 import io.mosaic.platform.registry.EmbeddedSchemaRegistry;
 import io.mosaic.schemas.Topics;
@@ -304,20 +305,16 @@ final class FaultInjector {
 
     /** Polls {@code condition}; the time from {@code since} until it held, or empty after {@code limit}. */
     static Optional<Duration> await(Condition condition, long since, Duration limit) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < deadline) {
+        return Poll.find(limit, Duration.ofMillis(100), () -> {
             try {
-                if (condition.holds()) {
-                    return Optional.of(Duration.ofNanos(System.nanoTime() - since));
-                }
+                return condition.holds() ? Optional.of(Duration.ofNanos(System.nanoTime() - since)) : Optional.empty();
             } catch (InterruptedException e) {
                 throw e;
             } catch (Exception e) {
                 // The cluster is still recovering; ask again.
+                return Optional.empty();
             }
-            Thread.sleep(100);
-        }
-        return Optional.empty();
+        });
     }
 
     static String show(Optional<Duration> d) {

@@ -1,23 +1,25 @@
 package io.mosaic.platform.kafka;
 
+import io.mosaic.platform.lifecycle.Poll;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.Node;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,17 +36,16 @@ final class KafkaNodes {
      * fails at once, naming its log, if a broker in a process of its own exits meanwhile.
      */
     static void awaitVisible(String bootstrapServers, List<KafkaNode> brokers, Duration timeout, IntFunction<Path> logOf) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            Collection<Node> nodes = List.of();
-            while (System.nanoTime() < deadline) {
+            AtomicReference<Collection<Node>> nodes = new AtomicReference<>(List.of());
+            boolean visible = Poll.within(timeout, Duration.ofMillis(100), () -> {
                 try {
-                    nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(5_000)).nodes().get();
+                    nodes.set(admin.describeCluster(new DescribeClusterOptions().timeoutMs(5_000)).nodes().get());
                 } catch (ExecutionException notYet) {
                     // Child processes are still starting: nothing listens yet.
                 }
-                if (nodes.size() == brokers.size()) {
-                    return;
+                if (nodes.get().size() == brokers.size()) {
+                    return true;
                 }
                 for (KafkaNode broker : brokers) {
                     if (broker.process().isPresent() && !broker.isAlive()) {
@@ -52,9 +53,11 @@ final class KafkaNodes {
                                 + logOf.apply(broker.nodeId()));
                     }
                 }
-                Thread.sleep(100);
+                return false;
+            });
+            if (!visible) {
+                throw new IllegalStateException("the cluster shows " + nodes.get().size() + " of " + brokers.size() + " brokers after " + timeout);
             }
-            throw new IllegalStateException("the cluster shows " + nodes.size() + " of " + brokers.size() + " brokers after " + timeout);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.mosaic.platform.kafka;
 
 import io.mosaic.platform.config.MosaicConfig;
+import io.mosaic.platform.lifecycle.Poll;
 import io.mosaic.schemas.Topic;
 import io.mosaic.schemas.Topics;
 import java.time.Duration;
@@ -154,27 +155,25 @@ public final class TopicAdmin {
 
     /** New topics take a moment to elect leaders; producing before that only adds retries. */
     private static void awaitLeaders(Admin admin, List<String> names) throws InterruptedException, ExecutionException, TimeoutException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            boolean ready;
-            try {
-                Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
-                ready = described.values().stream()
-                        .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                    throw e;
-                }
-                // The broker answering has not received the new topics' metadata yet.
-                ready = false;
+        if (!Poll.within(Duration.ofSeconds(60), Duration.ofMillis(100), () -> leadersElected(admin, names))) {
+            throw new TimeoutException("topics have partitions without a leader after 60 s");
+        }
+    }
+
+    /** Whether every partition of {@code names} has a leader; false while the broker asked does not know them yet, or is slow to say. */
+    private static boolean leadersElected(Admin admin, List<String> names) throws ExecutionException, InterruptedException {
+        try {
+            Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+            return described.values().stream()
+                    .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                throw e;
             }
-            if (ready) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException("topics have partitions without a leader after 60 s");
-            }
-            Thread.sleep(100);
+            // The broker answering has not received the new topics' metadata yet.
+            return false;
+        } catch (TimeoutException slow) {
+            return false;
         }
     }
 }
