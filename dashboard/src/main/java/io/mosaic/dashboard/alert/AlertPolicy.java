@@ -46,6 +46,16 @@ public final class AlertPolicy {
      */
     public record State(long badSinceMs, boolean firing, long lastFiredMs) {
         public static final State HEALTHY = new State(-1, false, Long.MIN_VALUE);
+
+        /** Whether a FIRING at {@code now} would keep {@code minIntervalMs} after the last one. */
+        boolean mayFire(long now, long minIntervalMs) {
+            return lastFiredMs == Long.MIN_VALUE || now - lastFiredMs >= minIntervalMs;
+        }
+
+        /** Healthy, nothing firing and free to fire again: no different from {@link #HEALTHY}, so need not be kept. */
+        boolean asGoodAsNew(long now, long minIntervalMs) {
+            return badSinceMs < 0 && !firing && mayFire(now, minIntervalMs);
+        }
     }
 
     /** A notification about a job's stall. */
@@ -73,8 +83,7 @@ public final class AlertPolicy {
         if (status.alerting()) {
             long badSince = state.badSinceMs() < 0 ? now : state.badSinceMs();
             boolean longEnough = now - badSince >= afterMs;
-            boolean allowed = state.lastFiredMs() == Long.MIN_VALUE || now - state.lastFiredMs() >= minIntervalMs;
-            if (!state.firing() && longEnough && allowed) {
+            if (!state.firing() && longEnough && state.mayFire(now, minIntervalMs)) {
                 return new Step(new State(badSince, true, now), Kind.FIRING);
             }
             return new Step(new State(badSince, state.firing(), state.lastFiredMs()), null);
@@ -134,10 +143,8 @@ public final class AlertPolicy {
             }
         }
         if (!changes.isEmpty()) {
-            // A job neither stalled nor within the interval of its last FIRING is as good as new: forget it.
             long now = changes.get(changes.size() - 1).timeMs();
-            jobs.values().removeIf(state -> state.badSinceMs() < 0 && !state.firing()
-                    && (state.lastFiredMs() == Long.MIN_VALUE || now - state.lastFiredMs() >= minIntervalMs));
+            jobs.values().removeIf(state -> state.asGoodAsNew(now, minIntervalMs));
         }
         return alerts;
     }
