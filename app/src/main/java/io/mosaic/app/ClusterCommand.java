@@ -2,7 +2,6 @@ package io.mosaic.app;
 
 import io.mosaic.platform.config.KafkaSettings;
 import io.mosaic.platform.config.MosaicConfig;
-import io.mosaic.platform.config.TopicConfig;
 import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
 import io.mosaic.platform.kafka.TopicAdmin;
 import io.mosaic.platform.lifecycle.Lifecycles;
@@ -10,7 +9,6 @@ import io.mosaic.platform.net.IsolatedNetwork;
 import io.mosaic.platform.registry.EmbeddedSchemaRegistry;
 import io.mosaic.platform.s3.EmbeddedS3Server;
 import io.mosaic.platform.s3.S3Settings;
-import io.mosaic.schemas.TopicSettings;
 import io.mosaic.schemas.Topics;
 import io.mosaic.schemas.registry.SchemaRegistryClient;
 import java.io.PrintWriter;
@@ -82,8 +80,7 @@ final class ClusterCommand extends CommandBase.Local implements Callable<Integer
             MosaicConfig config = MosaicConfig.builder()
                     .set(KafkaSettings.BOOTSTRAP_SERVERS, kafka.bootstrapServers())
                     .set(KafkaSettings.SCHEMA_REGISTRY_URL, registry.url())
-                    .set(TopicConfig.REPLICATION_FACTOR, String.valueOf(TopicSettings.replicationFactorFor(brokers.count())))
-                    .set(TopicConfig.MIN_INSYNC_REPLICAS, String.valueOf(TopicSettings.minInsyncReplicasFor(brokers.count())))
+                    .replicationFor(brokers.count())
                     .build();
             Topics topics = Topics.create(config.topicSettings(), new SchemaRegistryClient(registry.url()));
             TopicAdmin.createTopics(config, topics);

@@ -8,7 +8,6 @@ import io.mosaic.dashboard.Dashboard;
 import io.mosaic.platform.config.KafkaSettings;
 import io.mosaic.platform.config.MosaicConfig;
 import io.mosaic.platform.config.SourceRoots;
-import io.mosaic.platform.config.TopicConfig;
 import io.mosaic.platform.kafka.ClusterSize;
 import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
 import io.mosaic.platform.kafka.TopicAdmin;
@@ -25,7 +24,6 @@ import io.mosaic.producers.JobSubmitter;
 import io.mosaic.schemas.JobPriority;
 import io.mosaic.schemas.JobState;
 import io.mosaic.schemas.JobSummary;
-import io.mosaic.schemas.TopicSettings;
 import io.mosaic.schemas.Topics;
 import io.mosaic.schemas.registry.SchemaRegistryClient;
 import io.mosaic.streams.AggregatorSettings;
@@ -216,8 +214,7 @@ public final class Pipeline implements AutoCloseable {
         if (cluster != null) {
             config.set(KafkaSettings.BOOTSTRAP_SERVERS, cluster.bootstrapServers())
                     .set(KafkaSettings.SCHEMA_REGISTRY_URL, registry.url())
-                    .set(TopicConfig.REPLICATION_FACTOR, String.valueOf(TopicSettings.replicationFactorFor(b.brokers)))
-                    .set(TopicConfig.MIN_INSYNC_REPLICAS, String.valueOf(TopicSettings.minInsyncReplicasFor(b.brokers)));
+                    .replicationFor(b.brokers);
         } else {
             config.set(KafkaSettings.BOOTSTRAP_SERVERS, b.bootstrapServers)
                     .set(KafkaSettings.SCHEMA_REGISTRY_URL, b.schemaRegistryUrl);

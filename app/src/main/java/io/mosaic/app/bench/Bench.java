@@ -8,7 +8,6 @@ import io.mosaic.platform.config.Setting;
 import io.mosaic.platform.config.TopicConfig;
 import io.mosaic.platform.kafka.KafkaClients;
 import io.mosaic.schemas.JobPriority;
-import io.mosaic.schemas.TopicSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -172,9 +171,7 @@ public final class Bench {
             return builder;
         }
         return builder.external(external.bootstrapServers(), external.schemaRegistryUrl()).configure(config -> {
-            config.set(KafkaSettings.GROUP_PREFIX, namespace)
-                    .set(TopicConfig.REPLICATION_FACTOR, Integer.toString(TopicSettings.replicationFactorFor(brokers)))
-                    .set(TopicConfig.MIN_INSYNC_REPLICAS, Integer.toString(TopicSettings.minInsyncReplicasFor(brokers)));
+            config.set(KafkaSettings.GROUP_PREFIX, namespace).replicationFor(brokers);
             for (Setting<String> name : TopicConfig.NAMES) {
                 config.set(name, namespace + "." + name.defaultValue());
             }

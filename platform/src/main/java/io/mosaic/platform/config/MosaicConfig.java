@@ -198,6 +198,15 @@ public final class MosaicConfig {
             return this;
         }
 
+        /**
+         * {@code replication.factor} and {@code min.insync.replicas} as they fit a cluster of
+         * {@code brokers} ({@link TopicSettings#withReplicationFor}).
+         */
+        public Builder replicationFor(int brokers) {
+            return set(TopicConfig.REPLICATION_FACTOR, String.valueOf(TopicSettings.replicationFactorFor(brokers)))
+                    .set(TopicConfig.MIN_INSYNC_REPLICAS, String.valueOf(TopicSettings.minInsyncReplicasFor(brokers)));
+        }
+
         /** The configuration; every value given is parsed now, so a bad one fails here, naming its key. */
         public MosaicConfig build() {
             MosaicConfig config = new MosaicConfig(values, Collections.unmodifiableMap(new LinkedHashMap<>(known)));
