@@ -1,6 +1,7 @@
 package io.mosaic.app.lab;
 
 import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
+import io.mosaic.platform.lifecycle.Poll;
 import io.mosaic.platform.net.IsolatedNetwork;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -120,12 +121,12 @@ final class CapExperiment implements Experiment.Trial {
      * stale cache until the controller reaches it.
      */
     private static void awaitAgreed(EmbeddedKafkaCluster kafka, int leader) throws Exception {
-        Waits.until(Duration.ofSeconds(120), Duration.ofMillis(500), () -> agreed(kafka, leader),
+        Poll.until(Duration.ofSeconds(120), Duration.ofMillis(500), () -> agreed(kafka, leader),
                 "the brokers to agree on " + CP + " and " + AP + " with all replicas in sync");
     }
 
     /** Whether every broker's own view of both topics is the same, all replicas in sync (and {@code leader} leading, unless -1). */
-    private static boolean agreed(EmbeddedKafkaCluster kafka, int leader) {
+    private static boolean agreed(EmbeddedKafkaCluster kafka, int leader) throws InterruptedException {
         Set<String> views = new HashSet<>();
         boolean inSync = true;
         for (int id : kafka.brokerIds()) {
@@ -137,8 +138,7 @@ final class CapExperiment implements Experiment.Trial {
                             + p.isr().stream().map(Node::id).sorted().toList());
                 }
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
+                throw e;
             } catch (Exception e) {
                 inSync = false;
             }

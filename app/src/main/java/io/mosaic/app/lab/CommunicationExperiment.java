@@ -4,6 +4,7 @@ import static io.mosaic.app.lab.LabResult.decimal;
 
 import com.sun.net.httpserver.HttpServer;
 import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
+import io.mosaic.platform.lifecycle.Poll;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -159,7 +160,7 @@ final class CommunicationExperiment implements Experiment.Trial {
         up.set(true);
         receivers = startConsumers(bootstrap, topic, groups, handled, joined, latencies, up);
         int expected = (MESSAGES + WHILE_DOWN) * groups;
-        Waits.within(Duration.ofSeconds(30), Duration.ofMillis(100), () -> handledCount(handled) >= expected);
+        Poll.within(Duration.ofSeconds(30), Duration.ofMillis(100), () -> handledCount(handled) >= expected);
         stop(receivers, up);
         List<Double> upLatencies;
         synchronized (latencies) {

@@ -2,7 +2,6 @@ package io.mosaic.app.lab;
 
 import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -2,6 +2,7 @@ package io.mosaic.app.lab;
 
 import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
 import io.mosaic.platform.lifecycle.ChildProcesses;
+import io.mosaic.platform.lifecycle.Poll;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
@@ -81,7 +81,7 @@ final class FailureDetectionExperiment implements Experiment.Trial {
         Path log = run.directory().resolve(group + ".log");
         Process member = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try (Admin admin = LabClients.admin(kafka.bootstrapServers())) {
-            if (!Waits.within(Duration.ofSeconds(60), LOOK_EVERY, () -> members(admin, group) == 1)) {
+            if (!Poll.within(Duration.ofSeconds(60), LOOK_EVERY, () -> members(admin, group) == 1)) {
                 throw new IllegalStateException("the member of " + group + " did not join within 60 s; see " + log);
             }
             // Let it beat for a while, so the phi detector has intervals to learn from.
@@ -89,14 +89,14 @@ final class FailureDetectionExperiment implements Experiment.Trial {
             long at = System.nanoTime();
             if (pause) {
                 ChildProcesses.signal(member.pid(), "STOP");
-                boolean dropped = Waits.within(Duration.ofMillis(PAUSE_MS), LOOK_EVERY, () -> members(admin, group) == 0);
+                boolean dropped = Poll.within(Duration.ofMillis(PAUSE_MS), LOOK_EVERY, () -> members(admin, group) == 0);
                 ChildProcesses.signal(member.pid(), "CONT");
                 long after = (System.nanoTime() - at) / 1_000_000;
                 run.say("session %d ms: paused %d ms: %s", sessionMs, PAUSE_MS, dropped ? "dropped from the group after " + after + " ms" : "kept");
                 return dropped ? after : -1;
             }
             member.destroyForcibly();
-            boolean noticed = Waits.within(Duration.ofMillis(sessionMs * 3L + 10_000), LOOK_EVERY, () -> members(admin, group) == 0);
+            boolean noticed = Poll.within(Duration.ofMillis(sessionMs * 3L + 10_000), LOOK_EVERY, () -> members(admin, group) == 0);
             long after = (System.nanoTime() - at) / 1_000_000;
             run.say("session %d ms: killed: %s", sessionMs, noticed ? "noticed after " + after + " ms" : "not noticed");
             if (!noticed) {
@@ -110,7 +110,7 @@ final class FailureDetectionExperiment implements Experiment.Trial {
     }
 
     /** Members of {@code group} as the coordinator lists them; 0 before any has joined. */
-    private static int members(Admin admin, String group) {
+    private static int members(Admin admin, String group) throws Exception {
         try {
             return admin.describeConsumerGroups(List.of(group)).all().get(5, TimeUnit.SECONDS).get(group).members().size();
         } catch (ExecutionException e) {
@@ -118,12 +118,7 @@ final class FailureDetectionExperiment implements Experiment.Trial {
                 // Not created yet: no member has joined.
                 return 0;
             }
-            throw new IllegalStateException("cannot describe group " + group + ": " + e.getCause(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while describing group " + group, e);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("cannot describe group " + group + " within 5 s", e);
+            throw e;
         }
     }
 

@@ -5,6 +5,7 @@ import static io.mosaic.app.lab.LabResult.decimal;
 import io.mosaic.analysis.samples.SampleImages;
 import io.mosaic.app.Pipeline;
 import io.mosaic.platform.kafka.TopicFollower;
+import io.mosaic.platform.lifecycle.Poll;
 import io.mosaic.platform.progress.Progress;
 import io.mosaic.schemas.ImageResult;
 import io.mosaic.schemas.ImageTask;
@@ -95,7 +96,7 @@ final class LittlesLawExperiment implements Experiment.Trial {
                     Thread.sleep(Math.round(-Math.log(1 - random.nextDouble()) * MEAN_GAP.toMillis()));
                 }
                 run.say("submitted %d jobs, %d tasks; waiting for every result", JOBS, submitted.size());
-                Waits.within(Duration.ofSeconds(60), Duration.ofMillis(100), () -> answered.size() >= files.size());
+                Poll.within(Duration.ofSeconds(60), Duration.ofMillis(100), () -> answered.size() >= files.size());
             } finally {
                 sampler.interrupt();
                 sampler.join();

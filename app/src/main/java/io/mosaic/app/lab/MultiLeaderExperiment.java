@@ -1,6 +1,7 @@
 package io.mosaic.app.lab;
 
 import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
+import io.mosaic.platform.lifecycle.Poll;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -173,7 +174,8 @@ final class MultiLeaderExperiment implements Experiment.Trial {
         for (String region : REGIONS) {
             TopicPartition remote = new TopicPartition(other(region) + "." + TOPIC, 0);
             try (Admin admin = LabClients.admin(bootstrap.get(region))) {
-                Waits.until(WAIT, () -> {
+                // Two Admin calls a look: every 100 ms rather than the lab's 20.
+                Poll.until(WAIT, Duration.ofMillis(100), () -> {
                     if (!mirror.isAlive()) {
                         throw new IllegalStateException("MirrorMaker 2 exited:\n" + mirror.logTail());
                     }
@@ -184,7 +186,7 @@ final class MultiLeaderExperiment implements Experiment.Trial {
     }
 
     /** Whether {@code partition} exists and has a committed record: Admin calls, no consumer. */
-    private static boolean holdsACommittedRecord(Admin admin, TopicPartition partition) {
+    private static boolean holdsACommittedRecord(Admin admin, TopicPartition partition) throws InterruptedException {
         try {
             // Asked first, since the offsets of a topic not yet created are logged as an error.
             if (!admin.listTopics().names().get(5, TimeUnit.SECONDS).contains(partition.topic())) {
@@ -192,9 +194,6 @@ final class MultiLeaderExperiment implements Experiment.Trial {
             }
             return admin.listOffsets(Map.of(partition, OffsetSpec.latest()), new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
                     .partitionResult(partition).get(5, TimeUnit.SECONDS).offset() > 0;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         } catch (ExecutionException | TimeoutException notYet) {
             // The copy's topic is not created yet, or the broker is slow to answer: look again.
             return false;

@@ -4,6 +4,7 @@ import static io.mosaic.app.lab.LabResult.decimal;
 import static io.mosaic.app.lab.LabResult.percent;
 
 import io.mosaic.platform.kafka.EmbeddedKafkaCluster;
+import io.mosaic.platform.lifecycle.Poll;
 import io.mosaic.schemas.Identity;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -147,7 +148,7 @@ final class PartitioningExperiment implements Experiment.Trial {
         int[] partitions = new int[keys.size()];
         try (KafkaProducer<String, String> producer = LabClients.producer(bootstrap, Map.of(
                 ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.ACKS_CONFIG, "1", ProducerConfig.METADATA_MAX_AGE_CONFIG, 500))) {
-            Waits.until(Duration.ofSeconds(30), Duration.ofMillis(200), () -> producer.partitionsFor(TOPIC).size() >= partitionCount,
+            Poll.until(Duration.ofSeconds(30), Duration.ofMillis(200), () -> producer.partitionsFor(TOPIC).size() >= partitionCount,
                     "the producer to see " + partitionCount + " partitions of " + TOPIC);
             List<Future<RecordMetadata>> sent = new ArrayList<>(keys.size());
             for (String key : keys) {

@@ -135,7 +135,7 @@ final class ReplicationExperiment implements Experiment.Trial {
     }
 
     private static void awaitInSync(String bootstrap) throws Exception {
-        Waits.until(Duration.ofSeconds(90), Duration.ofMillis(500),
+        Poll.until(Duration.ofSeconds(90), Duration.ofMillis(500),
                 () -> describe(bootstrap).map(p -> p.isr().stream().map(Node::id).distinct().count() == 3).orElse(false),
                 "the replicas of " + TOPIC + " to be all in sync after the restart");
     }
