@@ -200,7 +200,7 @@ public final class MosaicConfig {
 
         /**
          * {@code replication.factor} and {@code min.insync.replicas} as they fit a cluster of
-         * {@code brokers} ({@link TopicSettings#withReplicationFor}).
+         * {@code brokers} ({@link TopicSettings#replicationFactorFor}, {@link TopicSettings#minInsyncReplicasFor}).
          */
         public Builder replicationFor(int brokers) {
             return set(TopicConfig.REPLICATION_FACTOR, String.valueOf(TopicSettings.replicationFactorFor(brokers)))

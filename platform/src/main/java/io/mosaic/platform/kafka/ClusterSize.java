@@ -2,7 +2,7 @@ package io.mosaic.platform.kafka;
 
 /**
  * The sizes an {@link EmbeddedKafkaCluster} comes in: one broker, or three, which replicate
- * every topic as {@link io.mosaic.schemas.TopicSettings#withReplicationFor} says (three replicas,
+ * every topic as {@link io.mosaic.schemas.TopicSettings#replicationFactorFor} says (three replicas,
  * {@code min.insync.replicas=2}, so that one broker may be down without refusing a write).
  */
 public final class ClusterSize {
