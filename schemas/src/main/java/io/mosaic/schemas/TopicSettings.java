@@ -34,27 +34,16 @@ public record TopicSettings(
     }
 
     /**
-     * Replication that fits a cluster of {@code brokers}: with three or more, factor 3 and
-     * min ISR 2, so a write survives the loss of one broker and losing two stops writes instead
-     * of losing them; with fewer, 1 and 1.
+     * The replication factor that fits a cluster of {@code brokers}: with three or more, 3, and
+     * {@link #minInsyncReplicasFor} 2, so a write survives the loss of one broker and losing two
+     * stops writes instead of losing them; with fewer, 1 and 1.
      */
-    public TopicSettings withReplicationFor(int brokers) {
-        return withReplication((short) replicationFactorFor(brokers), minInsyncReplicasFor(brokers));
-    }
-
-    /** The replication factor that fits a cluster of {@code brokers} ({@link #withReplicationFor}). */
     public static int replicationFactorFor(int brokers) {
         return brokers >= 3 ? 3 : 1;
     }
 
-    /** The {@code min.insync.replicas} that fits a cluster of {@code brokers} ({@link #withReplicationFor}). */
+    /** The {@code min.insync.replicas} that fits a cluster of {@code brokers} (see {@link #replicationFactorFor}). */
     public static int minInsyncReplicasFor(int brokers) {
         return brokers >= 3 ? 2 : 1;
-    }
-
-    public TopicSettings withReplication(short factor, int minIsr) {
-        return new TopicSettings(jobs, jobsPartitions, imageTasks, imageTasksPartitions, imageResults,
-                imageResultsPartitions, jobSummaries, jobSummariesPartitions, imageTasksDlq,
-                imageTasksDlqPartitions, nearDuplicateGroups, nearDuplicateGroupsPartitions, taskBacklog, jobAdmissions, expressTasks, factor, minIsr);
     }
 }

@@ -15,11 +15,7 @@ class TopicSettingsTest {
             5, 3, 2
             """)
     void replicationFitsTheClusterSoThatOneBrokerOfThreeMayBeDown(int brokers, int factor, int minInsync) {
-        TopicSettings fitted = TopicSettings.defaults().withReplicationFor(brokers);
-
         assertThat(TopicSettings.replicationFactorFor(brokers)).isEqualTo(factor);
         assertThat(TopicSettings.minInsyncReplicasFor(brokers)).isEqualTo(minInsync);
-        assertThat(fitted.replicationFactor()).isEqualTo((short) factor);
-        assertThat(fitted.minInSyncReplicas()).isEqualTo(minInsync);
     }
 }
