@@ -10,7 +10,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -137,9 +139,8 @@ final class CapExperiment implements Experiment.Trial {
                     views.add(topic.name() + " " + (p.leader() == null ? -1 : p.leader().id()) + " "
                             + p.isr().stream().map(Node::id).sorted().toList());
                 }
-            } catch (InterruptedException e) {
-                throw e;
-            } catch (Exception e) {
+            } catch (ExecutionException | TimeoutException e) {
+                // A broker that is still catching up may not know a topic yet, or answer late: ask again.
                 inSync = false;
             }
         }
