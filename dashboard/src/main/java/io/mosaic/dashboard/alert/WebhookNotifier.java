@@ -45,6 +45,11 @@ public final class WebhookNotifier implements Consumer<LagReport>, AutoCloseable
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int QUEUE = 100;
     private static final int RECENT = 50;
+    /** More job alerts of one kind than this at one look are posted as one digest. */
+    static final int DIGEST_OVER = 3;
+    /** Jobs a digest lists in {@code jobs}, and names in its text; {@code count} says how many there were. */
+    private static final int DIGEST_JOBS = 100;
+    private static final int DIGEST_NAMED = 5;
 
     private final AlertPolicy policy;
     private final List<URI> webhooks;
@@ -81,10 +86,21 @@ public final class WebhookNotifier implements Consumer<LagReport>, AutoCloseable
         }
     }
 
-    /** Sends what these job stalls call for: a stall begun, a stall ended ({@link AlertPolicy#evaluate(List)}). */
+    /**
+     * Sends what these job stalls call for: a stall begun, a stall ended ({@link AlertPolicy#evaluate(List)}).
+     * More than {@link #DIGEST_OVER} of one kind at one look are one post, a digest: when every
+     * worker is gone, every running job stalls within a look or two, and one message says so
+     * better than one per job.
+     */
     public void jobs(List<JobStalls.Change> stalls) {
-        for (JobAlert alert : policy.evaluate(stalls)) {
-            send(body(alert));
+        List<JobAlert> alerts = policy.evaluate(stalls);
+        for (Kind kind : Kind.values()) {
+            List<JobAlert> ofKind = alerts.stream().filter(alert -> alert.kind() == kind).toList();
+            if (ofKind.size() > DIGEST_OVER) {
+                send(digest(kind, ofKind));
+            } else {
+                ofKind.forEach(alert -> send(body(alert)));
+            }
         }
     }
 
@@ -136,26 +152,50 @@ public final class WebhookNotifier implements Consumer<LagReport>, AutoCloseable
 
     /** A job's stall: {@code job} instead of {@code group}; {@code status} STALLED, then RUNNING, COMPLETED or CANCELLED (null: gone). */
     Map<String, Object> body(JobAlert alert) {
-        JobStalls.Change change = alert.change();
-        JobProgress job = change.job();
-        double seconds = change.quietMs() / 1000.0;
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("event", alert.kind().name());
         body.put("cluster", cluster);
-        body.put("job", change.jobId());
-        body.put("status", !change.ended() ? "STALLED" : job == null ? null : job.state());
-        body.put("since", Instant.ofEpochMilli(change.quietSinceMs()).toString());
-        body.put("time", Instant.ofEpochMilli(change.timeMs()).toString());
-        body.put("durationSeconds", seconds);
-        if (job != null) {
-            body.put("taskCount", job.taskCount());
-            body.put("done", job.done());
-            body.put("inFlight", job.inFlight());
-            body.put("queued", job.queued());
-        }
+        body.putAll(fields(alert.change()));
         body.put("dashboard", dashboardUrl);
-        body.put("text", text(alert, seconds));
+        body.put("text", text(alert, alert.change().quietMs() / 1000.0));
         return body;
+    }
+
+    /** Many jobs' alerts of one kind: {@code count}, and {@code jobs}, each with a job alert's fields. */
+    Map<String, Object> digest(Kind kind, List<JobAlert> alerts) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("event", kind.name());
+        body.put("cluster", cluster);
+        body.put("count", alerts.size());
+        body.put("time", Instant.ofEpochMilli(alerts.get(0).change().timeMs()).toString());
+        body.put("jobs", alerts.stream().limit(DIGEST_JOBS).map(alert -> fields(alert.change())).toList());
+        body.put("dashboard", dashboardUrl);
+        List<String> ids = alerts.stream().map(alert -> alert.change().jobId()).toList();
+        String named = String.join(", ", ids.subList(0, Math.min(DIGEST_NAMED, ids.size())))
+                + (ids.size() > DIGEST_NAMED ? " and " + (ids.size() - DIGEST_NAMED) + " more" : "");
+        long quietMs = alerts.stream().mapToLong(alert -> alert.change().quietMs()).min().orElse(0);
+        body.put("text", kind == Kind.FIRING
+                ? String.format(Locale.ROOT, "[%s] %d jobs are STALLED, each without a result for %.0f s or more: %s", cluster,
+                        alerts.size(), quietMs / 1000.0, named)
+                : String.format(Locale.ROOT, "[%s] %d jobs are no longer stalled: %s", cluster, alerts.size(), named));
+        return body;
+    }
+
+    private static Map<String, Object> fields(JobStalls.Change change) {
+        JobProgress job = change.job();
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("job", change.jobId());
+        fields.put("status", !change.ended() ? "STALLED" : job == null ? null : job.state());
+        fields.put("since", Instant.ofEpochMilli(change.quietSinceMs()).toString());
+        fields.put("time", Instant.ofEpochMilli(change.timeMs()).toString());
+        fields.put("durationSeconds", change.quietMs() / 1000.0);
+        if (job != null) {
+            fields.put("taskCount", job.taskCount());
+            fields.put("done", job.done());
+            fields.put("inFlight", job.inFlight());
+            fields.put("queued", job.queued());
+        }
+        return fields;
     }
 
     private String text(JobAlert alert, double seconds) {

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,6 +76,34 @@ class WebhookNotifierTest {
         assertThat(resolved.get("event").asText()).isEqualTo("RESOLVED");
         assertThat(resolved.get("status").asText()).isEqualTo("RUNNING");
         assertThat(resolved.get("text").asText()).contains("job job-7 is no longer stalled (RUNNING) after 89 s without a result");
+    }
+
+    @Test
+    void manyJobsStallingAtOneLookArePostedAsOneDigestAndAFewAsTheirOwn() throws IOException {
+        List<String> ids = IntStream.range(0, 7).mapToObj(i -> "job-" + i).toList();
+        try (WebhookNotifier notifier = new WebhookNotifier(new AlertPolicy(Duration.ofSeconds(10), Duration.ofMinutes(5)),
+                List.of(url("/hook")), "test-cluster", "http://127.0.0.1:8080", Duration.ofSeconds(2))) {
+            // Every worker gone: seven jobs stall at one look, three more at the next.
+            notifier.jobs(ids.stream().map(id -> stall(id, false, 1_000, 76_000 + id.length())).toList());
+            notifier.jobs(List.of(stall("a", false, 2_000, 78_000), stall("b", false, 2_000, 78_000), stall("c", false, 2_000, 78_000)));
+            // The workers back: the seven move again at one look.
+            notifier.jobs(ids.stream().map(id -> stall(id, true, 1_000, 90_000)).toList());
+            await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 5);
+        }
+        JsonNode firing = received.get(0);
+        assertThat(firing.get("event").asText()).isEqualTo("FIRING");
+        assertThat(firing.get("count").asInt()).isEqualTo(7);
+        assertThat(firing.get("jobs")).extracting(job -> job.get("job").asText()).containsExactlyElementsOf(ids);
+        assertThat(firing.get("jobs").get(0).get("status").asText()).isEqualTo("STALLED");
+        assertThat(firing.get("jobs").get(0).get("done").asInt()).isEqualTo(3);
+        assertThat(firing.get("text").asText()).isEqualTo("[test-cluster] 7 jobs are STALLED, each without a result for 75 s or more:"
+                + " job-0, job-1, job-2, job-3, job-4 and 2 more");
+        assertThat(received.subList(1, 4)).extracting(alert -> alert.get("job").asText()).containsExactly("a", "b", "c");
+        JsonNode resolved = received.get(4);
+        assertThat(resolved.get("event").asText()).isEqualTo("RESOLVED");
+        assertThat(resolved.get("count").asInt()).isEqualTo(7);
+        assertThat(resolved.get("jobs").get(6).get("status").asText()).isEqualTo("RUNNING");
+        assertThat(resolved.get("text").asText()).startsWith("[test-cluster] 7 jobs are no longer stalled: job-0, ");
     }
 
     @Test
