@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,7 +40,8 @@ import java.util.stream.Stream;
  * being readable in the results topic), images per second, CPU per image of every process
  * involved (this one and its children: the registry, the workers), and what a crash takes down.
  * The direct calls and the pipeline in one process each do the work once unmeasured first, so both
- * are measured warm; the worker processes start cold, as new processes do.
+ * are measured warm, and their rows are medians of a few rounds; the worker processes start cold,
+ * as new processes do.
  */
 final class ScaleExperiment implements Experiment.Trial {
 
@@ -49,6 +51,8 @@ final class ScaleExperiment implements Experiment.Trial {
     static final int LONE_TASKS = 10;
     /** Rounds of direct calls over the job's images; the direct row is their median. */
     private static final int DIRECT_ROUNDS = 5;
+    /** Jobs through the worker in this process, after its warm-up; its row is their median. */
+    private static final int PIPELINE_ROUNDS = 3;
     private static final int WIDTH = 320;
     private static final int HEIGHT = 240;
     /** A task alone is a small image, so that what it costs besides the analysis shows. */
@@ -117,9 +121,9 @@ final class ScaleExperiment implements Experiment.Trial {
         List<Double> rates = new ArrayList<>();
         List<Double> cpuPerImage = new ArrayList<>();
         for (int round = 0; round < DIRECT_ROUNDS; round++) {
-            long cpu = cpuNanos();
+            Map<Long, Long> cpu = cpuByProcess();
             rates.add(AnalysisBench.direct(analyzer, files, THREADS).imagesPerSecond());
-            cpuPerImage.add((cpuNanos() - cpu) / 1e6 / files.size());
+            cpuPerImage.add(cpuSince(cpu) / 1e6 / files.size());
         }
         List<Long> micros = new ArrayList<>();
         for (Path dir : lone) {
@@ -142,11 +146,17 @@ final class ScaleExperiment implements Experiment.Trial {
             String warmUp = submit(config, topics, images, "scale-one-process-warm-up");
             Waits.until(WAIT, () -> timeline.results(warmUp) >= IMAGES, "every result of the warm-up job in one process");
             alone(config, topics, lone, timeline, "scale-warm-up-");
-            long cpu = cpuNanos();
-            String job = submit(config, topics, images, "scale-one-process");
-            Waits.until(WAIT, () -> timeline.results(job) >= IMAGES, "every result of the job in one process");
-            Run whole = timeline.run(job, (cpuNanos() - cpu) / 1e6 / IMAGES);
-            return whole.withLatency(alone(config, topics, lone, timeline, "scale-"));
+            // A job is a second or two of work, as noisy as a round of direct calls: the medians of a few.
+            List<Double> rates = new ArrayList<>();
+            List<Double> cpuPerImage = new ArrayList<>();
+            for (int round = 0; round < PIPELINE_ROUNDS; round++) {
+                Map<Long, Long> cpu = cpuByProcess();
+                String job = submit(config, topics, images, "scale-one-process-" + round);
+                Waits.until(WAIT, () -> timeline.results(job) >= IMAGES, "every result of the job in one process");
+                cpuPerImage.add(cpuSince(cpu) / 1e6 / IMAGES);
+                rates.add(timeline.run(job, 0).imagesPerSecond());
+            }
+            return new Run(median(rates), median(cpuPerImage), IMAGES, alone(config, topics, lone, timeline, "scale-"));
         } finally {
             worker.stop();
         }
@@ -179,10 +189,10 @@ final class ScaleExperiment implements Experiment.Trial {
             for (ChildJvm worker : workers) {
                 worker.awaitRunning(Duration.ofSeconds(60));
             }
-            long cpu = cpuNanos();
+            Map<Long, Long> cpu = cpuByProcess();
             String first = submit(config, topics, images, "scale-processes");
             Waits.until(WAIT, () -> timeline.results(first) >= IMAGES, "every result of the job from two processes");
-            Run whole = timeline.run(first, (cpuNanos() - cpu) / 1e6 / IMAGES).withLatency(alone(config, topics, lone, timeline, "scale-"));
+            Run whole = timeline.run(first, cpuSince(cpu) / 1e6 / IMAGES).withLatency(alone(config, topics, lone, timeline, "scale-"));
             String job = submit(config, topics, images, "scale-processes-crash");
             Waits.until(WAIT, () -> timeline.results(job) >= IMAGES / 3, "a third of the results from two processes");
             workers.get(0).kill();
@@ -259,14 +269,21 @@ final class ScaleExperiment implements Experiment.Trial {
         }
     }
 
-    /** CPU time of this process and every process it started (the registry, the workers). */
-    private static long cpuNanos() {
-        long own = ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-        return own + ProcessHandle.current().descendants().mapToLong(p -> childCpuNanos(p.pid())).sum();
+    /** CPU time so far of this process and of every process it started (the registry, the workers), by process id. */
+    private static Map<Long, Long> cpuByProcess() {
+        Map<Long, Long> cpu = new HashMap<>();
+        cpu.put(ProcessHandle.current().pid(), ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime());
+        ProcessHandle.current().descendants().forEach(p -> p.info().totalCpuDuration().ifPresent(d -> cpu.put(p.pid(), d.toNanos())));
+        return cpu;
     }
 
-    private static long childCpuNanos(long pid) {
-        return ProcessHandle.of(pid).flatMap(p -> p.info().totalCpuDuration()).map(Duration::toNanos).orElse(0L);
+    /**
+     * CPU time spent since {@code before} by the processes alive now. Not the difference of two sums:
+     * a process that ended in between (a child of an earlier experiment, still exiting when this one
+     * began) would take all of its CPU time out of the second sum.
+     */
+    private static long cpuSince(Map<Long, Long> before) {
+        return cpuByProcess().entrySet().stream().mapToLong(e -> e.getValue() - before.getOrDefault(e.getKey(), 0L)).sum();
     }
 
     private static double median(List<? extends Number> values) {
@@ -292,7 +309,9 @@ final class ScaleExperiment implements Experiment.Trial {
                         micros(direct.latencyMicros()), micros(oneProcess.latencyMicros()),
                         String.format(Locale.ROOT, "%.0f", oneProcess.latencyMicros() / direct.latencyMicros()))
                 .lesson("The messaging costs CPU too: %s per image through the broker against %s called directly (the rows count"
-                        + " every process on the machine: this one and the registry, and the workers where they are processes).",
+                        + " every process on the machine: this one and the registry, and the workers where they are processes)."
+                        + " Most of that is a cold broker and client compiling their code; once every JVM is warm it is a few"
+                        + " hundred microseconds, as `mosaic bench` measures over long jobs.",
                         cpu(oneProcess.cpuMillisPerImage()), cpu(direct.cpuMillisPerImage()))
                 .lesson("Separate processes each warm their own JIT and hold their own heap: the two cold workers reached %s images/s"
                         + " where the warm threads of one process reached %s.", rate(several.imagesPerSecond()), rate(oneProcess.imagesPerSecond()))
