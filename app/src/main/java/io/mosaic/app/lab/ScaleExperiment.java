@@ -88,8 +88,8 @@ final class ScaleExperiment implements Experiment.Trial {
             // Tasks straight into the workers' topic, as the dispatcher would let them in: no aggregator needed.
             MosaicConfig config = pipeline.config().with(DispatchSettings.ENABLED, "false");
             run.say("1 broker and the schema registry are up; %d images of %dx%d, %d threads each way", IMAGES, WIDTH, HEIGHT, THREADS);
-            direct(config, images, List.of()); // warms the analyzer's code up, as the pipeline runs below find it
-            Run direct = direct(config, images, lone.subList(2 * LONE_TASKS, 3 * LONE_TASKS));
+            direct(config, images, 1, List.of()); // warms the analyzer's code up, as the pipeline runs below find it
+            Run direct = direct(config, images, DIRECT_ROUNDS, lone.subList(2 * LONE_TASKS, 3 * LONE_TASKS));
             run.say("direct calls: %.0f images/s", direct.imagesPerSecond());
             Timeline timeline = new Timeline(pipeline.topics());
             TopicFollower follower = new TopicFollower(config, "lab-scale",
@@ -108,23 +108,14 @@ final class ScaleExperiment implements Experiment.Trial {
         }
     }
 
-    /** The analyzer called on a pool of {@link #THREADS}, as the workers' threads call it; then on each of {@code lone} alone. */
-    private static Run direct(MosaicConfig config, Path images, List<Path> lone) throws Exception {
+    /** The analyzer called on a pool of {@link #THREADS}, as the workers' threads call it, {@code rounds} times; then on each of {@code lone} alone. */
+    private static Run direct(MosaicConfig config, Path images, int rounds, List<Path> lone) throws Exception {
         ImageAnalyzer analyzer = new ImageAnalyzer(WorkerSettings.from(config).limits());
         List<Path> files;
         try (Stream<Path> list = Files.list(images)) {
             files = list.sorted().toList();
         }
-        // Every process of the run counts, as in the pipeline rows: this one and the idle registry. One
-        // round takes about a second, so a JIT compilation or a collection in it moves its CPU per image by
-        // a third: the median of a few rounds is what the analysis costs.
-        List<Double> rates = new ArrayList<>();
-        List<Double> cpuPerImage = new ArrayList<>();
-        for (int round = 0; round < DIRECT_ROUNDS; round++) {
-            Map<Long, Long> cpu = cpuByProcess();
-            rates.add(AnalysisBench.direct(analyzer, files, THREADS).imagesPerSecond());
-            cpuPerImage.add(cpuSince(cpu) / 1e6 / files.size());
-        }
+        Run calls = rounds(rounds, files.size(), round -> AnalysisBench.direct(analyzer, files, THREADS).imagesPerSecond());
         List<Long> micros = new ArrayList<>();
         for (Path dir : lone) {
             Path file = dir.resolve("scene.jpg");
@@ -132,7 +123,7 @@ final class ScaleExperiment implements Experiment.Trial {
             analyzer.analyze(file);
             micros.add((System.nanoTime() - t) / 1_000);
         }
-        return new Run(median(rates), median(cpuPerImage), files.size(), median(micros));
+        return calls.withLatency(median(micros));
     }
 
     /** An analyzer worker of {@link #THREADS} threads in this process, beside the broker. */
@@ -146,20 +137,36 @@ final class ScaleExperiment implements Experiment.Trial {
             String warmUp = submit(config, topics, images, "scale-one-process-warm-up");
             Waits.until(WAIT, () -> timeline.results(warmUp) >= IMAGES, "every result of the warm-up job in one process");
             alone(config, topics, lone, timeline, "scale-warm-up-");
-            // A job is a second or two of work, as noisy as a round of direct calls: the medians of a few.
-            List<Double> rates = new ArrayList<>();
-            List<Double> cpuPerImage = new ArrayList<>();
-            for (int round = 0; round < PIPELINE_ROUNDS; round++) {
-                Map<Long, Long> cpu = cpuByProcess();
+            Run jobs = rounds(PIPELINE_ROUNDS, IMAGES, round -> {
                 String job = submit(config, topics, images, "scale-one-process-" + round);
                 Waits.until(WAIT, () -> timeline.results(job) >= IMAGES, "every result of the job in one process");
-                cpuPerImage.add(cpuSince(cpu) / 1e6 / IMAGES);
-                rates.add(timeline.run(job, 0).imagesPerSecond());
-            }
-            return new Run(median(rates), median(cpuPerImage), IMAGES, alone(config, topics, lone, timeline, "scale-"));
+                return timeline.run(job, 0).imagesPerSecond();
+            });
+            return jobs.withLatency(alone(config, topics, lone, timeline, "scale-"));
         } finally {
             worker.stop();
         }
+    }
+
+    /** One round of a way of running the job: its images per second. */
+    private interface Round {
+        double imagesPerSecond(int round) throws Exception;
+    }
+
+    /**
+     * {@code rounds} rounds of {@code images} images: the median rate and the median CPU per image of
+     * every process of the run (this one and its children), measured around each round. One round is
+     * a second or two of work, which one JIT compilation or collection can move by a third.
+     */
+    private static Run rounds(int rounds, int images, Round round) throws Exception {
+        List<Double> rates = new ArrayList<>();
+        List<Double> cpuPerImage = new ArrayList<>();
+        for (int i = 0; i < rounds; i++) {
+            Map<Long, Long> cpu = cpuByProcess();
+            rates.add(round.imagesPerSecond(i));
+            cpuPerImage.add(cpuSince(cpu) / 1e6 / images);
+        }
+        return new Run(median(rates), median(cpuPerImage), images, 0);
     }
 
     /** What two worker processes did, one of them killed: the run, and how long after the kill the job was done. */

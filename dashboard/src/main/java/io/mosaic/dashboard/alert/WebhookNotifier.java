@@ -46,7 +46,7 @@ public final class WebhookNotifier implements Consumer<LagReport>, AutoCloseable
     private static final int QUEUE = 100;
     private static final int RECENT = 50;
     /** More job alerts of one kind than this at one look are posted as one digest. */
-    static final int DIGEST_OVER = 3;
+    private static final int DIGEST_OVER = 3;
     /** Jobs a digest lists in {@code jobs}, and names in its text; {@code count} says how many there were. */
     private static final int DIGEST_JOBS = 100;
     private static final int DIGEST_NAMED = 5;
@@ -157,7 +157,7 @@ public final class WebhookNotifier implements Consumer<LagReport>, AutoCloseable
         body.put("cluster", cluster);
         body.putAll(fields(alert.change()));
         body.put("dashboard", dashboardUrl);
-        body.put("text", text(alert, alert.change().quietMs() / 1000.0));
+        body.put("text", text(alert));
         return body;
     }
 
@@ -198,9 +198,10 @@ public final class WebhookNotifier implements Consumer<LagReport>, AutoCloseable
         return fields;
     }
 
-    private String text(JobAlert alert, double seconds) {
+    private String text(JobAlert alert) {
         JobStalls.Change change = alert.change();
         JobProgress job = change.job();
+        double seconds = change.quietMs() / 1000.0;
         if (alert.kind() == Kind.FIRING) {
             return String.format(Locale.ROOT, "[%s] job %s is STALLED: no result for %.0f s, %d of %s tasks done, %d at the workers,"
                     + " %d held back", cluster, change.jobId(), seconds, job.done(), count(job), job.inFlight(), job.queued());
